@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Configures and builds ./build with the project's standard options (shared by run-app.sh and run-tests.sh,
+# so neither rebuilds what the other built).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODALAB_WERROR=ON >/dev/null
+cmake --build build -j"${CODALAB_JOBS:-2}"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs what CodaLab Desktop needs to build, test and run, from Debian 12 packages only.
+# Idempotent: does nothing (not even apt-get update) when everything is already there.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git curl ca-certificates
+  qt6-base-dev qt6-base-dev-tools libgl-dev
+  qt6-httpserver-dev qt6-websockets-dev   # the HttpServer CMake config needs WebSockets'
+  libqt6sql6-sqlite qtkeychain-qt6-dev
+  libarchive-dev libcurl4-openssl-dev
+  # tests
+  catch2 clang-format util-linux
+  # runtime: Docker, and what the offline test/sample image is made of
+  docker.io busybox-static bash-static
+  libqt6svg6 fonts-dejavu-core   # the SVG icon, and a font for offscreen screenshots
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+echo "install-deps: installing ${missing[*]}"
+as_root apt-get update -qq
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The README's test command, and all that .ci/run calls. On a fresh Debian 12 machine it installs what
+# it needs, then:
+#   1. builds everything with -Werror and runs every test (the docker fixture starts dockerd when no
+#      daemon answers and stops it afterwards) and the benchmark, which prints its figures;
+#   2. builds core and the headless executables with CODALAB_BUILD_GUI=OFF under AddressSanitizer +
+#      UBSan, proving core needs no widget library, and runs their tests again.
+# Set CODALAB_SKIP_SANITIZERS=1 to skip step 2 while iterating.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${CODALAB_JOBS:-2}
+
+scripts/install-deps.sh
+
+echo "== build (GUI, -Werror) =="
+scripts/build.sh
+echo "== tests =="
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== build (CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan) =="
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
+    -DCODALAB_WERROR=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  if grep -q 'Qt6Widgets_DIR:PATH=/' build-asan/CMakeCache.txt || ldd build-asan/app/codalab-worker | grep -q Widgets; then
+    echo "run-tests: the CODALAB_BUILD_GUI=OFF build pulled in Qt Widgets" >&2
+    exit 1
+  fi
+  echo "== tests under sanitizers =="
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench
+fi

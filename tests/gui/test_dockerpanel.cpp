@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Docker pane against the real daemon, and with none; screenshots land in docs/screenshots/
+// when CODALAB_SCREENSHOTS=1.
+#include "dockerpanel.h"
+#include "imagelistmodel.h"
+#include "mainwindow.h"
+#include "support/dockertestenv.h"
+
+#include <QPushButton>
+#include <QTableView>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+using namespace codalab;
+
+namespace {
+void saveScreenshot(QWidget *widget, const QString &name)
+{
+    if (qEnvironmentVariable("CODALAB_SCREENSHOTS") != QLatin1String("1")) {
+        return;
+    }
+    REQUIRE(widget->grab().save(QStringLiteral(CODALAB_SCREENSHOT_DIR "/") + name));
+}
+
+QPushButton *button(QWidget *parent, const QString &text)
+{
+    for (QPushButton *b : parent->findChildren<QPushButton *>()) {
+        if (b->text() == text) {
+            return b;
+        }
+    }
+    FAIL("no button " << text.toStdString());
+    return nullptr;
+}
+} // namespace
+
+TEST_CASE("the Docker pane shows the engine and its images, and runs a test container on click", "[gui][docker]")
+{
+    docker::DockerClient client;
+    ui::MainWindow window(&client);
+    window.show();
+    ui::DockerPanel *panel = window.dockerPanel();
+    QSignalSpy refreshed(panel, &ui::DockerPanel::refreshed);
+    REQUIRE(refreshed.wait(30000));
+    CHECK(panel->statusText().contains(QRegularExpression(QStringLiteral("^Docker \\d+\\.\\d+.* \\(API 1\\.\\d+\\)"))));
+    CHECK(panel->statusText().contains(client.endpoint().describe()));
+
+    ui::ImageListModel *images = panel->imageModel();
+    bool found = false;
+    for (int row = 0; row < images->rowCount(); ++row) {
+        found = found || images->image(row).repoTags.contains(test::TestImage);
+    }
+    REQUIRE(found);
+
+    // Select the test image in the table, then click.
+    auto *table = panel->findChild<QTableView *>();
+    REQUIRE(table);
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        if (table->model()->index(row, 0).data(ui::ImageListModel::ReferenceRole).toString() == test::TestImage) {
+            table->selectRow(row);
+        }
+    }
+    QPushButton *check = button(panel, QStringLiteral("Run a test container"));
+    REQUIRE(check->isEnabled());
+    QSignalSpy finished(panel, &ui::DockerPanel::checkFinished);
+    QTest::mouseClick(check, Qt::LeftButton);
+    CHECK_FALSE(check->isEnabled()); // no second check while one runs
+    REQUIRE(finished.wait(60000));
+    CHECK(finished.first().first().toBool());
+    CHECK(panel->checkOutput().contains(QLatin1String("Hello from a CodaLab Desktop container: Linux")));
+    CHECK(panel->checkOutput().contains(QLatin1String("uid 65534")));
+    CHECK(check->isEnabled());
+    saveScreenshot(&window, QStringLiteral("docker-pane.png"));
+}
+
+TEST_CASE("with no Docker the pane says why and offers nothing to run", "[gui][docker]")
+{
+    QTemporaryDir dir;
+    const QString socket = dir.filePath(QStringLiteral("docker.sock"));
+    docker::DockerClient client(docker::DockerEndpoint { socket, {} });
+    ui::MainWindow window(&client);
+    window.show();
+    ui::DockerPanel *panel = window.dockerPanel();
+    QSignalSpy refreshed(panel, &ui::DockerPanel::refreshed);
+    REQUIRE(refreshed.wait(30000));
+    CHECK(panel->statusText().startsWith(QLatin1String("Docker is not available\n")));
+    CHECK(panel->statusText().contains(QStringLiteral("Docker is not reachable at ") + socket));
+    CHECK(panel->imageModel()->rowCount() == 0);
+    CHECK_FALSE(button(panel, QStringLiteral("Run a test container"))->isEnabled());
+    saveScreenshot(&window, QStringLiteral("docker-pane-unreachable.png"));
+}

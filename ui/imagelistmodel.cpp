@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "imagelistmodel.h"
+
+#include <QLocale>
+
+namespace codalab::ui {
+
+using docker::ImageInfo;
+
+namespace {
+
+bool sameRow(const ImageInfo &a, const ImageInfo &b)
+{
+    return a.repoTags == b.repoTags && a.sizeBytes == b.sizeBytes && a.created == b.created && a.repoDigests == b.repoDigests;
+}
+
+} // namespace
+
+void ImageListModel::setImages(const QList<ImageInfo> &images)
+{
+    // Rows that are gone, from the bottom so the indexes above stay valid.
+    for (int row = int(m_images.size()) - 1; row >= 0; --row) {
+        const QString id = m_images.at(row).id;
+        const bool kept = std::any_of(images.begin(), images.end(), [&id](const ImageInfo &i) { return i.id == id; });
+        if (!kept) {
+            beginRemoveRows({}, row, row);
+            m_images.removeAt(row);
+            endRemoveRows();
+        }
+    }
+    for (const ImageInfo &image : images) {
+        const auto it = std::find_if(m_images.begin(), m_images.end(), [&image](const ImageInfo &i) { return i.id == image.id; });
+        if (it == m_images.end()) {
+            const int row = int(m_images.size());
+            beginInsertRows({}, row, row);
+            m_images.append(image);
+            endInsertRows();
+        } else if (!sameRow(*it, image)) {
+            *it = image;
+            const int row = int(it - m_images.begin());
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
+    }
+}
+
+int ImageListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_images.size());
+}
+
+int ImageListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ImageListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) {
+        return {};
+    }
+    const ImageInfo &image = m_images.at(index.row());
+    const QString reference = image.repoTags.isEmpty() ? QStringLiteral("<untagged>") : image.repoTags.first();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return reference;
+        case IdColumn:
+            return image.id.mid(7, 12); // as `docker images` shows it, without "sha256:"
+        case SizeColumn:
+            return formatSize(image.sizeBytes);
+        case CreatedColumn:
+            return QLocale().toString(image.created.toLocalTime(), QLocale::ShortFormat);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        return QString(image.repoTags.join(QLatin1Char('\n')) + QLatin1Char('\n') + image.digest());
+    case Qt::TextAlignmentRole:
+        return index.column() == SizeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case ReferenceRole:
+        return image.repoTags.isEmpty() ? image.id : image.repoTags.first();
+    case SizeBytesRole:
+        return image.sizeBytes;
+    default:
+        return {};
+    }
+}
+
+QVariant ImageListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case NameColumn:
+        return tr("Image");
+    case IdColumn:
+        return tr("ID");
+    case SizeColumn:
+        return tr("Size");
+    case CreatedColumn:
+        return tr("Created");
+    default:
+        return {};
+    }
+}
+
+QString ImageListModel::formatSize(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
+} // namespace codalab::ui

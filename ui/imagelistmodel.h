@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "docker/imageinfo.h"
+
+#include <QAbstractTableModel>
+
+namespace codalab::ui {
+
+/// The local Docker images, one row per image id. setImages() applies a new listing row by row, so
+/// views keep their selection and scroll position across refreshes.
+class ImageListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, IdColumn, SizeColumn, CreatedColumn, ColumnCount };
+    enum Role { ReferenceRole = Qt::UserRole + 1, SizeBytesRole };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setImages(const QList<docker::ImageInfo> &images);
+    const docker::ImageInfo &image(int row) const { return m_images.at(row); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    /// "1.5 GB" as Docker prints sizes.
+    static QString formatSize(qint64 bytes);
+
+private:
+    QList<docker::ImageInfo> m_images;
+};
+
+} // namespace codalab::ui
