@@ -16,7 +16,9 @@ scripts/install-deps.sh
 echo "== build (GUI, -Werror) =="
 scripts/build.sh
 echo "== tests =="
-ctest --test-dir build --output-on-failure -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" -LE bench
+echo "== benchmarks (figures, never a failure on time) =="
+ctest --test-dir build --output-on-failure -L bench --verbose | grep -E '^[0-9]+: ' | sed 's/^[0-9]*: //'
 
 if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan) =="

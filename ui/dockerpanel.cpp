@@ -61,16 +61,20 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(ImageListModel::NameColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ImageListModel::IdColumn, QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(ImageListModel::SizeColumn, QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(ImageListModel::CreatedColumn, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(
+        ImageListModel::IdColumn, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(
+        ImageListModel::SizeColumn, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(
+        ImageListModel::CreatedColumn, QHeaderView::ResizeToContents);
     auto *imagesBox = new QGroupBox(tr("Local images"), this);
     auto *imagesLayout = new QVBoxLayout(imagesBox);
     imagesLayout->addWidget(m_table);
 
     m_output->setReadOnly(true);
     m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_output->setPlaceholderText(tr("Runs the selected image with no network, as CodaLab runs bundles, and shows what it printed."));
+    m_output->setPlaceholderText(
+        tr("Runs the selected image with no network, as CodaLab runs bundles, and shows what it printed."));
     m_output->setMaximumHeight(120);
     auto *checkBox = new QGroupBox(tr("Check"), this);
     auto *checkLayout = new QVBoxLayout(checkBox);
@@ -109,9 +113,12 @@ void DockerPanel::refresh()
         }
         const QJsonObject v = r.json.object();
         setEngineState(true,
-            tr("Docker %1 (API %2)").arg(v.value(QLatin1String("Version")).toString(), v.value(QLatin1String("ApiVersion")).toString()),
+            tr("Docker %1 (API %2)")
+                .arg(v.value(QLatin1String("Version")).toString(),
+                    v.value(QLatin1String("ApiVersion")).toString()),
             tr("%1 · %2/%3 · kernel %4")
-                .arg(socket, v.value(QLatin1String("Os")).toString(), v.value(QLatin1String("Arch")).toString(),
+                .arg(socket, v.value(QLatin1String("Os")).toString(),
+                    v.value(QLatin1String("Arch")).toString(),
                     v.value(QLatin1String("KernelVersion")).toString()));
         m_imagesReply = m_client->listImages();
         connect(m_imagesReply, &DockerReply::finished, this, [this](const DockerResult &list) {
@@ -162,7 +169,8 @@ QString DockerPanel::checkOutput() const
 
 void DockerPanel::setEngineState(bool ok, const QString &headline, const QString &detail)
 {
-    const QIcon icon = style()->standardIcon(ok ? QStyle::SP_DialogApplyButton : QStyle::SP_MessageBoxCritical);
+    const QIcon icon
+        = style()->standardIcon(ok ? QStyle::SP_DialogApplyButton : QStyle::SP_MessageBoxCritical);
     m_icon->setPixmap(icon.pixmap(32, 32));
     m_headline->setText(headline);
     m_detail->setText(detail);
@@ -175,7 +183,8 @@ QString DockerPanel::selectedImage() const
     if (!rows.isEmpty()) {
         return rows.first().data(ImageListModel::ReferenceRole).toString();
     }
-    return m_images->rowCount() > 0 ? m_images->index(0, 0).data(ImageListModel::ReferenceRole).toString() : QString();
+    return m_images->rowCount() > 0 ? m_images->index(0, 0).data(ImageListModel::ReferenceRole).toString()
+                                    : QString();
 }
 
 } // namespace codalab::ui

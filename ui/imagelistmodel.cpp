@@ -11,7 +11,8 @@ namespace {
 
 bool sameRow(const ImageInfo &a, const ImageInfo &b)
 {
-    return a.repoTags == b.repoTags && a.sizeBytes == b.sizeBytes && a.created == b.created && a.repoDigests == b.repoDigests;
+    return a.repoTags == b.repoTags && a.sizeBytes == b.sizeBytes && a.created == b.created
+        && a.repoDigests == b.repoDigests;
 }
 
 } // namespace
@@ -21,7 +22,8 @@ void ImageListModel::setImages(const QList<ImageInfo> &images)
     // Rows that are gone, from the bottom so the indexes above stay valid.
     for (int row = int(m_images.size()) - 1; row >= 0; --row) {
         const QString id = m_images.at(row).id;
-        const bool kept = std::any_of(images.begin(), images.end(), [&id](const ImageInfo &i) { return i.id == id; });
+        const bool kept
+            = std::any_of(images.begin(), images.end(), [&id](const ImageInfo &i) { return i.id == id; });
         if (!kept) {
             beginRemoveRows({}, row, row);
             m_images.removeAt(row);
@@ -29,7 +31,8 @@ void ImageListModel::setImages(const QList<ImageInfo> &images)
         }
     }
     for (const ImageInfo &image : images) {
-        const auto it = std::find_if(m_images.begin(), m_images.end(), [&image](const ImageInfo &i) { return i.id == image.id; });
+        const auto it = std::find_if(
+            m_images.begin(), m_images.end(), [&image](const ImageInfo &i) { return i.id == image.id; });
         if (it == m_images.end()) {
             const int row = int(m_images.size());
             beginInsertRows({}, row, row);
@@ -59,7 +62,8 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     const ImageInfo &image = m_images.at(index.row());
-    const QString reference = image.repoTags.isEmpty() ? QStringLiteral("<untagged>") : image.repoTags.first();
+    const QString reference
+        = image.repoTags.isEmpty() ? QStringLiteral("<untagged>") : image.repoTags.first();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {

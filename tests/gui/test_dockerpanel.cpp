@@ -7,10 +7,11 @@
 #include "support/dockertestenv.h"
 
 #include <QPushButton>
-#include <QTableView>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
 #include <catch2/catch.hpp>
 
 using namespace codalab;
@@ -36,7 +37,8 @@ QPushButton *button(QWidget *parent, const QString &text)
 }
 } // namespace
 
-TEST_CASE("the Docker pane shows the engine and its images, and runs a test container on click", "[gui][docker]")
+TEST_CASE(
+    "the Docker pane shows the engine and its images, and runs a test container on click", "[gui][docker]")
 {
     docker::DockerClient client;
     ui::MainWindow window(&client);
@@ -44,7 +46,8 @@ TEST_CASE("the Docker pane shows the engine and its images, and runs a test cont
     ui::DockerPanel *panel = window.dockerPanel();
     QSignalSpy refreshed(panel, &ui::DockerPanel::refreshed);
     REQUIRE(refreshed.wait(30000));
-    CHECK(panel->statusText().contains(QRegularExpression(QStringLiteral("^Docker \\d+\\.\\d+.* \\(API 1\\.\\d+\\)"))));
+    CHECK(panel->statusText().contains(
+        QRegularExpression(QStringLiteral("^Docker \\d+\\.\\d+.* \\(API 1\\.\\d+\\)"))));
     CHECK(panel->statusText().contains(client.endpoint().describe()));
 
     ui::ImageListModel *images = panel->imageModel();
@@ -58,7 +61,8 @@ TEST_CASE("the Docker pane shows the engine and its images, and runs a test cont
     auto *table = panel->findChild<QTableView *>();
     REQUIRE(table);
     for (int row = 0; row < table->model()->rowCount(); ++row) {
-        if (table->model()->index(row, 0).data(ui::ImageListModel::ReferenceRole).toString() == test::TestImage) {
+        if (table->model()->index(row, 0).data(ui::ImageListModel::ReferenceRole).toString()
+            == test::TestImage) {
             table->selectRow(row);
         }
     }

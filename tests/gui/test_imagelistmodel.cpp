@@ -3,6 +3,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+
 #include <catch2/catch.hpp>
 
 using codalab::docker::ImageInfo;
@@ -31,7 +32,8 @@ TEST_CASE("the image model applies a new listing row by row", "[gui][model]")
     CHECK(model.columnCount() == ImageListModel::ColumnCount);
     CHECK(model.index(1, ImageListModel::NameColumn).data().toString() == QLatin1String("b:1"));
     CHECK(model.index(1, ImageListModel::IdColumn).data().toString() == QLatin1String("bbbbbbbbbbbb"));
-    CHECK(model.index(1, ImageListModel::SizeColumn).data().toString() == ImageListModel::formatSize(2000000));
+    CHECK(
+        model.index(1, ImageListModel::SizeColumn).data().toString() == ImageListModel::formatSize(2000000));
     CHECK(model.index(1, 0).data(ImageListModel::SizeBytesRole).toLongLong() == 2000000);
     CHECK(model.headerData(ImageListModel::SizeColumn, Qt::Horizontal).toString() == QLatin1String("Size"));
 

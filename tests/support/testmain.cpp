@@ -13,6 +13,11 @@ using TestApplication = QCoreApplication;
 
 int main(int argc, char *argv[])
 {
+    // Widget tests run offscreen unless told otherwise; ctest's test discovery runs this main too,
+    // without the environment the tests themselves get.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     TestApplication app(argc, argv);
     return Catch::Session().run(argc, argv);
 }
