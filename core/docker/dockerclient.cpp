@@ -80,6 +80,8 @@ DockerReply *DockerClient::call(const QByteArray &method, const QByteArray &path
     r.method = method;
     r.path = path;
     r.body = body;
+    // A daemon that hangs must not hang its callers for ever; the Python worker allows 720 s.
+    r.timeoutMs = DefaultTimeoutMs;
     return request(std::move(r));
 }
 
@@ -154,7 +156,10 @@ DockerReply *DockerClient::inspectContainer(const QString &container)
 
 DockerReply *DockerClient::waitContainer(const QString &container)
 {
-    return call("POST", "/containers/" + pathPart(container) + "/wait?condition=not-running");
+    TransportRequest r; // no time limit: a run may take days
+    r.method = "POST";
+    r.path = "/containers/" + pathPart(container) + "/wait?condition=not-running";
+    return request(std::move(r));
 }
 
 DockerReply *DockerClient::killContainer(const QString &container, const QString &signal)

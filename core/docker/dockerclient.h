@@ -23,13 +23,16 @@ struct ContainerSpec;
 /// ImagePull or ContainerLogs for streams — whose finished() signal delivers the outcome; parse the
 /// reply's JSON with ImageInfo/ContainerInfo/ContainerStats/NetworkInfo. The requests themselves run on a
 /// private transport thread, so no call blocks, and long waits (wait, follow, pull) run side by side.
-/// Jobs are children of the client: deleting the client cancels whatever is still running.
+/// Jobs are children of the client: deleting the client cancels whatever is still running. Use a client
+/// from the thread it lives in. Plain calls give up after DefaultTimeoutMs; wait, log follow and pull
+/// have no overall limit (pull has an idle limit instead).
 class DockerClient : public QObject
 {
     Q_OBJECT
 public:
     /// Docker's list filters, e.g. {"label", {"codalab=1"}}, {"name", {"codalab_run_"}}.
     using Filters = QMap<QString, QStringList>;
+    static constexpr int DefaultTimeoutMs = 300000;
 
     explicit DockerClient(
         DockerEndpoint endpoint = DockerEndpoint::fromEnvironment(), QObject *parent = nullptr);

@@ -177,10 +177,9 @@ void DockerTransport::Private::run()
             startTransfer(std::move(t));
         }
         for (quint64 id : toCancel) {
+            // Starts were handled first, so an unknown id is one that already finished.
             if (Transfer *t = active.value(id)) {
                 dropTransfer(t);
-            } else {
-                // Not started yet in this round? It cannot be: pending was drained first. Already done: fine.
             }
         }
         int running = 0;

@@ -114,6 +114,18 @@ TEST_CASE("broken answers become errors, never crashes or hangs", "[docker][erro
         CHECK(r.error.message.startsWith(QStringLiteral("Connection to Docker at ") + engine.socketPath()));
         CHECK(engine.requests() == 1);
     }
+    SECTION("a daemon that never answers times out")
+    {
+        ScriptedEngine engine(
+            [](const QByteArray &, const QByteArray &) { return ScriptedEngine::Hold.toByteArray(); });
+        DockerClient client(DockerEndpoint { engine.socketPath(), {} });
+        TransportRequest request;
+        request.path = "/info";
+        request.timeoutMs = 500;
+        const DockerResult r = waitReply(client.request(request), 10000);
+        CHECK(r.error.kind == DockerError::Kind::Timeout);
+        CHECK(r.error.message.startsWith(QLatin1String("Docker did not answer in time on /info")));
+    }
     SECTION("an answer cut short")
     {
         ScriptedEngine engine([](const QByteArray &, const QByteArray &) {

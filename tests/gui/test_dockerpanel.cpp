@@ -22,6 +22,7 @@ void saveScreenshot(QWidget *widget, const QString &name)
     if (qEnvironmentVariable("CODALAB_SCREENSHOTS") != QLatin1String("1")) {
         return;
     }
+    QTest::qWait(100); // let posted layout requests run, as they would before the next paint
     REQUIRE(widget->grab().save(QStringLiteral(CODALAB_SCREENSHOT_DIR "/") + name));
 }
 

@@ -21,6 +21,9 @@ ScriptedEngine::ScriptedEngine(Handler handler)
                 const QList<QByteArray> requestLine = buffer.left(buffer.indexOf("\r\n")).split(' ');
                 ++m_requests;
                 const QByteArray answer = m_handler(requestLine.value(0), requestLine.value(1));
+                if (answer == Hold) {
+                    return; // keep the connection open and say nothing
+                }
                 if (!answer.isEmpty()) {
                     socket->write(answer);
                     socket->flush();

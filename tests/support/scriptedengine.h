@@ -10,12 +10,14 @@ namespace codalab::test {
 
 /// A stand-in Docker Engine on a unix socket for the failures a real daemon will not produce on demand:
 /// malformed JSON, a broken log stream, a connection dropped mid-answer. Each request is answered by
-/// the handler with raw HTTP bytes; an empty answer closes the connection without a word.
+/// the handler with raw HTTP bytes; an empty answer closes the connection without a word, and Hold keeps
+/// it open in silence.
 class ScriptedEngine : public QObject
 {
     Q_OBJECT
 public:
     using Handler = std::function<QByteArray(const QByteArray &method, const QByteArray &path)>;
+    static constexpr QByteArrayView Hold = "<hold>";
 
     explicit ScriptedEngine(Handler handler);
     QString socketPath() const { return m_dir.filePath(QStringLiteral("engine.sock")); }
