@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libgl-dev
   qt6-httpserver-dev qt6-websockets-dev   # the HttpServer CMake config needs WebSockets'
   libqt6sql6-sqlite qtkeychain-qt6-dev
-  libarchive-dev libcurl4-openssl-dev
+  libarchive-dev libcurl4-openssl-dev zlib1g-dev
   # tests
   catch2 clang-format util-linux
   # runtime: Docker, and what the offline test/sample image is made of

@@ -1,2 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of core/localserver over real HTTP on 127.0.0.1
+codalab_add_test(test_localserver integration SOURCES
+    localserver/test_localserver_auth.cpp
+    localserver/test_localserver_bundles.cpp
+    localserver/test_localserver_contents.cpp
+    support/httptestclient.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+target_compile_definitions(test_localserver PRIVATE CODALAB_LOCAL_SERVER_BIN="$<TARGET_FILE:codalab-local-server>")
+add_dependencies(test_localserver codalab-local-server)

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/bundlejson.h"
+
+#include "localserver/bundlestore.h"
+
+#include <QJsonArray>
+
+namespace codalab::localserver {
+
+namespace {
+
+QString shellQuote(const QString &s)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./:=,@%+-]+$"));
+    if (safe.match(s).hasMatch()) {
+        return s;
+    }
+    QString quoted = s;
+    quoted.replace(QLatin1Char('\''), QLatin1String("'\"'\"'"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+} // namespace
+
+QString BundleJson::stateDetails(const BundleRecord &b)
+{
+    const QString &s = b.state;
+    if (s == QLatin1String("staged")) {
+        return b.metadata.value(QLatin1String("staged_status")).toString();
+    }
+    if (s == QLatin1String("preparing") || s == QLatin1String("running")) {
+        return b.metadata.value(QLatin1String("run_status")).toString();
+    }
+    if (s == QLatin1String("created")) {
+        return QStringLiteral("Bundle has been created but its contents have not been populated yet.");
+    }
+    if (s == QLatin1String("uploading")) {
+        return QStringLiteral("Bundle contents are being uploaded.");
+    }
+    if (s == QLatin1String("starting")) {
+        return QStringLiteral("Bundle has been assigned to a worker and is waiting for it to start.");
+    }
+    if (s == QLatin1String("finalizing")) {
+        return QStringLiteral("Bundle has finished running and its results are being finalized.");
+    }
+    if (s == QLatin1String("worker_offline")) {
+        return QStringLiteral("The worker running this bundle has not checked in recently.");
+    }
+    if (s == QLatin1String("ready")) {
+        return QStringLiteral("Bundle is ready.");
+    }
+    if (s == QLatin1String("failed")) {
+        return b.metadata.value(QLatin1String("failure_message")).toString();
+    }
+    if (s == QLatin1String("killed")) {
+        return QStringLiteral("Bundle was killed.");
+    }
+    return {};
+}
+
+QString BundleJson::args(const BundleRecord &b)
+{
+    QStringList words { b.bundleType == QLatin1String("run") ? QStringLiteral("run")
+                                                             : QStringLiteral("upload") };
+    for (const DependencyRecord &d : b.dependencies) {
+        words << shellQuote(d.childPath + QLatin1Char(':') + d.parentUuid
+            + (d.parentPath.isEmpty() ? QString() : QLatin1Char('/') + d.parentPath));
+    }
+    if (!b.command.isEmpty()) {
+        words << shellQuote(b.command);
+    }
+    for (auto it = b.metadata.begin(); it != b.metadata.end(); ++it) {
+        if (!it.key().startsWith(QLatin1String("request_"))) {
+            continue;
+        }
+        const QJsonValue v = it.value();
+        if (v.isNull() || (v.isString() && v.toString().isEmpty())) {
+            continue;
+        }
+        words << QStringLiteral("--") + QString(it.key()).replace(QLatin1Char('_'), QLatin1Char('-'))
+              << shellQuote(v.isBool() ? (v.toBool() ? QStringLiteral("True") : QStringLiteral("False"))
+                                       : v.toVariant().toString());
+    }
+    return words.join(QLatin1Char(' '));
+}
+
+QJsonObject BundleJson::resource(const BundleRecord &b) const
+{
+    QJsonArray dependencies;
+    for (const DependencyRecord &d : b.dependencies) {
+        const auto parent = m_bundles.get(d.parentUuid);
+        dependencies.append(QJsonObject { { QStringLiteral("child_uuid"), d.childUuid },
+            { QStringLiteral("child_path"), d.childPath }, { QStringLiteral("parent_uuid"), d.parentUuid },
+            { QStringLiteral("parent_path"), d.parentPath },
+            { QStringLiteral("parent_name"),
+                parent ? parent->metadata.value(QLatin1String("name")) : QJsonValue() },
+            { QStringLiteral("parent_state"), parent ? QJsonValue(parent->state) : QJsonValue() } });
+    }
+    const QJsonObject attributes { { QStringLiteral("uuid"), b.uuid },
+        { QStringLiteral("bundle_type"), b.bundleType },
+        { QStringLiteral("command"), b.command.isNull() ? QJsonValue() : QJsonValue(b.command) },
+        { QStringLiteral("state"), b.state }, { QStringLiteral("state_details"), stateDetails(b) },
+        { QStringLiteral("metadata"), b.metadata }, { QStringLiteral("dependencies"), dependencies },
+        { QStringLiteral("permission"), 2 }, { QStringLiteral("permission_spec"), QStringLiteral("all") },
+        { QStringLiteral("is_anonymous"), b.isAnonymous }, { QStringLiteral("frozen"), QJsonValue() },
+        { QStringLiteral("args"), args(b) } };
+    return QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
+        { QStringLiteral("id"), b.uuid }, { QStringLiteral("attributes"), attributes },
+        { QStringLiteral("relationships"),
+            QJsonObject { { QStringLiteral("owner"),
+                QJsonObject { { QStringLiteral("data"),
+                    QJsonObject { { QStringLiteral("type"), QStringLiteral("users") },
+                        { QStringLiteral("id"), b.ownerId } } } } } } } };
+}
+
+} // namespace codalab::localserver

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/bundlemetadata.h"
+
+#include "util/bytesize.h"
+#include "util/duration.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace codalab::localserver {
+
+namespace {
+
+// The keys `cl run` always sends (codalab/bundles/run_bundle.py METADATA_SPECS minus the hidden `store`).
+const QStringList runKeys { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("tags"),
+    QStringLiteral("allow_failed_dependencies"), QStringLiteral("request_docker_image"),
+    QStringLiteral("request_time"), QStringLiteral("request_memory"), QStringLiteral("request_disk"),
+    QStringLiteral("request_cpus"), QStringLiteral("request_gpus"), QStringLiteral("request_queue"),
+    QStringLiteral("request_priority"), QStringLiteral("request_network"),
+    QStringLiteral("exclude_patterns") };
+
+// Null values come back as these, as upstream stores them.
+QJsonValue storedNull(const QString &key)
+{
+    if (key == QLatin1String("request_priority") || key == QLatin1String("request_cpus")
+        || key == QLatin1String("request_gpus")) {
+        return 0;
+    }
+    if (key == QLatin1String("tags") || key == QLatin1String("exclude_patterns")) {
+        return QJsonArray();
+    }
+    return QString();
+}
+
+} // namespace
+
+bool BundleMetadata::isValidName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9_.\\-]*$"));
+    return pattern.match(name).hasMatch();
+}
+
+bool BundleMetadata::checkValue(const QString &key, const QJsonValue &value, QString *error)
+{
+    if (value.isNull()) {
+        return true;
+    }
+    if (key == QLatin1String("name") && !isValidName(value.toString())) {
+        *error
+            = QStringLiteral("Names must match ^[a-zA-Z_][a-zA-Z0-9_\\.\\-]*$, was %1").arg(value.toString());
+        return false;
+    }
+    if ((key == QLatin1String("request_memory") || key == QLatin1String("request_disk"))
+        && !value.toString().isEmpty() && !util::ByteSize::parse(value.toString())) {
+        *error = QStringLiteral("Invalid %1: %2 (expected a size like 3, 3k, 3m, 3g)")
+                     .arg(key, value.toString());
+        return false;
+    }
+    if (key == QLatin1String("request_time") && !value.toString().isEmpty()
+        && !util::Duration::parse(value.toString())) {
+        *error = QStringLiteral("Invalid request_time: %1 (expected a duration like 30, 30s, 5m, 3h, 2d)")
+                     .arg(value.toString());
+        return false;
+    }
+    if ((key == QLatin1String("request_cpus") || key == QLatin1String("request_gpus")
+            || key == QLatin1String("request_priority"))
+        && !value.isDouble()) {
+        *error = QStringLiteral("%1 must be an integer").arg(key);
+        return false;
+    }
+    if ((key == QLatin1String("request_cpus") || key == QLatin1String("request_gpus"))
+        && value.toDouble() < 0) {
+        *error = QStringLiteral("%1 must not be negative").arg(key);
+        return false;
+    }
+    if ((key == QLatin1String("tags") || key == QLatin1String("exclude_patterns")) && !value.isArray()) {
+        *error = QStringLiteral("%1 must be a list").arg(key);
+        return false;
+    }
+    return true;
+}
+
+std::optional<QJsonObject> BundleMetadata::forCreate(
+    const QString &bundleType, const QJsonObject &metadata, QString *error)
+{
+    const QStringList required
+        = bundleType == QLatin1String("run") ? runKeys : QStringList { QStringLiteral("name") };
+    for (const QString &key : required) {
+        if (!metadata.contains(key)) {
+            *error = QStringLiteral("Missing metadata key: %1").arg(key);
+            return std::nullopt;
+        }
+    }
+    QJsonObject stored;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it) {
+        if (!checkValue(it.key(), it.value(), error)) {
+            return std::nullopt;
+        }
+        stored.insert(it.key(), it.value().isNull() ? storedNull(it.key()) : it.value());
+    }
+    if (bundleType != QLatin1String("run")) {
+        for (const char *key : { "description", "license", "source_url" }) {
+            if (!stored.contains(QLatin1String(key))) {
+                stored.insert(QLatin1String(key), QString());
+            }
+        }
+        if (!stored.contains(QLatin1String("tags"))) {
+            stored.insert(QLatin1String("tags"), QJsonArray());
+        }
+    }
+    if (!stored.contains(QLatin1String("store"))) {
+        stored.insert(QLatin1String("store"), QString());
+    }
+    stored.insert(QLatin1String("created"), QDateTime::currentSecsSinceEpoch());
+    return stored;
+}
+
+bool BundleMetadata::checkEdit(const QJsonObject &changes, bool started, QString *error)
+{
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+        if (started && isRequestKey(it.key())) {
+            *error = QStringLiteral("Cannot change %1 once the bundle has started").arg(it.key());
+            return false;
+        }
+        if (!checkValue(it.key(), it.value(), error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace codalab::localserver

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/bundlestore.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace codalab::localserver {
+
+namespace {
+const QString columns = QStringLiteral("seq, uuid, bundle_type, owner_id, command, state, metadata, "
+                                       "is_anonymous, worker_id, worker_user_id, state_changed");
+}
+
+bool BundleStore::insert(BundleRecord &bundle, const QString &worksheetUuid, QString *error)
+{
+    bundle.stateChanged = QDateTime::currentSecsSinceEpoch();
+    return m_store.transaction([&] {
+        QSqlQuery q(m_store.database());
+        q.prepare(QStringLiteral(
+            "INSERT INTO bundles (uuid, bundle_type, owner_id, command, state, metadata, is_anonymous,"
+            " state_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        q.addBindValue(bundle.uuid);
+        q.addBindValue(bundle.bundleType);
+        q.addBindValue(bundle.ownerId);
+        q.addBindValue(bundle.command);
+        q.addBindValue(bundle.state);
+        q.addBindValue(QString::fromUtf8(QJsonDocument(bundle.metadata).toJson(QJsonDocument::Compact)));
+        q.addBindValue(bundle.isAnonymous ? 1 : 0);
+        q.addBindValue(bundle.stateChanged);
+        if (!q.exec()) {
+            *error = q.lastError().text().contains(QLatin1String("UNIQUE"))
+                ? QStringLiteral("Bundle %1 already exists").arg(bundle.uuid)
+                : q.lastError().text();
+            return false;
+        }
+        bundle.seq = q.lastInsertId().toLongLong();
+        for (const DependencyRecord &d : std::as_const(bundle.dependencies)) {
+            q.prepare(QStringLiteral("INSERT INTO dependencies (child_uuid, child_path, parent_uuid, "
+                                     "parent_path) VALUES (?, ?, ?, ?)"));
+            q.addBindValue(bundle.uuid);
+            q.addBindValue(d.childPath);
+            q.addBindValue(d.parentUuid);
+            q.addBindValue(d.parentPath);
+            if (!q.exec()) {
+                *error = QStringLiteral("Dependency %1: %2").arg(d.childPath, q.lastError().text());
+                return false;
+            }
+        }
+        if (!worksheetUuid.isEmpty() && !m_store.addWorksheetItem(worksheetUuid, bundle.uuid)) {
+            *error = QStringLiteral("Cannot add the bundle to worksheet %1").arg(worksheetUuid);
+            return false;
+        }
+        return true;
+    });
+}
+
+bool BundleStore::update(const BundleRecord &bundle)
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral(
+        "UPDATE bundles SET command = ?, state = ?, metadata = ?, worker_id = ?, worker_user_id = ?,"
+        " state_changed = CASE WHEN state = ? THEN state_changed ELSE ? END WHERE uuid = ?"));
+    q.addBindValue(bundle.command);
+    q.addBindValue(bundle.state);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(bundle.metadata).toJson(QJsonDocument::Compact)));
+    q.addBindValue(bundle.workerId);
+    q.addBindValue(bundle.workerUserId);
+    q.addBindValue(bundle.state);
+    q.addBindValue(QDateTime::currentSecsSinceEpoch());
+    q.addBindValue(bundle.uuid);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
+bool BundleStore::remove(const QString &uuid)
+{
+    return m_store.transaction([&] {
+        QSqlQuery q(m_store.database());
+        for (const char *sql :
+            { "DELETE FROM dependencies WHERE child_uuid = ?",
+                "DELETE FROM worksheet_items WHERE bundle_uuid = ?", "DELETE FROM bundles WHERE uuid = ?" }) {
+            q.prepare(QString::fromLatin1(sql));
+            q.addBindValue(uuid);
+            if (!q.exec()) {
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+std::optional<BundleRecord> BundleStore::get(const QString &uuid) const
+{
+    const QList<BundleRecord> found = select(QStringLiteral("uuid = ?"), { uuid });
+    return found.isEmpty() ? std::nullopt : std::optional(found.first());
+}
+
+QList<BundleRecord> BundleStore::search(const BundleQuery &query) const
+{
+    QStringList where { QStringLiteral("1 = 1") };
+    QVariantList values;
+    if (!query.ownerId.isEmpty()) {
+        where << QStringLiteral("owner_id = ?");
+        values << query.ownerId;
+    }
+    if (!query.states.isEmpty()) {
+        where << QStringLiteral("state IN (%1)")
+                     .arg(QStringList(query.states.size(), QStringLiteral("?")).join(QLatin1Char(',')));
+        for (const QString &s : query.states) {
+            values << s;
+        }
+    }
+    if (!query.name.isEmpty()) {
+        where << QStringLiteral("json_extract(metadata, '$.name') = ?");
+        values << query.name;
+    }
+    if (!query.uuidPrefix.isEmpty()) {
+        where << QStringLiteral("uuid LIKE ? ESCAPE '\\'");
+        values << QString(query.uuidPrefix + QLatin1Char('%'));
+    }
+    if (!query.worksheetUuid.isEmpty()) {
+        where << QStringLiteral("uuid IN (SELECT bundle_uuid FROM worksheet_items WHERE worksheet_uuid = ?)");
+        values << query.worksheetUuid;
+    }
+    QString tail = QStringLiteral(" ORDER BY seq DESC");
+    if (query.limit > 0) {
+        tail += QStringLiteral(" LIMIT %1").arg(query.limit);
+    }
+    return select(where.join(QLatin1String(" AND ")), values, tail);
+}
+
+QList<BundleRecord> BundleStore::inStates(const QStringList &states) const
+{
+    BundleQuery q;
+    q.states = states;
+    QList<BundleRecord> out = search(q);
+    std::reverse(out.begin(), out.end()); // oldest first: the scheduler serves in order of creation
+    return out;
+}
+
+QStringList BundleStore::children(const QString &uuid) const
+{
+    QStringList out;
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT DISTINCT child_uuid FROM dependencies WHERE parent_uuid = ?"));
+    q.addBindValue(uuid);
+    q.exec();
+    while (q.next()) {
+        out << q.value(0).toString();
+    }
+    return out;
+}
+
+QList<BundleRecord> BundleStore::select(
+    const QString &where, const QVariantList &values, const QString &tail) const
+{
+    QList<BundleRecord> out;
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT %1 FROM bundles WHERE %2%3").arg(columns, where, tail));
+    for (const QVariant &v : values) {
+        q.addBindValue(v);
+    }
+    if (!q.exec()) {
+        return out;
+    }
+    while (q.next()) {
+        BundleRecord b;
+        b.seq = q.value(0).toLongLong();
+        b.uuid = q.value(1).toString();
+        b.bundleType = q.value(2).toString();
+        b.ownerId = q.value(3).toString();
+        b.command = q.value(4).toString();
+        b.state = q.value(5).toString();
+        b.metadata = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+        b.isAnonymous = q.value(7).toBool();
+        b.workerId = q.value(8).toString();
+        b.workerUserId = q.value(9).toString();
+        b.stateChanged = q.value(10).toLongLong();
+        out.append(b);
+    }
+    for (BundleRecord &b : out) {
+        b.dependencies = dependenciesOf(b.uuid);
+    }
+    return out;
+}
+
+QList<DependencyRecord> BundleStore::dependenciesOf(const QString &uuid) const
+{
+    QList<DependencyRecord> out;
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral(
+        "SELECT child_path, parent_uuid, parent_path FROM dependencies WHERE child_uuid = ? ORDER BY rowid"));
+    q.addBindValue(uuid);
+    q.exec();
+    while (q.next()) {
+        out.append({ uuid, q.value(0).toString(), q.value(1).toString(), q.value(2).toString() });
+    }
+    return out;
+}
+
+} // namespace codalab::localserver

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/contentroutes.h"
+
+#include "localserver/gzipcodec.h"
+#include "localserver/jsonapi.h"
+#include "localserver/localhttpserver.h"
+#include "util/safearchive.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QTemporaryFile>
+
+namespace codalab::localserver {
+
+namespace {
+
+constexpr qint64 MaxInMemoryGzip = 64 * 1024 * 1024;
+
+bool isArchiveName(const QString &name)
+{
+    for (const char *ext : { ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz" }) {
+        if (name.endsWith(QLatin1String(ext))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Head and tail lines as upstream's summarize_file: long lines cut, the gap marked.
+QByteArray summarize(QFile &file, int head, int tail, int maxLineLength, const QByteArray &truncation)
+{
+    QList<QByteArray> lines;
+    while (!file.atEnd()) {
+        lines.append(file.readLine());
+    }
+    const auto cut = [maxLineLength](QByteArray line) {
+        const bool newline = line.endsWith('\n');
+        if (newline) {
+            line.chop(1);
+        }
+        if (maxLineLength > 0 && line.size() > maxLineLength) {
+            line = line.left(maxLineLength) + " ...";
+        }
+        return newline ? line + '\n' : line;
+    };
+    QByteArray out;
+    if (head + tail >= lines.size()) {
+        for (const QByteArray &l : std::as_const(lines)) {
+            out += cut(l);
+        }
+        return out;
+    }
+    for (int i = 0; i < head; ++i) {
+        out += cut(lines.at(i));
+    }
+    if (head > 0 && tail > 0) {
+        out += truncation;
+    }
+    for (qsizetype i = lines.size() - tail; i < lines.size(); ++i) {
+        out += cut(lines.at(i));
+    }
+    return out;
+}
+
+} // namespace
+
+ContentRoutes::ContentRoutes(BundleStore &bundles, QString bundlesDir)
+    : m_bundles(bundles)
+    , m_bundlesDir(std::move(bundlesDir))
+{ }
+
+QString ContentRoutes::bundlePath(const QString &uuid) const
+{
+    return QDir(m_bundlesDir).filePath(uuid);
+}
+
+void ContentRoutes::install(LocalHttpServer &http)
+{
+    using A = LocalHttpServer::Auth;
+    const QString base = QStringLiteral("/rest/bundles/(0x[0-9a-f]{32})/contents/");
+    http.addRoute("PUT", base + QStringLiteral("blob/?"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { upload(r, s); });
+    http.addRoute("GET", base + QStringLiteral("info(/.*)?"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { info(r, s); });
+    http.addRoute("GET", base + QStringLiteral("blob(/.*)?"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { blob(r, s); });
+}
+
+qint64 ContentRoutes::diskSize(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.isDir() || info.isSymLink()) {
+        return info.isSymLink() ? 0 : info.size();
+    }
+    qint64 total = 0;
+    QDirIterator it(
+        path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+std::optional<ContentRoutes::Target> ContentRoutes::resolve(
+    const BundleRecord &bundle, const QString &subpath, QString *error) const
+{
+    const QStringList parts = subpath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (parts.contains(QLatin1String("..")) || parts.contains(QLatin1String("."))) {
+        *error = QStringLiteral("%1/%2 is not inside the bundle.").arg(bundle.uuid, subpath);
+        return std::nullopt;
+    }
+    const QString clean = parts.join(QLatin1Char('/'));
+    // A path under a dependency key is read from the parent bundle.
+    for (const DependencyRecord &d : bundle.dependencies) {
+        if (clean == d.childPath || clean.startsWith(d.childPath + QLatin1Char('/'))) {
+            const auto parent = m_bundles.get(d.parentUuid);
+            if (!parent) {
+                break;
+            }
+            const QString rest = clean.mid(d.childPath.size() + 1);
+            QStringList inParent { d.parentPath };
+            inParent << rest;
+            inParent.removeAll(QString());
+            return resolve(*parent, inParent.join(QLatin1Char('/')), error);
+        }
+    }
+    const QString root = bundlePath(bundle.uuid);
+    const QString path = clean.isEmpty() ? root : root + QLatin1Char('/') + clean;
+    // Refuse what a symlink inside the bundle would reach outside of it.
+    const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
+    const QFileInfo info(path);
+    const QString canonicalDir = QFileInfo(info.absolutePath()).canonicalFilePath();
+    if (!canonicalRoot.isEmpty() && !clean.isEmpty() && !canonicalDir.isEmpty()
+        && canonicalDir != canonicalRoot && !canonicalDir.startsWith(canonicalRoot + QLatin1Char('/'))) {
+        *error = QStringLiteral("%1/%2 is not inside the bundle.").arg(bundle.uuid, subpath);
+        return std::nullopt;
+    }
+    if (!info.exists() && !info.isSymLink()) {
+        *error = QStringLiteral("Path '%1' in bundle %2 not found").arg(clean, bundle.uuid);
+        return std::nullopt;
+    }
+    return Target { bundle.uuid, clean, path };
+}
+
+QJsonObject ContentRoutes::targetInfo(const QFileInfo &file, const QString &name, int depth)
+{
+    QJsonObject info { { QStringLiteral("name"), name } };
+    const auto perms = [](QFileDevice::Permissions p) {
+        int mode = 0;
+        const std::pair<QFileDevice::Permission, int> bits[] = { { QFileDevice::ReadOwner, 0400 },
+            { QFileDevice::WriteOwner, 0200 }, { QFileDevice::ExeOwner, 0100 },
+            { QFileDevice::ReadGroup, 040 }, { QFileDevice::WriteGroup, 020 }, { QFileDevice::ExeGroup, 010 },
+            { QFileDevice::ReadOther, 04 }, { QFileDevice::WriteOther, 02 }, { QFileDevice::ExeOther, 01 } };
+        for (const auto &[flag, bit] : bits) {
+            mode |= p.testFlag(flag) ? bit : 0;
+        }
+        return mode;
+    };
+    if (file.isSymLink()) {
+        info.insert(QStringLiteral("type"), QStringLiteral("link"));
+        info.insert(QStringLiteral("link"),
+            file.symLinkTarget().isEmpty() ? QString() : QFile::symLinkTarget(file.filePath()));
+        info.insert(QStringLiteral("size"), 0);
+        info.insert(QStringLiteral("perm"), 0777);
+        return info;
+    }
+    info.insert(QStringLiteral("perm"), perms(file.permissions()));
+    if (!file.isDir()) {
+        info.insert(QStringLiteral("type"), QStringLiteral("file"));
+        info.insert(QStringLiteral("size"), file.size());
+        return info;
+    }
+    info.insert(QStringLiteral("type"), QStringLiteral("directory"));
+    info.insert(QStringLiteral("size"), diskSize(file.filePath()));
+    if (depth > 0) {
+        QJsonArray contents;
+        const QFileInfoList entries
+            = QDir(file.filePath())
+                  .entryInfoList(
+                      QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::Name);
+        for (const QFileInfo &entry : entries) {
+            contents.append(targetInfo(entry, entry.fileName(), depth - 1));
+        }
+        info.insert(QStringLiteral("contents"), contents);
+    }
+    return info;
+}
+
+void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
+{
+    auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
+        return;
+    }
+    const QString subpath = request.captures.value(1).mid(1);
+    if (bundle->state == QLatin1String("preparing") || bundle->state == QLatin1String("starting")) {
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Bundle %1 hasn't started running yet").arg(bundle->uuid)));
+        return;
+    }
+    if (workerReader && workerReader(*bundle, subpath, request, responder)) {
+        return;
+    }
+    QString error;
+    const auto target = resolve(*bundle, subpath, &error);
+    if (!target) {
+        responder.send(HttpResponse::error(404, error));
+        return;
+    }
+    const int depth = request.queryValue(QStringLiteral("depth")).isEmpty()
+        ? 1
+        : request.queryValue(QStringLiteral("depth")).toInt();
+    const QString name
+        = target->subpath.isEmpty() ? target->bundleUuid : target->subpath.section(QLatin1Char('/'), -1);
+    QJsonObject info = targetInfo(QFileInfo(target->fsPath), name, qBound(0, depth, 20));
+    info.insert(QStringLiteral("resolved_target"),
+        QJsonObject { { QStringLiteral("bundle_uuid"), target->bundleUuid },
+            { QStringLiteral("subpath"), target->subpath } });
+    responder.send(JsonApi::document(info));
+}
+
+void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
+{
+    auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
+        return;
+    }
+    const QString subpath = request.captures.value(1).mid(1);
+    if (workerReader && workerReader(*bundle, subpath, request, responder)) {
+        return;
+    }
+    QString error;
+    const auto target = resolve(*bundle, subpath, &error);
+    if (!target) {
+        responder.send(HttpResponse::error(404, error));
+        return;
+    }
+    const QFileInfo file(target->fsPath);
+    const QString name
+        = target->subpath.isEmpty() ? target->bundleUuid : target->subpath.section(QLatin1Char('/'), -1);
+    if (file.isSymLink()) {
+        responder.send(HttpResponse::error(
+            403, QStringLiteral("%1 is a symbolic link; it cannot be downloaded").arg(target->subpath)));
+        return;
+    }
+    const bool gzip = request.header("accept-encoding").contains("gzip");
+    if (file.isDir()) {
+        // Directories always go out as .tar.gz, written to a temporary file and streamed from it.
+        QTemporaryFile archive;
+        archive.setAutoRemove(false);
+        if (!archive.open()) {
+            responder.send(HttpResponse::error(500, QStringLiteral("Cannot make a temporary file")));
+            return;
+        }
+        const util::ArchiveResult made = util::SafeArchive::create(target->fsPath, &archive);
+        archive.close();
+        if (!made.ok) {
+            QFile::remove(archive.fileName());
+            responder.send(HttpResponse::error(500, made.error));
+            return;
+        }
+        HttpResponse head = HttpResponse::bytes({}, "application/gzip");
+        head.withHeader("Target-Type", "directory")
+            .withHeader("X-CodaLab-Target-Size", QByteArray::number(diskSize(target->fsPath)))
+            .withHeader("Content-Encoding", "identity")
+            .withHeader("Content-Disposition", "attachment; filename=\"" + name.toUtf8() + ".tar.gz\"");
+        responder.sendFile(head, archive.fileName(), 0, QFileInfo(archive.fileName()).size());
+        QFile::remove(archive.fileName()); // the open handle keeps the data until the stream ends
+        return;
+    }
+    HttpResponse response = HttpResponse::bytes({}, "text/plain");
+    response.withHeader("Target-Type", "file")
+        .withHeader("X-CodaLab-Target-Size", QByteArray::number(file.size()))
+        .withHeader("Content-Disposition", "inline; filename=\"" + name.toUtf8() + '"');
+    QFile f(target->fsPath);
+    if (!f.open(QIODevice::ReadOnly)) {
+        responder.send(HttpResponse::error(500, QStringLiteral("Cannot read %1").arg(target->subpath)));
+        return;
+    }
+    qint64 offset = 0;
+    qint64 length = file.size();
+    const QString head = request.queryValue(QStringLiteral("head"));
+    const QString tail = request.queryValue(QStringLiteral("tail"));
+    const QByteArray range = request.header("range");
+    if (!head.isEmpty() || !tail.isEmpty()) {
+        const QString maxLine = request.queryValue(QStringLiteral("max_line_length"));
+        QString truncation = request.queryValue(QStringLiteral("truncation_text"));
+        if (truncation.isEmpty()) {
+            truncation = QStringLiteral("\n... [truncated] ...\n\n");
+        }
+        response.body = summarize(
+            f, head.toInt(), tail.toInt(), maxLine.isEmpty() ? 128 : maxLine.toInt(), truncation.toUtf8());
+    } else if (!range.isEmpty()) {
+        // Inclusive end, answered 200 with exactly those bytes, as upstream does.
+        static const QRegularExpression pattern(QStringLiteral("^bytes=(\\d+)-(\\d*)$"));
+        const QRegularExpressionMatch m = pattern.match(QString::fromLatin1(range));
+        if (!m.hasMatch()) {
+            responder.send(HttpResponse::error(
+                400, QStringLiteral("Unsupported Range: %1").arg(QString::fromLatin1(range))));
+            return;
+        }
+        offset = qMin(m.captured(1).toLongLong(), file.size());
+        const qint64 end
+            = m.captured(2).isEmpty() ? file.size() - 1 : qMin(m.captured(2).toLongLong(), file.size() - 1);
+        length = qMax<qint64>(0, end - offset + 1);
+        if (length <= MaxInMemoryGzip) {
+            f.seek(offset);
+            response.body = f.read(length);
+        }
+    } else if (gzip && length <= MaxInMemoryGzip) {
+        response.body = f.readAll();
+    }
+    if (!response.body.isNull() || length == 0) {
+        if (gzip) {
+            response.body = GzipCodec::compress(response.body);
+            response.withHeader("Content-Encoding", "gzip");
+        } else {
+            response.withHeader("Content-Encoding", "identity");
+        }
+        responder.send(response);
+        return;
+    }
+    response.withHeader("Content-Encoding", "identity");
+    responder.sendFile(response, target->fsPath, offset, length);
+}
+
+void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
+{
+    auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
+        return;
+    }
+    if (bundle->ownerId != request.user->id && !request.user->isRoot) {
+        responder.send(HttpResponse::error(
+            403, QStringLiteral("You do not have permission to upload to bundle %1").arg(bundle->uuid)));
+        return;
+    }
+    const QString filename = request.queryValue(QStringLiteral("filename"));
+    const bool unpack = request.queryValue(QStringLiteral("unpack")).isEmpty()
+        ? isArchiveName(filename)
+        : request.queryFlag(QStringLiteral("unpack"));
+    const bool finalizeOnSuccess = request.queryValue(QStringLiteral("finalize_on_success")).isEmpty()
+        || request.queryFlag(QStringLiteral("finalize_on_success"));
+    const bool finalizeOnFailure = request.queryFlag(QStringLiteral("finalize_on_failure"));
+    QString stateOnSuccess = request.queryValue(QStringLiteral("state_on_success"));
+    if (stateOnSuccess.isEmpty()) {
+        stateOnSuccess = QStringLiteral("ready");
+    }
+
+    // Unpack next to the bundle and swap it in only when complete: a refused upload changes nothing.
+    const QString target = bundlePath(bundle->uuid);
+    const QString incoming = target + QStringLiteral(".incoming");
+    QDir(incoming).removeRecursively();
+    QFile::remove(incoming);
+    util::ArchiveResult result;
+    QBuffer body(&request.body);
+    body.open(QIODevice::ReadOnly);
+    if (unpack) {
+        result = util::SafeArchive::extract(&body, incoming);
+    } else if (filename.endsWith(QLatin1String(".gz"))) {
+        result = util::SafeArchive::gunzipFile(&body, incoming);
+    } else {
+        QFile file(incoming);
+        result.ok = file.open(QIODevice::WriteOnly) && file.write(request.body) == request.body.size();
+        result.error = result.ok ? QString() : file.errorString();
+    }
+    if (!result.ok) {
+        QDir(incoming).removeRecursively();
+        QFile::remove(incoming);
+        if (finalizeOnFailure) {
+            bundle->state = QStringLiteral("failed");
+            bundle->metadata.insert(QStringLiteral("failure_message"), result.error);
+            m_bundles.update(*bundle);
+        }
+        responder.send(HttpResponse::error(400, QStringLiteral("Upload refused: %1").arg(result.error)));
+        return;
+    }
+    const QString old = target + QStringLiteral(".old");
+    QDir(old).removeRecursively();
+    QFile::rename(target, old);
+    if (!QFile::rename(incoming, target)) {
+        QFile::rename(old, target);
+        responder.send(HttpResponse::error(500, QStringLiteral("Cannot put the upload in place")));
+        return;
+    }
+    QDir(old).removeRecursively();
+    QFile::remove(old);
+    bundle->metadata.insert(QStringLiteral("data_size"), diskSize(target));
+    if (finalizeOnSuccess) {
+        bundle->state = stateOnSuccess;
+    }
+    m_bundles.update(*bundle);
+    responder.send(HttpResponse::json(QJsonObject {}));
+    if (onChanged) {
+        onChanged();
+    }
+}
+
+} // namespace codalab::localserver

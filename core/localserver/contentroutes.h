@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "localserver/bundlestore.h"
+#include "localserver/httprequest.h"
+#include "localserver/httpresponder.h"
+
+#include <QFileInfo>
+#include <QJsonObject>
+
+#include <functional>
+
+namespace codalab::localserver {
+
+class LocalHttpServer;
+
+/// /rest/bundles/<uuid>/contents/{info,blob}/<path>: uploads (unpacked safely with libarchive), target
+/// info with depth, and reads with an inclusive Range, head/tail lines, gzip on request and directories as
+/// .tar.gz. A path under a dependency key resolves into the parent bundle, as upstream. Reads of a bundle
+/// that runs on a worker go to `workerReader` when it is set (the worker's `read` protocol).
+class ContentRoutes
+{
+public:
+    /// Where a contents path leads: a bundle, a path inside it, and the file on disk.
+    struct Target
+    {
+        QString bundleUuid;
+        QString subpath;
+        QString fsPath;
+    };
+    /// Answers a read of a bundle running on a worker; returns false when the bundle is not on one.
+    using WorkerReader = std::function<bool(const BundleRecord &bundle, const QString &subpath,
+        const HttpRequest &request, const HttpResponder &responder)>;
+
+    ContentRoutes(BundleStore &bundles, QString bundlesDir);
+    void install(LocalHttpServer &http);
+
+    std::function<void()> onChanged;
+    WorkerReader workerReader;
+
+    /// Target info as upstream's get_target_info: name, type, size, perm, link, contents to `depth`.
+    static QJsonObject targetInfo(const QFileInfo &file, const QString &name, int depth);
+    /// Bytes of a file or everything under a directory.
+    static qint64 diskSize(const QString &path);
+
+private:
+    void upload(HttpRequest &request, const HttpResponder &responder);
+    void info(HttpRequest &request, const HttpResponder &responder);
+    void blob(HttpRequest &request, const HttpResponder &responder);
+    std::optional<Target> resolve(const BundleRecord &bundle, const QString &subpath, QString *error) const;
+    QString bundlePath(const QString &uuid) const;
+
+    BundleStore &m_bundles;
+    QString m_bundlesDir;
+};
+
+} // namespace codalab::localserver

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "localserver/httprequest.h"
+#include "localserver/httpresponse.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <optional>
+
+namespace codalab::localserver {
+
+/// JSON:API helpers for the routes: request bodies are `{"data": [ ... ]}` (the Python client always uses
+/// the bulk form, a single object is taken too), responses `{"data": ..., "meta": {"version": ...}}`.
+class JsonApi
+{
+public:
+    static constexpr auto Version = "1.7.3";
+
+    /// The `data` items of a request body; nullopt and a 400 answer in *error when it is not JSON:API.
+    static std::optional<QJsonArray> dataItems(const HttpRequest &request, HttpResponse *error);
+    static HttpResponse document(const QJsonValue &data, const QJsonArray &included = {});
+    static HttpResponse meta(const QJsonObject &meta);
+};
+
+} // namespace codalab::localserver

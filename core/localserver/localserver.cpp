@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/localserver.h"
+
+#include "localserver/authroutes.h"
+#include "localserver/worksheetroutes.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+namespace codalab::localserver {
+
+namespace {
+
+QString randomPassword()
+{
+    static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    QString password;
+    for (int i = 0; i < 20; ++i) {
+        password += QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))]);
+    }
+    return password;
+}
+
+bool writePrivateFile(const QString &path, const QByteArray &content, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(content);
+    if (!file.commit()) {
+        *error = QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+LocalServer::LocalServer(LocalServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    if (m_config.dataDir.isEmpty()) {
+        m_config.dataDir = LocalServerConfig::defaultDataDir();
+    }
+}
+
+LocalServer::~LocalServer() = default;
+
+QString LocalServer::passwordFile() const
+{
+    return QDir(m_config.dataDir).filePath(QStringLiteral("codalab-password"));
+}
+
+QString LocalServer::urlFile() const
+{
+    return QDir(m_config.dataDir).filePath(QStringLiteral("server-url"));
+}
+
+QString LocalServer::url() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(port());
+}
+
+bool LocalServer::start(QString *error)
+{
+    if (!m_store.open(m_config.dataDir, error)) {
+        return false;
+    }
+    if (m_store.userCount() == 0) {
+        const QString password = randomPassword();
+        if (!m_store.createUser(QStringLiteral("codalab"), password, true, error)
+            || !writePrivateFile(passwordFile(), "codalab\n" + password.toUtf8() + '\n', error)) {
+            return false;
+        }
+        m_initialPassword = password;
+    }
+    const QString bundlesDir = QDir(m_config.dataDir).filePath(QStringLiteral("bundles"));
+    QDir().mkpath(bundlesDir);
+    m_bundles = std::make_unique<BundleStore>(m_store);
+    m_http = new LocalHttpServer(m_store, m_config.maxUploadBytes, this);
+    AuthRoutes::install(*m_http, m_store, m_config);
+    WorksheetRoutes::install(*m_http, m_store, *m_bundles);
+    m_bundleRoutes = std::make_unique<BundleRoutes>(m_store, *m_bundles, bundlesDir);
+    m_bundleRoutes->install(*m_http);
+    m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir);
+    m_contentRoutes->install(*m_http);
+    if (!m_http->listenLocal(m_config.port, error)) {
+        return false;
+    }
+    return writePrivateFile(urlFile(), url().toUtf8() + '\n', error);
+}
+
+QString LocalServer::addUser(const QString &name, QString *error)
+{
+    const QString password = randomPassword();
+    return m_store.createUser(name, password, false, error) ? password : QString();
+}
+
+} // namespace codalab::localserver

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "localserver/bundleroutes.h"
+#include "localserver/bundlestore.h"
+#include "localserver/contentroutes.h"
+#include "localserver/localhttpserver.h"
+#include "localserver/localserverconfig.h"
+#include "localserver/serverstore.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace codalab::localserver {
+
+/// codalab-local-server: a CodaLab-compatible REST server for one machine, on 127.0.0.1.
+///
+/// Usage: construct with a config, call start(); url() then answers requests. A first start creates the
+/// root user `codalab` with a random password, kept in <data dir>/codalab-password (mode 0600, the
+/// --password-file format: user name, then password) and given once by initialPassword().
+class LocalServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LocalServer(LocalServerConfig config, QObject *parent = nullptr);
+    ~LocalServer() override;
+
+    bool start(QString *error);
+    QString url() const;
+    quint16 port() const { return m_http ? m_http->port() : 0; }
+    const QString &initialPassword() const { return m_initialPassword; }
+    QString passwordFile() const;
+    QString urlFile() const;
+    const LocalServerConfig &config() const { return m_config; }
+
+    /// Adds a user with a random password, which it returns (empty and *error on failure).
+    QString addUser(const QString &name, QString *error);
+    ServerStore &store() { return m_store; }
+
+private:
+    LocalServerConfig m_config;
+    ServerStore m_store;
+    std::unique_ptr<BundleStore> m_bundles;
+    std::unique_ptr<BundleRoutes> m_bundleRoutes;
+    std::unique_ptr<ContentRoutes> m_contentRoutes;
+    LocalHttpServer *m_http = nullptr;
+    QString m_initialPassword;
+};
+
+} // namespace codalab::localserver

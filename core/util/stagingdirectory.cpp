@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "util/stagingdirectory.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace codalab::util {
+
+namespace {
+
+// Removes `name` in the directory `parentFd` and, if it is a directory, everything in it, by file
+// descriptor and raw name: no symlink is followed and names that are not UTF-8 are removed too.
+void removeTree(int parentFd, const char *name)
+{
+    if (::unlinkat(parentFd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)) {
+        return;
+    }
+    ::fchmodat(parentFd, name, S_IRWXU, 0);
+    const int fd = ::openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    DIR *dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        return;
+    }
+    while (const dirent *entry = ::readdir(dir)) {
+        if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
+            removeTree(::dirfd(dir), entry->d_name);
+        }
+    }
+    ::closedir(dir);
+    ::unlinkat(parentFd, name, AT_REMOVEDIR);
+}
+
+} // namespace
+
+StagingDirectory::StagingDirectory(const QString &target)
+    : m_target(target)
+{
+    const QFileInfo info(target);
+    QByteArray path = QFile::encodeName(info.path() + QStringLiteral("/.") + info.fileName())
+        + QByteArrayLiteral(".partial-XXXXXX");
+    if (::mkdtemp(path.data())) {
+        m_path = QFile::decodeName(path);
+    } else {
+        m_error = QStringLiteral("Cannot create a directory next to \"%1\": %2")
+                      .arg(target, qt_error_string(errno));
+    }
+}
+
+StagingDirectory::~StagingDirectory()
+{
+    if (isValid() && !m_committed) {
+        removeTree(AT_FDCWD, QFile::encodeName(m_path).constData());
+    }
+}
+
+bool StagingDirectory::commit(uint mode, QString *error)
+{
+    const QByteArray from = QFile::encodeName(m_path);
+    if (::chmod(from.constData(), mode_t(mode)) != 0
+        || ::rename(from.constData(), QFile::encodeName(m_target).constData()) != 0) {
+        *error = QStringLiteral("Cannot move the extracted files to \"%1\": %2")
+                     .arg(m_target, qt_error_string(errno));
+        return false;
+    }
+    m_committed = true;
+    return true;
+}
+
+} // namespace codalab::util
