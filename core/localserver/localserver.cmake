@@ -16,7 +16,9 @@ target_sources(codalab_core PRIVATE
     localserver/localhttpserver.cpp
     localserver/localserver.cpp
     localserver/localserverconfig.cpp
+    localserver/scheduler.cpp
     localserver/serverstore.cpp
+    localserver/workerhub.cpp
     localserver/worksheetroutes.cpp
 )
 find_package(ZLIB REQUIRED)

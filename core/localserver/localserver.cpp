@@ -90,6 +90,18 @@ bool LocalServer::start(QString *error)
     m_bundleRoutes->install(*m_http);
     m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir);
     m_contentRoutes->install(*m_http);
+    m_workers = new WorkerHub(*m_bundles, m_config, bundlesDir, this);
+    m_workers->install(*m_http);
+    m_scheduler = new Scheduler(*m_bundles, *m_workers, m_config, bundlesDir, this);
+    const auto schedule = [this] { m_scheduler->scheduleSoon(); };
+    m_workers->onChanged = schedule;
+    m_bundleRoutes->onChanged = schedule;
+    m_contentRoutes->onChanged = schedule;
+    m_bundleRoutes->messenger = [this](const BundleRecord &bundle, const QJsonObject &message) {
+        const WorkerState *worker = m_workers->workerOf(bundle);
+        return worker && m_workers->send(worker->key(), message);
+    };
+    m_scheduler->scheduleSoon(); // bundles left staged or created by an earlier run
     if (!m_http->listenLocal(m_config.port, error)) {
         return false;
     }

@@ -6,7 +6,9 @@
 #include "localserver/contentroutes.h"
 #include "localserver/localhttpserver.h"
 #include "localserver/localserverconfig.h"
+#include "localserver/scheduler.h"
 #include "localserver/serverstore.h"
+#include "localserver/workerhub.h"
 
 #include <QObject>
 
@@ -37,6 +39,8 @@ public:
     /// Adds a user with a random password, which it returns (empty and *error on failure).
     QString addUser(const QString &name, QString *error);
     ServerStore &store() { return m_store; }
+    WorkerHub *workerHub() const { return m_workers; }
+    Scheduler *scheduler() const { return m_scheduler; }
 
 private:
     LocalServerConfig m_config;
@@ -44,6 +48,8 @@ private:
     std::unique_ptr<BundleStore> m_bundles;
     std::unique_ptr<BundleRoutes> m_bundleRoutes;
     std::unique_ptr<ContentRoutes> m_contentRoutes;
+    WorkerHub *m_workers = nullptr;
+    Scheduler *m_scheduler = nullptr;
     LocalHttpServer *m_http = nullptr;
     QString m_initialPassword;
 };

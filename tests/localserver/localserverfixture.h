@@ -19,7 +19,14 @@ struct LocalServerFixture
     std::unique_ptr<localserver::LocalServer> server;
     QString password; ///< of the root user `codalab`
 
+    std::function<void(localserver::LocalServerConfig &)> tweak;
+
     explicit LocalServerFixture(int tokenLifetimeSec = 3600) { start(tokenLifetimeSec); }
+    explicit LocalServerFixture(std::function<void(localserver::LocalServerConfig &)> configure)
+        : tweak(std::move(configure))
+    {
+        start();
+    }
 
     void start(int tokenLifetimeSec = 3600)
     {
@@ -27,6 +34,9 @@ struct LocalServerFixture
         localserver::LocalServerConfig config;
         config.dataDir = dataDir.path();
         config.tokenLifetimeSec = tokenLifetimeSec;
+        if (tweak) {
+            tweak(config);
+        }
         server = std::make_unique<localserver::LocalServer>(config);
         QString error;
         INFO(error.toStdString());

@@ -60,7 +60,7 @@ TEST_CASE("the password grant answers as upstream's oauth2 endpoint", "[localser
         r.json.object().value(QLatin1String("error")).toString() == QLatin1String("unsupported_grant_type"));
 }
 
-TEST_CASE("one token per client and user; refresh replaces it; the CLI and worker tokens coexist",
+TEST_CASE("one token per client and user, refresh replaces it, the CLI and worker tokens coexist",
     "[localserver][auth]")
 {
     LocalServerFixture f;
@@ -113,7 +113,7 @@ TEST_CASE("an expired token is refused", "[localserver][auth]")
     CHECK(r.status == 401);
 }
 
-TEST_CASE("no token: 401 for scripts, a login redirect for browsers; /rest/user describes the caller",
+TEST_CASE("no token: 401 for scripts, a login redirect for browsers, /rest/user describes the caller",
     "[localserver][auth]")
 {
     LocalServerFixture f;
@@ -140,7 +140,7 @@ TEST_CASE("no token: 401 for scripts, a login redirect for browsers; /rest/user 
     CHECK(data.value(QLatin1String("attributes")).toObject().value(QLatin1String("is_root_user")).toBool());
 }
 
-TEST_CASE("added users log in with their own password; names are checked", "[localserver][auth]")
+TEST_CASE("added users log in with their own password, names are checked", "[localserver][auth]")
 {
     LocalServerFixture f;
     QString error;

@@ -233,7 +233,7 @@ TEST_CASE("hostile uploads are refused and change nothing", "[localserver][conte
         == "kept"); // old contents intact
 }
 
-TEST_CASE("paths that leave the bundle are not found; dependency keys lead into the parent",
+TEST_CASE("paths that leave the bundle are not found, dependency keys lead into the parent",
     "[localserver][contents]")
 {
     LocalServerFixture f;

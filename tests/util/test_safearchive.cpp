@@ -117,7 +117,7 @@ TEST_CASE("a good archive extracts with its modes, links and times, setuid strip
         == QStringList { QStringLiteral("out") });
 }
 
-TEST_CASE("an empty target directory is replaced; compressions and the root's default mode", "[archive]")
+TEST_CASE("an empty target directory is replaced, compressions and the root's default mode", "[archive]")
 {
     ExtractSandbox box;
     REQUIRE(QDir().mkpath(box.target()));

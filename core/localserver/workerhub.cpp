@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/workerhub.h"
+
+#include "localserver/jsonapi.h"
+#include "localserver/localhttpserver.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace codalab::localserver {
+
+namespace {
+
+const QStringList reportKeys { QStringLiteral("uuid"), QStringLiteral("run_status"),
+    QStringLiteral("bundle_start_time"), QStringLiteral("container_time_total"),
+    QStringLiteral("container_time_user"), QStringLiteral("container_time_system"),
+    QStringLiteral("docker_image"), QStringLiteral("state"), QStringLiteral("remote"),
+    QStringLiteral("exitcode"), QStringLiteral("failure_message"), QStringLiteral("bundle_profile_stats"),
+    QStringLiteral("disk_utilization") };
+const QStringList profileStages { QStringLiteral("RUN_STAGE.PREPARING"), QStringLiteral("RUN_STAGE.RUNNING"),
+    QStringLiteral("RUN_STAGE.CLEANING_UP"), QStringLiteral("RUN_STAGE.UPLOADING_RESULTS") };
+
+qint64 now()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+/// Generated metadata a restaged run must not keep (upstream clears it when a run goes back to staged).
+void clearRunMetadata(QJsonObject &m)
+{
+    for (const char *key : { "run_status", "started", "last_updated", "remote", "time", "time_user",
+             "time_system", "cpu_usage", "memory_usage", "docker_image", "exitcode", "failure_message",
+             "time_preparing", "time_running", "time_cleaning_up", "time_uploading_results" }) {
+        m.remove(QLatin1String(key));
+    }
+}
+
+} // namespace
+
+WorkerHub::WorkerHub(
+    BundleStore &bundles, const LocalServerConfig &config, QString bundlesDir, QObject *parent)
+    : QObject(parent)
+    , m_bundles(bundles)
+    , m_config(config)
+    , m_bundlesDir(std::move(bundlesDir))
+{
+    m_housekeeping.setInterval(1000);
+    connect(&m_housekeeping, &QTimer::timeout, this, &WorkerHub::housekeeping);
+    m_housekeeping.start();
+}
+
+void WorkerHub::install(LocalHttpServer &http)
+{
+    using A = LocalHttpServer::Auth;
+    const QString worker = QStringLiteral("/rest/workers/([^/]+)/");
+    http.addRoute("POST", worker + QStringLiteral("checkin"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { checkin(r, s); });
+    http.addRoute("POST", worker + QStringLiteral("start_bundle/(0x[0-9a-f]{32})"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { startBundle(r, s); });
+    http.addRoute("POST", worker + QStringLiteral("reply/(\\d+)"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { reply(r, s, false); });
+    http.addRoute("POST", worker + QStringLiteral("reply_data/(\\d+)"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { reply(r, s, true); });
+    http.addRoute("GET", QStringLiteral("/rest/workers/info"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { info(r, s); });
+}
+
+void WorkerHub::changed()
+{
+    if (onChanged) {
+        onChanged();
+    }
+}
+
+bool WorkerHub::send(const QString &workerKey, const QJsonObject &message)
+{
+    auto it = m_workers.find(workerKey);
+    if (it == m_workers.end()) {
+        return false;
+    }
+    it->messages.append(message);
+    if (it->pendingCheckin) {
+        deliver(*it, false);
+    }
+    return true;
+}
+
+WorkerState *WorkerHub::workerOf(const BundleRecord &bundle)
+{
+    auto it = m_workers.find(bundle.workerUserId + QLatin1Char('/') + bundle.workerId);
+    return it == m_workers.end() ? nullptr : &*it;
+}
+
+void WorkerHub::deliver(WorkerState &worker, bool idle)
+{
+    if (!worker.pendingCheckin) {
+        return;
+    }
+    QJsonValue message; // null when there is nothing to say
+    if (!worker.messages.isEmpty()) {
+        message = worker.messages.takeFirst();
+    } else if (!idle) {
+        return;
+    }
+    const HttpResponder responder = *worker.pendingCheckin;
+    worker.pendingCheckin.reset();
+    responder.send(HttpResponse::json(QJsonDocument(QJsonArray { message })));
+    // mark_finalized went out: the bundle takes its final state now (upstream does it right after).
+    const QJsonObject sent = message.toObject();
+    if (sent.value(QLatin1String("type")).toString() == QLatin1String("mark_finalized")) {
+        auto bundle = m_bundles.get(sent.value(QLatin1String("uuid")).toString());
+        if (bundle && bundle->state == QLatin1String("finalizing")) {
+            const QString failure = bundle->metadata.value(QLatin1String("failure_message")).toString();
+            const int exitcode = bundle->metadata.value(QLatin1String("exitcode")).toInt();
+            bundle->state = failure.contains(QLatin1String("Kill requested")) ? QStringLiteral("killed")
+                : (!failure.isEmpty() || exitcode != 0)                       ? QStringLiteral("failed")
+                                                                              : QStringLiteral("ready");
+            bundle->workerId.clear();
+            bundle->workerUserId.clear();
+            m_bundles.update(*bundle);
+            changed();
+        }
+    }
+}
+
+void WorkerHub::checkin(HttpRequest &request, const HttpResponder &responder)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (!doc.isObject()) {
+        responder.send(
+            HttpResponse::error(400, QStringLiteral("Invalid JSON: %1").arg(parseError.errorString())));
+        return;
+    }
+    const QJsonObject body = doc.object();
+    for (const char *key : { "runs", "dependencies" }) {
+        if (!body.value(QLatin1String(key)).isArray()) {
+            responder.send(HttpResponse::error(
+                400, QStringLiteral("Missing key or not a list: %1").arg(QLatin1String(key))));
+            return;
+        }
+    }
+    const QString workerId = request.captures.value(0);
+    WorkerState &w = m_workers[request.user->id + QLatin1Char('/') + workerId];
+    w.userId = request.user->id;
+    w.workerId = workerId;
+    w.tag = body.value(QLatin1String("tag")).toString();
+    w.groupName = body.value(QLatin1String("group_name")).toString();
+    w.cpus = body.value(QLatin1String("cpus")).toInt();
+    w.gpus = body.value(QLatin1String("gpus")).toInt();
+    w.memoryBytes = body.value(QLatin1String("memory_bytes")).toInteger();
+    w.freeDiskBytes = body.value(QLatin1String("free_disk_bytes")).toInteger();
+    w.sharedFileSystem = body.value(QLatin1String("shared_file_system")).toBool();
+    w.tagExclusive = !w.tag.isEmpty() && body.value(QLatin1String("tag_exclusive")).toBool();
+    w.exitAfterNumRuns = body.contains(QLatin1String("exit_after_num_runs"))
+        ? body.value(QLatin1String("exit_after_num_runs")).toInt()
+        : 999999999;
+    w.isTerminating = body.value(QLatin1String("is_terminating")).toBool();
+    w.preemptible = body.value(QLatin1String("preemptible")).toBool();
+    w.dependencies = body.value(QLatin1String("dependencies")).toArray();
+    w.checkinTime = now();
+    w.runUuids.clear();
+    for (const QJsonValue &run : body.value(QLatin1String("runs")).toArray()) {
+        w.runUuids.insert(run.toObject().value(QLatin1String("uuid")).toString());
+        applyReport(w, run.toObject());
+    }
+    // Never two check-ins in flight for one worker: the older one is answered now, empty.
+    if (w.pendingCheckin) {
+        const HttpResponder older = *w.pendingCheckin;
+        w.pendingCheckin.reset();
+        older.send(HttpResponse::json(QJsonDocument(QJsonArray { QJsonValue() })));
+    }
+    w.pendingCheckin = responder;
+    const quint64 serial = m_nextSerial++;
+    w.pendingSerial = serial;
+    if (!w.messages.isEmpty()) {
+        deliver(w, false);
+    } else {
+        const QString key = w.key();
+        QTimer::singleShot(m_config.checkinWaitMs, this, [this, key, serial] {
+            auto it = m_workers.find(key);
+            if (it != m_workers.end() && it->pendingSerial == serial) {
+                deliver(*it, true);
+            }
+        });
+    }
+    changed(); // a check-in may free resources or bring a new worker
+}
+
+void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
+{
+    for (const QString &key : reportKeys) {
+        if (!report.contains(key)) {
+            return; // upstream drops a report that lacks a required key
+        }
+    }
+    const QJsonValue profile = report.value(QLatin1String("bundle_profile_stats"));
+    if (!profile.isNull()) {
+        for (const QString &stage : profileStages) {
+            if (!profile.toObject().contains(stage)) {
+                return;
+            }
+        }
+    }
+    auto bundle = m_bundles.get(report.value(QLatin1String("uuid")).toString());
+    if (!bundle || bundle->isFinal()) {
+        return; // a late report must not reopen a finished bundle
+    }
+    const bool ours = bundle->workerId == worker.workerId && bundle->workerUserId == worker.userId;
+    if (!ours && bundle->state != QLatin1String("worker_offline")) {
+        return;
+    }
+    const QString state = report.value(QLatin1String("state")).toString();
+    QJsonObject &m = bundle->metadata;
+    if (state == QLatin1String("staged")) {
+        bundle->state = QStringLiteral("staged");
+        bundle->workerId.clear();
+        bundle->workerUserId.clear();
+        clearRunMetadata(m);
+        m_bundles.update(*bundle);
+        return;
+    }
+    if (state != QLatin1String("preparing") && state != QLatin1String("running")
+        && state != QLatin1String("finalizing")) {
+        return;
+    }
+    bundle->workerId = worker.workerId;
+    bundle->workerUserId = worker.userId;
+    m.insert(QStringLiteral("run_status"), report.value(QLatin1String("run_status")));
+    m.insert(QStringLiteral("last_updated"), now());
+    m.insert(QStringLiteral("time"), report.value(QLatin1String("container_time_total")));
+    m.insert(QStringLiteral("time_user"), report.value(QLatin1String("container_time_user")));
+    m.insert(QStringLiteral("time_system"), report.value(QLatin1String("container_time_system")));
+    m.insert(QStringLiteral("remote"), report.value(QLatin1String("remote")));
+    m.insert(QStringLiteral("cpu_usage"), report.value(QLatin1String("cpu_usage")).toDouble());
+    m.insert(QStringLiteral("memory_usage"), report.value(QLatin1String("memory_usage")).toDouble());
+    m.insert(QStringLiteral("data_size"), report.value(QLatin1String("disk_utilization")).toInteger());
+    if (!report.value(QLatin1String("docker_image")).isNull()) {
+        m.insert(QStringLiteral("docker_image"), report.value(QLatin1String("docker_image")));
+    }
+    if (profile.isObject()) {
+        const QJsonObject p = profile.toObject();
+        m.insert(QStringLiteral("time_preparing"),
+            p.value(profileStages[0]).toObject().value(QLatin1String("elapsed")));
+        m.insert(QStringLiteral("time_running"),
+            p.value(profileStages[1]).toObject().value(QLatin1String("elapsed")));
+        m.insert(QStringLiteral("time_cleaning_up"),
+            p.value(profileStages[2]).toObject().value(QLatin1String("elapsed")));
+        m.insert(QStringLiteral("time_uploading_results"),
+            p.value(profileStages[3]).toObject().value(QLatin1String("elapsed")));
+    }
+    if (state == QLatin1String("finalizing")) {
+        const QJsonValue exitcode = report.value(QLatin1String("exitcode"));
+        QJsonValue failure = report.value(QLatin1String("failure_message"));
+        if (failure.isNull() && !exitcode.isNull() && exitcode.toInt() != 0) {
+            failure = QStringLiteral("Exit code %1").arg(exitcode.toInt());
+        }
+        m.insert(QStringLiteral("exitcode"), exitcode);
+        m.insert(QStringLiteral("failure_message"), failure);
+        const bool alreadyFinalizing = bundle->state == QLatin1String("finalizing");
+        bundle->state = QStringLiteral("finalizing");
+        m_bundles.update(*bundle);
+        if (!alreadyFinalizing) {
+            worker.messages.append(QJsonObject { { QStringLiteral("type"), QStringLiteral("mark_finalized") },
+                { QStringLiteral("uuid"), bundle->uuid } });
+        }
+        return;
+    }
+    bundle->state = state;
+    m_bundles.update(*bundle);
+}
+
+void WorkerHub::startBundle(HttpRequest &request, const HttpResponder &responder)
+{
+    auto bundle = m_bundles.get(request.captures.value(1));
+    const bool assigned = bundle && bundle->state == QLatin1String("starting")
+        && bundle->workerId == request.captures.value(0) && bundle->workerUserId == request.user->id;
+    if (!assigned) {
+        responder.send(HttpResponse::bytes("false", "application/json"));
+        return;
+    }
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString hostname = body.value(QLatin1String("hostname")).toString();
+    QJsonObject &m = bundle->metadata;
+    bundle->state = QStringLiteral("preparing");
+    m.insert(QStringLiteral("run_status"),
+        QStringLiteral(
+            "Waiting for worker to download bundle dependencies and Docker image to run the bundle."));
+    m.insert(QStringLiteral("started"),
+        body.contains(QLatin1String("start_time")) ? body.value(QLatin1String("start_time")).toInteger()
+                                                   : now());
+    m.insert(QStringLiteral("last_updated"), now());
+    m.insert(QStringLiteral("remote"), hostname);
+    QJsonArray history = m.value(QLatin1String("remote_history")).toArray();
+    history.append(hostname);
+    m.insert(QStringLiteral("remote_history"), history);
+    const WorkerState *worker = workerOf(*bundle);
+    m.insert(QStringLiteral("on_preemptible_worker"), worker && worker->preemptible);
+    m_bundles.update(*bundle);
+    responder.send(HttpResponse::bytes("true", "application/json"));
+    changed();
+}
+
+int WorkerHub::openSocket(ReplyHandler handler, int timeoutMs)
+{
+    const int id = m_nextSocket++;
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id] {
+        const PendingReply pending = m_replies.take(id);
+        if (pending.timer) {
+            pending.timer->deleteLater();
+            pending.handler(
+                QJsonObject { { QStringLiteral("error_code"), 500 },
+                    { QStringLiteral("error_message"), QStringLiteral("Unable to reach worker") } },
+                {}, false);
+        }
+    });
+    timer->start(timeoutMs);
+    m_replies.insert(id, PendingReply { std::move(handler), timer, {} });
+    return id;
+}
+
+void WorkerHub::reply(HttpRequest &request, const HttpResponder &responder, bool isData)
+{
+    const int socket = request.captures.value(1).toInt();
+    if (!m_replies.contains(socket)
+        || !m_workers.contains(request.user->id + QLatin1Char('/') + request.captures.value(0))) {
+        responder.send(HttpResponse::error(403, QStringLiteral("Not your socket ID!")));
+        return;
+    }
+    const PendingReply pending = m_replies.take(socket);
+    pending.timer->stop();
+    pending.timer->deleteLater();
+    if (isData) {
+        const QJsonObject header
+            = QJsonDocument::fromJson(request.queryValue(QStringLiteral("header_message")).toUtf8()).object();
+        pending.handler(header, request.body, true);
+    } else {
+        pending.handler(QJsonDocument::fromJson(request.body).object(), {}, false);
+    }
+    responder.send(HttpResponse::json(QJsonObject {}));
+}
+
+void WorkerHub::info(HttpRequest &request, const HttpResponder &responder)
+{
+    QJsonArray data;
+    for (const WorkerState &w : std::as_const(m_workers)) {
+        if (w.userId != request.user->id && !request.user->isRoot) {
+            continue;
+        }
+        int cpusInUse = 0;
+        int gpusInUse = 0;
+        QJsonArray runs;
+        BundleQuery q;
+        q.states = { QStringLiteral("starting"), QStringLiteral("preparing"), QStringLiteral("running"),
+            QStringLiteral("finalizing") };
+        for (const BundleRecord &b : m_bundles.search(q)) {
+            if (b.workerId == w.workerId && b.workerUserId == w.userId) {
+                runs.append(b.uuid);
+                cpusInUse += b.metadata.value(QLatin1String("request_cpus")).toInt();
+                gpusInUse += b.metadata.value(QLatin1String("request_gpus")).toInt();
+            }
+        }
+        data.append(QJsonObject { { QStringLiteral("worker_id"), w.workerId },
+            { QStringLiteral("user_id"), w.userId }, { QStringLiteral("group_uuid"), QJsonValue() },
+            { QStringLiteral("tag"), w.tag.isEmpty() ? QJsonValue() : QJsonValue(w.tag) },
+            { QStringLiteral("cpus"), w.cpus }, { QStringLiteral("gpus"), w.gpus },
+            { QStringLiteral("memory_bytes"), w.memoryBytes },
+            { QStringLiteral("free_disk_bytes"), w.freeDiskBytes },
+            { QStringLiteral("checkin_time"), w.checkinTime }, { QStringLiteral("socket_id"), 0 },
+            { QStringLiteral("run_uuids"), runs },
+            { QStringLiteral("shared_file_system"), w.sharedFileSystem },
+            { QStringLiteral("tag_exclusive"), w.tagExclusive },
+            { QStringLiteral("exit_after_num_runs"), w.exitAfterNumRuns },
+            { QStringLiteral("is_terminating"), w.isTerminating },
+            { QStringLiteral("preemptible"), w.preemptible }, { QStringLiteral("cpus_in_use"), cpusInUse },
+            { QStringLiteral("gpus_in_use"), gpusInUse } });
+    }
+    responder.send(HttpResponse::json(QJsonObject { { QStringLiteral("data"), data } }));
+}
+
+void WorkerHub::housekeeping()
+{
+    const qint64 t = now();
+    bool anyChange = false;
+    // Workers that stopped checking in.
+    for (auto it = m_workers.begin(); it != m_workers.end();) {
+        if (t - it->checkinTime < m_config.workerTimeoutSec) {
+            ++it;
+            continue;
+        }
+        BundleQuery q;
+        q.states = { QStringLiteral("starting"), QStringLiteral("preparing"), QStringLiteral("running") };
+        for (BundleRecord &b : m_bundles.search(q)) {
+            if (b.workerId != it->workerId || b.workerUserId != it->userId) {
+                continue;
+            }
+            // A run it never started goes back to the queue; one it ran waits for the worker to return.
+            const bool requeue = b.state == QLatin1String("starting") || it->preemptible;
+            b.state = requeue ? QStringLiteral("staged") : QStringLiteral("worker_offline");
+            if (requeue) {
+                b.workerId.clear();
+                b.workerUserId.clear();
+                clearRunMetadata(b.metadata);
+            }
+            m_bundles.update(b);
+        }
+        if (it->pendingCheckin) {
+            it->pendingCheckin->send(HttpResponse::json(QJsonDocument(QJsonArray { QJsonValue() })));
+        }
+        it = m_workers.erase(it);
+        anyChange = true;
+    }
+    // Runs a worker was given but never started.
+    BundleQuery starting;
+    starting.states = { QStringLiteral("starting") };
+    for (BundleRecord &b : m_bundles.search(starting)) {
+        if (t - b.stateChanged >= m_config.startingTimeoutSec) {
+            b.state = QStringLiteral("staged");
+            b.workerId.clear();
+            b.workerUserId.clear();
+            m_bundles.update(b);
+            anyChange = true;
+        }
+    }
+    if (anyChange) {
+        changed();
+    }
+}
+
+} // namespace codalab::localserver

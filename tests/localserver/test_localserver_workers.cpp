@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// codalab-local-server: the worker protocol and the scheduler, with a worker scripted in the test as
+// plain HTTP calls (what the upstream Python worker sends).
+#include "localserverfixture.h"
+
+#include <QJsonArray>
+#include <QNetworkReply>
+#include <QTest>
+
+using namespace codalab::test;
+
+namespace {
+
+QJsonObject runMetadata(const QString &name, const QJsonObject &overrides = {})
+{
+    QJsonObject m { { QStringLiteral("name"), name }, { QStringLiteral("description"), QString() },
+        { QStringLiteral("tags"), QJsonArray() }, { QStringLiteral("allow_failed_dependencies"), false },
+        { QStringLiteral("request_docker_image"), QJsonValue() },
+        { QStringLiteral("request_time"), QJsonValue() },
+        { QStringLiteral("request_memory"), QStringLiteral("2g") },
+        { QStringLiteral("request_disk"), QJsonValue() }, { QStringLiteral("request_cpus"), 1 },
+        { QStringLiteral("request_gpus"), 0 }, { QStringLiteral("request_queue"), QJsonValue() },
+        { QStringLiteral("request_priority"), QJsonValue() }, { QStringLiteral("request_network"), true },
+        { QStringLiteral("exclude_patterns"), QJsonArray() } };
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+        m.insert(it.key(), it.value());
+    }
+    return m;
+}
+
+/// The server's scheduler runs from the event loop; give it a turn.
+void settle()
+{
+    QTest::qWait(50);
+}
+
+class ScriptedWorker
+{
+public:
+    /// Logs in with codalab_worker_client unless given a token: upstream keeps one token per client and
+    /// user, so two workers of one user share it.
+    ScriptedWorker(
+        const LocalServerFixture &f, QString id, QJsonObject fields = {}, const QString &token = {})
+        : m_client(QUrl(f.server->url()))
+        , m_id(std::move(id))
+        , m_fields(std::move(fields))
+    {
+        if (!token.isEmpty()) {
+            m_client.setToken(token);
+            return;
+        }
+        const HttpResult r = m_client.passwordGrant(
+            QStringLiteral("codalab_worker_client"), QStringLiteral("codalab"), f.password);
+        REQUIRE(r.status == 200);
+        m_client.setToken(r.json.object()[QLatin1String("access_token")].toString());
+    }
+
+    QJsonObject body(const QJsonArray &runs) const
+    {
+        QJsonObject b { { QStringLiteral("tag"), QJsonValue() }, { QStringLiteral("cpus"), 4 },
+            { QStringLiteral("gpus"), 0 }, { QStringLiteral("memory_bytes"), qint64(8) << 30 },
+            { QStringLiteral("free_disk_bytes"), qint64(100) << 30 },
+            { QStringLiteral("dependencies"), QJsonArray() },
+            { QStringLiteral("hostname"), QStringLiteral("test-host") }, { QStringLiteral("runs"), runs },
+            { QStringLiteral("shared_file_system"), false }, { QStringLiteral("tag_exclusive"), false },
+            { QStringLiteral("exit_after_num_runs"), 999 }, { QStringLiteral("is_terminating"), false },
+            { QStringLiteral("preemptible"), false } };
+        for (auto it = m_fields.begin(); it != m_fields.end(); ++it) {
+            b.insert(it.key(), it.value());
+        }
+        return b;
+    }
+
+    /// One check-in; returns the messages of its answer (nulls dropped).
+    QJsonArray checkin(const QJsonArray &runs = {})
+    {
+        const HttpResult r = m_client.post(QStringLiteral("/rest/workers/%1/checkin").arg(m_id), body(runs));
+        REQUIRE(r.status == 200);
+        REQUIRE(r.header("Content-Type") == "application/json");
+        QJsonArray messages;
+        for (const QJsonValue &m : r.json.array()) {
+            if (!m.isNull()) {
+                messages.append(m);
+            }
+        }
+        return messages;
+    }
+
+    bool startBundle(const QString &uuid)
+    {
+        const HttpResult r = m_client.post(QStringLiteral("/rest/workers/%1/start_bundle/%2").arg(m_id, uuid),
+            QJsonObject { { QStringLiteral("hostname"), QStringLiteral("test-host") },
+                { QStringLiteral("start_time"), 1700000000 } });
+        REQUIRE(r.status == 200);
+        return r.body == "true";
+    }
+
+    static QJsonObject report(const QString &uuid, const QString &state,
+        const QJsonValue &exitcode = QJsonValue(), const QJsonValue &failure = QJsonValue())
+    {
+        QJsonObject stages;
+        for (const char *s : { "RUN_STAGE.PREPARING", "RUN_STAGE.RUNNING", "RUN_STAGE.CLEANING_UP",
+                 "RUN_STAGE.UPLOADING_RESULTS", "RUN_STAGE.FINALIZING" }) {
+            stages.insert(QLatin1String(s),
+                QJsonObject { { QStringLiteral("start"), 1 }, { QStringLiteral("end"), 3 },
+                    { QStringLiteral("elapsed"), 2 } });
+        }
+        return QJsonObject { { QStringLiteral("uuid"), uuid },
+            { QStringLiteral("run_status"), QStringLiteral("Running job in container.") },
+            { QStringLiteral("bundle_start_time"), 1700000000 },
+            { QStringLiteral("container_time_total"), 7 }, { QStringLiteral("container_time_user"), 5 },
+            { QStringLiteral("container_time_system"), 1 },
+            { QStringLiteral("docker_image"), QStringLiteral("codalab-test/busybox@sha256:abc") },
+            { QStringLiteral("state"), state }, { QStringLiteral("remote"), QStringLiteral("test-host") },
+            { QStringLiteral("exitcode"), exitcode }, { QStringLiteral("failure_message"), failure },
+            { QStringLiteral("bundle_profile_stats"), stages }, { QStringLiteral("cpu_usage"), 0.5 },
+            { QStringLiteral("memory_usage"), 0.25 }, { QStringLiteral("disk_utilization"), 1234 } };
+    }
+
+    HttpTestClient &http() { return m_client; }
+    const QString &id() const { return m_id; }
+
+private:
+    HttpTestClient m_client;
+    QString m_id;
+    QJsonObject m_fields;
+};
+
+QString createRun(HttpTestClient &c, const QString &name, const QJsonObject &overrides = {},
+    const QJsonArray &dependencies = {})
+{
+    const QString ws = c.get(QStringLiteral("/rest/worksheets?specs=/"))
+                           .json.object()[QLatin1String("data")]
+                           .toArray()
+                           .first()
+                           .toObject()[QLatin1String("id")]
+                           .toString();
+    const QJsonObject body { { QStringLiteral("data"),
+        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
+            { QStringLiteral("attributes"),
+                QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("run") },
+                    { QStringLiteral("command"), QStringLiteral("echo hi") },
+                    { QStringLiteral("metadata"), runMetadata(name, overrides) },
+                    { QStringLiteral("dependencies"), dependencies } } } } } } };
+    const HttpResult r = c.post(QStringLiteral("/rest/bundles?worksheet=") + ws, body);
+    INFO(r.body.toStdString());
+    REQUIRE(r.status == 200);
+    return r.json.object()[QLatin1String("data")]
+        .toArray()
+        .first()
+        .toObject()[QLatin1String("id")]
+        .toString();
+}
+
+QJsonObject attrs(HttpTestClient &c, const QString &uuid)
+{
+    return c.get(QStringLiteral("/rest/bundles/") + uuid)
+        .json.object()[QLatin1String("data")]
+        .toObject()[QLatin1String("attributes")]
+        .toObject();
+}
+
+QString stateOf(HttpTestClient &c, const QString &uuid)
+{
+    return attrs(c, uuid)[QLatin1String("state")].toString();
+}
+
+void fast(codalab::localserver::LocalServerConfig &c)
+{
+    c.checkinWaitMs = 300;
+}
+
+} // namespace
+
+TEST_CASE("a run goes staged → starting → preparing → running → finalizing → ready with a scripted worker",
+    "[localserver][workers]")
+{
+    LocalServerFixture f(fast);
+    auto user = f.root();
+    const QString uuid = createRun(*user, QStringLiteral("run-echo"));
+    settle();
+    CHECK(stateOf(*user, uuid) == QLatin1String("staged"));
+    CHECK(attrs(*user, uuid)[QLatin1String("state_details")].toString().startsWith(
+        QLatin1String("No workers available")));
+
+    ScriptedWorker worker(f, QStringLiteral("w1"));
+    QJsonArray messages = worker.checkin();
+    if (messages.isEmpty()) {
+        messages = worker.checkin(); // the run may come with the next check-in
+    }
+    REQUIRE(messages.size() == 1);
+    const QJsonObject run = messages.first().toObject();
+    CHECK(run[QLatin1String("type")].toString() == QLatin1String("run"));
+    CHECK(run[QLatin1String("bundle")].toObject()[QLatin1String("uuid")].toString() == uuid);
+    CHECK(run[QLatin1String("bundle")].toObject()[QLatin1String("command")].toString()
+        == QLatin1String("echo hi"));
+    const QJsonObject resources = run[QLatin1String("resources")].toObject();
+    CHECK(resources[QLatin1String("docker_image")].toString() == QLatin1String("codalab/default-cpu:latest"));
+    CHECK(resources[QLatin1String("memory")].toInteger() == qint64(2) << 30);
+    CHECK(resources[QLatin1String("cpus")].toInt() == 1);
+    CHECK(resources[QLatin1String("time")].toInt() == 0);
+    CHECK(resources[QLatin1String("disk")].toInt() == 0);
+    CHECK(resources[QLatin1String("network")].toBool());
+    CHECK(stateOf(*user, uuid) == QLatin1String("starting"));
+
+    REQUIRE(worker.startBundle(uuid));
+    CHECK_FALSE(worker.startBundle(uuid)); // only a starting bundle can be started
+    QJsonObject a = attrs(*user, uuid);
+    CHECK(a[QLatin1String("state")].toString() == QLatin1String("preparing"));
+    CHECK(a[QLatin1String("metadata")].toObject()[QLatin1String("remote")].toString()
+        == QLatin1String("test-host"));
+    CHECK(a[QLatin1String("metadata")].toObject()[QLatin1String("started")].toInteger() == 1700000000);
+
+    CHECK(worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) }).isEmpty());
+    a = attrs(*user, uuid);
+    CHECK(a[QLatin1String("state")].toString() == QLatin1String("running"));
+    CHECK(a[QLatin1String("state_details")].toString() == QLatin1String("Running job in container."));
+    const QJsonObject m = a[QLatin1String("metadata")].toObject();
+    CHECK(m[QLatin1String("time")].toInt() == 7);
+    CHECK(m[QLatin1String("time_user")].toInt() == 5);
+    CHECK(m[QLatin1String("data_size")].toInt() == 1234);
+    CHECK(m[QLatin1String("docker_image")].toString() == QLatin1String("codalab-test/busybox@sha256:abc"));
+    CHECK(m[QLatin1String("time_running")].toInt() == 2);
+
+    HttpResult info = user->get(QStringLiteral("/rest/workers/info"));
+    const QJsonObject w = info.json.object()[QLatin1String("data")].toArray().first().toObject();
+    CHECK(w[QLatin1String("worker_id")].toString() == QLatin1String("w1"));
+    CHECK(w[QLatin1String("cpus_in_use")].toInt() == 1);
+    CHECK(w[QLatin1String("run_uuids")].toArray() == QJsonArray { uuid });
+
+    messages = worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("finalizing"), 0) });
+    REQUIRE(messages.size() == 1);
+    CHECK(messages.first().toObject()[QLatin1String("type")].toString() == QLatin1String("mark_finalized"));
+    CHECK(messages.first().toObject()[QLatin1String("uuid")].toString() == uuid);
+    CHECK(stateOf(*user, uuid) == QLatin1String("ready"));
+
+    // A report that comes late must not reopen it.
+    worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("finalizing"), 0) });
+    CHECK(stateOf(*user, uuid) == QLatin1String("ready"));
+}
+
+TEST_CASE("failed and killed finals, kill reaches the worker as a message", "[localserver][workers]")
+{
+    LocalServerFixture f(fast);
+    auto user = f.root();
+    ScriptedWorker worker(f, QStringLiteral("w2"));
+    worker.checkin();
+    const QString failing = createRun(*user, QStringLiteral("fails"));
+    const QString killing = createRun(*user, QStringLiteral("killed"));
+    QStringList given;
+    for (int i = 0; i < 4 && given.size() < 2; ++i) {
+        for (const QJsonValue &m : worker.checkin()) {
+            given << m.toObject()[QLatin1String("bundle")].toObject()[QLatin1String("uuid")].toString();
+        }
+    }
+    REQUIRE(given.size() == 2);
+    REQUIRE(worker.startBundle(failing));
+    REQUIRE(worker.startBundle(killing));
+    worker.checkin({ ScriptedWorker::report(failing, QStringLiteral("running")),
+        ScriptedWorker::report(killing, QStringLiteral("running")) });
+
+    const QJsonObject kill { { QStringLiteral("data"),
+        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
+            { QStringLiteral("attributes"),
+                QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
+                    { QStringLiteral("uuid"), killing } } } } } } };
+    REQUIRE(user->post(QStringLiteral("/rest/bundle-actions"), kill).status == 200);
+    const QJsonArray messages = worker.checkin({ ScriptedWorker::report(failing, QStringLiteral("running")),
+        ScriptedWorker::report(killing, QStringLiteral("running")) });
+    REQUIRE(messages.size() == 1);
+    CHECK(messages.first().toObject()[QLatin1String("type")].toString() == QLatin1String("kill"));
+    CHECK(messages.first().toObject()[QLatin1String("uuid")].toString() == killing);
+
+    QJsonArray finals;
+    for (int i = 0; i < 4 && finals.size() < 2; ++i) {
+        for (const QJsonValue &m :
+            worker.checkin({ ScriptedWorker::report(failing, QStringLiteral("finalizing"), 2),
+                ScriptedWorker::report(
+                    killing, QStringLiteral("finalizing"), 137, QStringLiteral("Kill requested")) })) {
+            finals.append(m);
+        }
+    }
+    CHECK(finals.size() == 2);
+    const QJsonObject failed = attrs(*user, failing);
+    CHECK(failed[QLatin1String("state")].toString() == QLatin1String("failed"));
+    CHECK(failed[QLatin1String("metadata")].toObject()[QLatin1String("failure_message")].toString()
+        == QLatin1String("Exit code 2"));
+    CHECK(failed[QLatin1String("metadata")].toObject()[QLatin1String("exitcode")].toInt() == 2);
+    CHECK(stateOf(*user, killing) == QLatin1String("killed"));
+}
+
+TEST_CASE("a waiting check-in is answered as soon as a run is queued for it", "[localserver][workers]")
+{
+    LocalServerFixture f([](codalab::localserver::LocalServerConfig &c) { c.checkinWaitMs = 20000; });
+    auto user = f.root();
+    ScriptedWorker worker(f, QStringLiteral("w3"));
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(f.server->url() + QStringLiteral("/rest/workers/w3/checkin")));
+    request.setRawHeader("Authorization", "Bearer " + worker.http().token().toLatin1());
+    request.setRawHeader("X-Requested-With", "XMLHttpRequest");
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    QNetworkReply *poll = nam.post(request, QJsonDocument(worker.body({})).toJson());
+    QTest::qWait(300);
+    CHECK_FALSE(poll->isFinished()); // nothing to say yet: the check-in waits
+    const QString uuid = createRun(*user, QStringLiteral("quick"));
+    REQUIRE(QTest::qWaitFor([poll] { return poll->isFinished(); }, 10000)); // far less than the 20 s wait
+    const QJsonArray answer = QJsonDocument::fromJson(poll->readAll()).array();
+    REQUIRE(answer.size() == 1);
+    CHECK(answer.first().toObject()[QLatin1String("bundle")].toObject()[QLatin1String("uuid")].toString()
+        == uuid);
+    poll->deleteLater();
+}
+
+TEST_CASE(
+    "a silent worker's runs go worker_offline and come back when it reports them", "[localserver][workers]")
+{
+    LocalServerFixture f([](codalab::localserver::LocalServerConfig &c) {
+        c.checkinWaitMs = 200;
+        c.workerTimeoutSec = 1;
+    });
+    auto user = f.root();
+    ScriptedWorker worker(f, QStringLiteral("w4"));
+    const QString uuid = createRun(*user, QStringLiteral("long"));
+    settle();
+    QJsonArray messages = worker.checkin();
+    if (messages.isEmpty()) {
+        messages = worker.checkin();
+    }
+    REQUIRE(messages.size() == 1);
+    REQUIRE(worker.startBundle(uuid));
+    worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) });
+    REQUIRE(stateOf(*user, uuid) == QLatin1String("running"));
+    QTest::qWait(1200);
+    f.server->workerHub()->housekeeping();
+    CHECK(stateOf(*user, uuid) == QLatin1String("worker_offline"));
+    CHECK(user->get(QStringLiteral("/rest/workers/info"))
+              .json.object()[QLatin1String("data")]
+              .toArray()
+              .isEmpty());
+    worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) });
+    CHECK(stateOf(*user, uuid) == QLatin1String("running"));
+}
+
+TEST_CASE("a run its worker never starts goes back to staged", "[localserver][workers]")
+{
+    LocalServerFixture f([](codalab::localserver::LocalServerConfig &c) {
+        c.checkinWaitMs = 200;
+        c.startingTimeoutSec = 1;
+    });
+    auto user = f.root();
+    ScriptedWorker worker(
+        f, QStringLiteral("w5"), QJsonObject { { QStringLiteral("exit_after_num_runs"), 1 } });
+    const QString uuid = createRun(*user, QStringLiteral("never"));
+    settle();
+    QJsonArray messages = worker.checkin();
+    if (messages.isEmpty()) {
+        messages = worker.checkin();
+    }
+    REQUIRE(messages.size() == 1);
+    CHECK(stateOf(*user, uuid) == QLatin1String("starting"));
+    QTest::qWait(1200);
+    f.server->workerHub()->housekeeping();
+    settle();
+    CHECK(stateOf(*user, uuid) == QLatin1String("staged")); // and not sent again: the worker took its one run
+}
+
+TEST_CASE(
+    "tags, resources and dependencies decide where and when a run goes", "[localserver][workers][scheduler]")
+{
+    LocalServerFixture f(fast);
+    auto user = f.root();
+    ScriptedWorker tagged(f, QStringLiteral("tagged"),
+        QJsonObject { { QStringLiteral("tag"), QStringLiteral("gpu-box") },
+            { QStringLiteral("tag_exclusive"), true } });
+    ScriptedWorker small(
+        f, QStringLiteral("small"), QJsonObject { { QStringLiteral("cpus"), 1 } }, tagged.http().token());
+    tagged.checkin();
+    small.checkin();
+
+    const QString forTag = createRun(*user, QStringLiteral("tagged-run"),
+        QJsonObject { { QStringLiteral("request_queue"), QStringLiteral("gpu-box") } });
+    const QString big
+        = createRun(*user, QStringLiteral("big"), QJsonObject { { QStringLiteral("request_cpus"), 8 } });
+    const QString other = createRun(*user, QStringLiteral("other-tag"),
+        QJsonObject { { QStringLiteral("request_queue"), QStringLiteral("nowhere") } });
+    settle();
+    QStringList toTagged;
+    QStringList toSmall;
+    for (int i = 0; i < 2; ++i) {
+        for (const QJsonValue &m : tagged.checkin()) {
+            toTagged << m.toObject()[QLatin1String("bundle")].toObject()[QLatin1String("uuid")].toString();
+        }
+        for (const QJsonValue &m : small.checkin()) {
+            toSmall << m.toObject()[QLatin1String("bundle")].toObject()[QLatin1String("uuid")].toString();
+        }
+    }
+    CHECK(toTagged == QStringList { forTag });
+    CHECK(toSmall.isEmpty()); // nothing fits the 1-CPU worker, and untagged runs avoid the exclusive one
+    CHECK(stateOf(*user, big) == QLatin1String("staged"));
+    const QString why = attrs(*user, big)[QLatin1String("state_details")].toString();
+    CHECK(why.startsWith(QLatin1String("No worker can meet your bundle's resource requirements")));
+    CHECK(why.contains(QLatin1String("small (cpus 1")));
+    CHECK(attrs(*user, other)[QLatin1String("state_details")].toString().contains(
+        QLatin1String("with tag nowhere")));
+
+    SECTION("a run waits for its parent, and fails when the parent fails")
+    {
+        const QString parent = createRun(*user, QStringLiteral("parent"),
+            QJsonObject { { QStringLiteral("request_queue"), QStringLiteral("nowhere") } });
+        const QJsonArray dep { QJsonObject { { QStringLiteral("child_path"), QStringLiteral("p") },
+            { QStringLiteral("parent_uuid"), parent }, { QStringLiteral("parent_path"), QString() } } };
+        const QString child = createRun(*user, QStringLiteral("child"), {}, dep);
+        settle();
+        CHECK(stateOf(*user, child) == QLatin1String("created"));
+        const QJsonObject kill { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
+                { QStringLiteral("attributes"),
+                    QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
+                        { QStringLiteral("uuid"), parent } } } } } } };
+        REQUIRE(user->post(QStringLiteral("/rest/bundle-actions"), kill).status == 200);
+        settle();
+        const QJsonObject a = attrs(*user, child);
+        CHECK(a[QLatin1String("state")].toString() == QLatin1String("failed"));
+        CHECK(a[QLatin1String("metadata")].toObject()[QLatin1String("failure_message")].toString()
+            == QStringLiteral("Parent bundles failed: ") + parent);
+    }
+}
+
+TEST_CASE("malformed check-ins are refused with 400", "[localserver][workers][errors]")
+{
+    LocalServerFixture f(fast);
+    ScriptedWorker worker(f, QStringLiteral("w6"));
+    HttpResult r = worker.http().send(
+        "POST", QStringLiteral("/rest/workers/w6/checkin"), "{not json", "application/json");
+    CHECK(r.status == 400);
+    r = worker.http().post(
+        QStringLiteral("/rest/workers/w6/checkin"), QJsonObject { { QStringLiteral("cpus"), 1 } });
+    CHECK(r.status == 400);
+    CHECK(r.body.contains("runs"));
+    r = worker.http().post(QStringLiteral("/rest/workers/w6/reply/99"), QJsonObject {});
+    CHECK(r.status == 403);
+}
