@@ -204,7 +204,7 @@ void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
             404, QStringLiteral("Bundle %1 hasn't started running yet").arg(bundle->uuid)));
         return;
     }
-    if (workerReader && workerReader(*bundle, subpath, request, responder)) {
+    if (workerReader && workerReader(*bundle, subpath, true, request, responder)) {
         return;
     }
     QString error;
@@ -234,7 +234,7 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
         return;
     }
     const QString subpath = request.captures.value(1).mid(1);
-    if (workerReader && workerReader(*bundle, subpath, request, responder)) {
+    if (workerReader && workerReader(*bundle, subpath, false, request, responder)) {
         return;
     }
     QString error;

@@ -29,7 +29,7 @@ public:
         QString fsPath;
     };
     /// Answers a read of a bundle running on a worker; returns false when the bundle is not on one.
-    using WorkerReader = std::function<bool(const BundleRecord &bundle, const QString &subpath,
+    using WorkerReader = std::function<bool(const BundleRecord &bundle, const QString &subpath, bool info,
         const HttpRequest &request, const HttpResponder &responder)>;
 
     ContentRoutes(BundleStore &bundles, QString bundlesDir);

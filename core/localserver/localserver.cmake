@@ -19,6 +19,7 @@ target_sources(codalab_core PRIVATE
     localserver/scheduler.cpp
     localserver/serverstore.cpp
     localserver/workerhub.cpp
+    localserver/workerreadproxy.cpp
     localserver/worksheetroutes.cpp
 )
 find_package(ZLIB REQUIRED)

@@ -101,6 +101,11 @@ bool LocalServer::start(QString *error)
         const WorkerState *worker = m_workers->workerOf(bundle);
         return worker && m_workers->send(worker->key(), message);
     };
+    m_readProxy = std::make_unique<WorkerReadProxy>(*m_workers);
+    m_contentRoutes->workerReader = [this](const BundleRecord &bundle, const QString &subpath, bool info,
+                                        const HttpRequest &request, const HttpResponder &responder) {
+        return m_readProxy->read(bundle, subpath, info, request, responder);
+    };
     m_scheduler->scheduleSoon(); // bundles left staged or created by an earlier run
     if (!m_http->listenLocal(m_config.port, error)) {
         return false;

@@ -9,6 +9,7 @@
 #include "localserver/scheduler.h"
 #include "localserver/serverstore.h"
 #include "localserver/workerhub.h"
+#include "localserver/workerreadproxy.h"
 
 #include <QObject>
 
@@ -50,6 +51,7 @@ private:
     std::unique_ptr<ContentRoutes> m_contentRoutes;
     WorkerHub *m_workers = nullptr;
     Scheduler *m_scheduler = nullptr;
+    std::unique_ptr<WorkerReadProxy> m_readProxy;
     LocalHttpServer *m_http = nullptr;
     QString m_initialPassword;
 };

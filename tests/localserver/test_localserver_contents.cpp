@@ -274,3 +274,14 @@ TEST_CASE("paths that leave the bundle are not found, dependency keys lead into 
     CHECK(resolved[QLatin1String("bundle_uuid")].toString() == parent);
     CHECK(resolved[QLatin1String("subpath")].toString() == QLatin1String("sub"));
 }
+
+TEST_CASE("an upload over the size limit gets 413 and changes nothing", "[localserver][contents][errors]")
+{
+    LocalServerFixture f([](codalab::localserver::LocalServerConfig &c) { c.maxUploadBytes = 1024; });
+    auto c = f.root();
+    const QString uuid = createDataset(*c, QStringLiteral("small"));
+    const HttpResult r = upload(*c, uuid, QStringLiteral("big.bin"), QByteArray(4096, 'x'));
+    CHECK(r.status == 413);
+    CHECK(r.body.contains("larger than the limit of 1024 bytes"));
+    CHECK(bundleAttributes(*c, uuid)[QLatin1String("state")].toString() == QLatin1String("created"));
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-local-server: the worker protocol and the scheduler, with a worker scripted in the test as
 // plain HTTP calls (what the upstream Python worker sends).
+#include "localserver/gzipcodec.h"
 #include "localserverfixture.h"
 
 #include <QJsonArray>
@@ -439,4 +440,141 @@ TEST_CASE("malformed check-ins are refused with 400", "[localserver][workers][er
     CHECK(r.body.contains("runs"));
     r = worker.http().post(QStringLiteral("/rest/workers/w6/reply/99"), QJsonObject {});
     CHECK(r.status == 403);
+}
+
+TEST_CASE("reads of a running bundle are answered by its worker through read and reply",
+    "[localserver][workers][read]")
+{
+    LocalServerFixture f(fast);
+    auto user = f.root();
+    ScriptedWorker worker(f, QStringLiteral("w7"));
+    const QString uuid = createRun(*user, QStringLiteral("reading"));
+    settle();
+    QJsonArray messages = worker.checkin();
+    if (messages.isEmpty()) {
+        messages = worker.checkin();
+    }
+    REQUIRE(messages.size() == 1);
+    REQUIRE(worker.startBundle(uuid));
+    worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) });
+
+    // The user's read waits on the worker, so it goes out without blocking this thread.
+    QNetworkAccessManager nam;
+    QNetworkRequest request(
+        QUrl(f.server->url() + QStringLiteral("/rest/bundles/%1/contents/blob/stdout").arg(uuid)));
+    request.setRawHeader("Authorization", "Bearer " + user->token().toLatin1());
+    request.setRawHeader("X-Requested-With", "XMLHttpRequest");
+    request.setRawHeader("Accept-Encoding", "identity");
+    QNetworkReply *read = nam.get(request);
+    QStringList readTypes;
+    for (int i = 0; i < 6 && !read->isFinished(); ++i) {
+        for (const QJsonValue &value :
+            worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) })) {
+            const QJsonObject m = value.toObject();
+            REQUIRE(m[QLatin1String("type")].toString() == QLatin1String("read"));
+            CHECK(m[QLatin1String("path")].toString() == QLatin1String("stdout"));
+            const QString type = m[QLatin1String("read_args")].toObject()[QLatin1String("type")].toString();
+            readTypes << type;
+            const int socket = m[QLatin1String("socket_id")].toInt();
+            if (type == QLatin1String("get_target_info")) {
+                worker.http().post(QStringLiteral("/rest/workers/w7/reply/%1").arg(socket),
+                    QJsonObject { { QStringLiteral("target_info"),
+                        QJsonObject { { QStringLiteral("name"), QStringLiteral("stdout") },
+                            { QStringLiteral("type"), QStringLiteral("file") },
+                            { QStringLiteral("size"), 18 }, { QStringLiteral("perm"), 0644 } } } });
+            } else {
+                const HttpResult r = worker.http().send("POST",
+                    QStringLiteral("/rest/workers/w7/reply_data/%1?header_message=%7B%7D").arg(socket),
+                    codalab::localserver::GzipCodec::compress("hello from a run\n"),
+                    "application/octet-stream");
+                CHECK(r.status == 200);
+            }
+        }
+    }
+    REQUIRE(QTest::qWaitFor([read] { return read->isFinished(); }, 10000));
+    CHECK(read->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200);
+    CHECK(read->readAll() == "hello from a run\n");
+    CHECK(readTypes == QStringList { QStringLiteral("get_target_info"), QStringLiteral("stream_file") });
+    read->deleteLater();
+
+    SECTION("a worker's error reply reaches the user")
+    {
+        QNetworkRequest info(
+            QUrl(f.server->url() + QStringLiteral("/rest/bundles/%1/contents/info/missing").arg(uuid)));
+        info.setRawHeader("Authorization", "Bearer " + user->token().toLatin1());
+        info.setRawHeader("X-Requested-With", "XMLHttpRequest");
+        QNetworkReply *reply = nam.get(info);
+        for (int i = 0; i < 4 && !reply->isFinished(); ++i) {
+            for (const QJsonValue &value :
+                worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) })) {
+                worker.http().post(QStringLiteral("/rest/workers/w7/reply/%1")
+                                       .arg(value.toObject()[QLatin1String("socket_id")].toInt()),
+                    QJsonObject { { QStringLiteral("error_code"), 404 },
+                        { QStringLiteral("error_message"), QStringLiteral("missing not found") } });
+            }
+        }
+        REQUIRE(QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000));
+        CHECK(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 404);
+        CHECK(reply->readAll() == "missing not found");
+        reply->deleteLater();
+    }
+}
+
+TEST_CASE("a run on an uploaded dataset waits for the upload, then goes out with its dependency",
+    "[localserver][workers][scheduler]")
+{
+    LocalServerFixture f(fast);
+    auto user = f.root();
+    const QString ws = user->get(QStringLiteral("/rest/worksheets?specs=/"))
+                           .json.object()[QLatin1String("data")]
+                           .toArray()
+                           .first()
+                           .toObject()[QLatin1String("id")]
+                           .toString();
+    const HttpResult made = user->post(QStringLiteral("/rest/bundles?worksheet=") + ws,
+        QJsonObject { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
+                { QStringLiteral("attributes"),
+                    QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("dataset") },
+                        { QStringLiteral("metadata"),
+                            QJsonObject {
+                                { QStringLiteral("name"), QStringLiteral("inputs") } } } } } } } } });
+    REQUIRE(made.status == 200);
+    const QString dataset = made.json.object()[QLatin1String("data")]
+                                .toArray()
+                                .first()
+                                .toObject()[QLatin1String("id")]
+                                .toString();
+    const QString run = createRun(*user, QStringLiteral("uses-inputs"), {},
+        QJsonArray { QJsonObject { { QStringLiteral("child_path"), QStringLiteral("in") },
+            { QStringLiteral("parent_uuid"), dataset }, { QStringLiteral("parent_path"), QString() } } });
+    ScriptedWorker worker(f, QStringLiteral("w8"));
+    CHECK(worker.checkin().isEmpty());
+    CHECK(stateOf(*user, run) == QLatin1String("created")); // its parent has no contents yet
+
+    REQUIRE(
+        user->send("PUT", QStringLiteral("/rest/bundles/%1/contents/blob/?filename=data.txt").arg(dataset),
+                "1,2,3\n", "application/octet-stream")
+            .status
+        == 200);
+    CHECK(stateOf(*user, dataset) == QLatin1String("ready"));
+    QJsonArray messages = worker.checkin();
+    if (messages.isEmpty()) {
+        messages = worker.checkin();
+    }
+    REQUIRE(messages.size() == 1);
+    const QJsonArray deps = messages.first()
+                                .toObject()[QLatin1String("bundle")]
+                                .toObject()[QLatin1String("dependencies")]
+                                .toArray();
+    REQUIRE(deps.size() == 1);
+    CHECK(deps.first().toObject()[QLatin1String("parent_uuid")].toString() == dataset);
+    CHECK(deps.first().toObject()[QLatin1String("child_path")].toString() == QLatin1String("in"));
+    CHECK(deps.first().toObject()[QLatin1String("parent_name")].toString() == QLatin1String("inputs"));
+    // The worker downloads it as upstream's does: info, then the blob.
+    HttpResult info = worker.http().get(QStringLiteral("/rest/bundles/%1/contents/info/").arg(dataset));
+    CHECK(info.json.object()[QLatin1String("data")].toObject()[QLatin1String("type")].toString()
+        == QLatin1String("file"));
+    CHECK(
+        worker.http().get(QStringLiteral("/rest/bundles/%1/contents/blob/").arg(dataset)).body == "1,2,3\n");
 }
