@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "server/apiresult.h"
+
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QUrlQuery>
+
+class QNetworkReply;
+class QTimer;
+
+namespace codalab::server {
+
+class ServerConnection;
+
+/// What to send: built once, re-sent as is on a retry.
+struct ApiCall
+{
+    QByteArray method = "GET";
+    QString path; ///< under /rest, e.g. "/bundles"
+    QUrlQuery query;
+    QByteArray body;
+    QByteArray contentType;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    bool authenticated = true;
+    int timeoutMs = 60000;
+    int maxAttempts = 3; ///< transient failures (network, timeout, 5xx) are tried this often in all
+};
+
+/// One REST call to a CodaLab server, living on the caller's thread.
+///
+/// Usage: ServerConnection::send() returns it started; connect finished(), emitted once, after which the
+/// job deletes itself. Transient failures are retried a bounded number of times with a growing pause; a
+/// 401 gets one new token and one more try. cancel() stops it: nothing is emitted, as a cancelled call is
+/// never a failure.
+class ApiJob : public QObject
+{
+    Q_OBJECT
+public:
+    ApiJob(ServerConnection *connection, ApiCall call, QObject *parent);
+    ~ApiJob() override;
+
+    const ApiCall &call() const { return m_call; }
+    void start();
+    void cancel();
+
+Q_SIGNALS:
+    void finished(const codalab::server::ApiResult &result);
+
+private:
+    void sendWithToken(const QString &token);
+    void onReply();
+    void finish(ApiResult result);
+
+    ServerConnection *m_connection;
+    ApiCall m_call;
+    QPointer<QNetworkReply> m_reply;
+    QTimer *m_retryTimer = nullptr;
+    int m_attempts = 0;
+    bool m_reauthenticated = false;
+    bool m_done = false;
+};
+
+} // namespace codalab::server

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/codalabclient.h"
+
+#include "server/runsubmission.h"
+#include "server/serverconnection.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace codalab::server {
+
+namespace {
+QString encodePath(const QString &path)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(path, "/"));
+}
+} // namespace
+
+CodaLabClient::CodaLabClient(ServerConnection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+{ }
+
+ApiJob *CodaLabClient::currentUser()
+{
+    return m_connection->getJson(QStringLiteral("/user"));
+}
+
+ApiJob *CodaLabClient::worksheet(const QString &spec)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("specs"), QString::fromLatin1(QUrl::toPercentEncoding(spec)));
+    return m_connection->getJson(QStringLiteral("/worksheets"), q);
+}
+
+ApiJob *CodaLabClient::resolveBundles(const QStringList &specs, const QString &worksheetUuid)
+{
+    QUrlQuery q;
+    if (!worksheetUuid.isEmpty()) {
+        q.addQueryItem(QStringLiteral("worksheet"), worksheetUuid);
+    }
+    for (const QString &spec : specs) {
+        q.addQueryItem(QStringLiteral("specs"), QString::fromLatin1(QUrl::toPercentEncoding(spec)));
+    }
+    return m_connection->getJson(QStringLiteral("/bundles"), q);
+}
+
+ApiJob *CodaLabClient::bundle(const QString &uuid)
+{
+    return m_connection->getJson(QStringLiteral("/bundles/") + uuid);
+}
+
+ApiJob *CodaLabClient::search(const QStringList &keywords)
+{
+    QUrlQuery q;
+    for (const QString &k : keywords) {
+        q.addQueryItem(QStringLiteral("keywords"), QString::fromLatin1(QUrl::toPercentEncoding(k)));
+    }
+    return m_connection->getJson(QStringLiteral("/bundles"), q);
+}
+
+ApiJob *CodaLabClient::createRun(const RunRequest &request, const QString &worksheetUuid)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("worksheet"), worksheetUuid);
+    return m_connection->sendJson("POST", QStringLiteral("/bundles"), request.toCreateBody(), q);
+}
+
+RunSubmission *CodaLabClient::submitRun(const RunRequest &request)
+{
+    auto *submission = new RunSubmission(this, request, this);
+    submission->start();
+    return submission;
+}
+
+ApiJob *CodaLabClient::contentsInfo(const QString &uuid, const QString &path, int depth)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("depth"), QString::number(depth));
+    return m_connection->getJson(
+        QStringLiteral("/bundles/%1/contents/info/%2").arg(uuid, encodePath(path)), q);
+}
+
+ApiJob *CodaLabClient::readRange(const QString &uuid, const QString &path, qint64 offset, qint64 length)
+{
+    ApiCall call;
+    call.path = QStringLiteral("/bundles/%1/contents/blob/%2").arg(uuid, encodePath(path));
+    call.headers.append({ "Range",
+        "bytes=" + QByteArray::number(offset) + '-'
+            + QByteArray::number(offset + qMax<qint64>(length, 1) - 1) });
+    return m_connection->send(std::move(call));
+}
+
+ApiJob *CodaLabClient::kill(const QString &uuid)
+{
+    return m_connection->sendJson("POST", QStringLiteral("/bundle-actions"),
+        QJsonObject { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
+                { QStringLiteral("attributes"),
+                    QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
+                        { QStringLiteral("uuid"), uuid } } } } } } });
+}
+
+ApiJob *CodaLabClient::workersInfo()
+{
+    return m_connection->getJson(QStringLiteral("/workers/info"));
+}
+
+} // namespace codalab::server

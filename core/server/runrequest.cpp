@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/runrequest.h"
+
+#include "util/bytesize.h"
+#include "util/duration.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace codalab::server {
+
+namespace {
+
+QString shellQuote(const QString &s)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./:=,@%+-]+$"));
+    if (safe.match(s).hasMatch()) {
+        return s;
+    }
+    return QLatin1Char('\'') + QString(s).replace(QLatin1Char('\''), QLatin1String("'\"'\"'"))
+        + QLatin1Char('\'');
+}
+
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
+}
+
+} // namespace
+
+QString RunRequest::defaultName(const QString &command)
+{
+    static const QRegularExpression outside(QStringLiteral("[^a-zA-Z0-9_.\\-]"));
+    static const QRegularExpression dashes(QStringLiteral("-+"));
+    QString name = QStringLiteral("run-")
+        + command.trimmed().section(QRegularExpression(QStringLiteral("\\s+")), 0, 0);
+    name.replace(outside, QStringLiteral("-"));
+    name.replace(dashes, QStringLiteral("-"));
+    if (!name.isEmpty() && !name.at(0).isLetter() && name.at(0) != QLatin1Char('_')) {
+        name.prepend(QLatin1Char('_'));
+    }
+    return name.left(32);
+}
+
+std::optional<RunRequest::Dependency> RunRequest::parseDependency(const QString &keyTarget, QString *error)
+{
+    const qsizetype colon = keyTarget.indexOf(QLatin1Char(':'));
+    if (colon < 0) {
+        *error = QStringLiteral("Dependency '%1' must be key:bundle[/subpath]").arg(keyTarget);
+        return std::nullopt;
+    }
+    Dependency d;
+    d.key = keyTarget.left(colon);
+    d.target = keyTarget.mid(colon + 1);
+    if (d.target.isEmpty()) {
+        *error = QStringLiteral("Dependency '%1' names no bundle").arg(keyTarget);
+        return std::nullopt;
+    }
+    // The bundle spec is what follows an optional "worksheet//"; a subpath follows the first '/'.
+    const QString bundleAndPath
+        = d.target.contains(QLatin1String("//")) ? d.target.section(QLatin1String("//"), 1) : d.target;
+    d.parentPath = bundleAndPath.section(QLatin1Char('/'), 1);
+    if (d.key.isEmpty()) {
+        d.key = d.parentPath.isEmpty() ? bundleAndPath : d.parentPath.section(QLatin1Char('/'), -1);
+    }
+    return d;
+}
+
+QStringList RunRequest::validate() const
+{
+    QStringList errors;
+    static const QRegularExpression namePattern(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9_.\\-]*$"));
+    static const QRegularExpression keyPattern(QStringLiteral("^[a-zA-Z0-9_\\-./]+$"));
+    static const QRegularExpression tagPattern(QStringLiteral("^[a-zA-Z0-9\\-]*$"));
+    if (command.trimmed().isEmpty()) {
+        errors << QStringLiteral("command: a run needs a command");
+    }
+    if (!namePattern.match(effectiveName()).hasMatch()) {
+        errors << QStringLiteral("name: must match ^[a-zA-Z_][a-zA-Z0-9_.-]*$");
+    }
+    if (cpus < 1) {
+        errors << QStringLiteral("cpus: at least 1");
+    }
+    if (gpus < 0) {
+        errors << QStringLiteral("gpus: not negative");
+    }
+    QString why;
+    if (!memory.isEmpty()) {
+        const auto bytes = util::ByteSize::parse(memory, &why);
+        if (!bytes) {
+            errors << QStringLiteral("memory: ") + why;
+        } else if (*bytes < 4 * 1024 * 1024) {
+            errors << QStringLiteral("memory: at least 4m");
+        }
+    }
+    if (!disk.isEmpty() && !util::ByteSize::parse(disk, &why)) {
+        errors << QStringLiteral("disk: ") + why;
+    }
+    if (!time.isEmpty() && !util::Duration::parse(time, &why)) {
+        errors << QStringLiteral("time: ") + why;
+    }
+    if (!tagPattern.match(queue).hasMatch()) {
+        errors << QStringLiteral("queue: letters, digits and '-' only");
+    }
+    QStringList keys;
+    for (const Dependency &d : dependencies) {
+        if (!keyPattern.match(d.key).hasMatch()
+            || d.key.split(QLatin1Char('/')).contains(QLatin1String(".."))) {
+            errors << QStringLiteral("dependency %1: keys use letters, digits and _ - . /").arg(d.key);
+        }
+        for (const QString &k : std::as_const(keys)) {
+            if (k == d.key) {
+                errors << QStringLiteral("dependency %1: the key is used twice").arg(d.key);
+            } else if (d.key.startsWith(k + QLatin1Char('/')) || k.startsWith(d.key + QLatin1Char('/'))) {
+                errors << QStringLiteral("dependency %1: one key may not contain another (%2)").arg(d.key, k);
+            }
+        }
+        keys << d.key;
+    }
+    return errors;
+}
+
+QJsonObject RunRequest::toCreateBody() const
+{
+    QJsonArray deps;
+    for (const Dependency &d : dependencies) {
+        deps.append(QJsonObject { { QStringLiteral("child_path"), d.key },
+            { QStringLiteral("parent_uuid"), d.parentUuid },
+            { QStringLiteral("parent_path"), d.parentPath } });
+    }
+    const QJsonObject metadata { { QStringLiteral("name"), effectiveName() },
+        { QStringLiteral("description"), description },
+        { QStringLiteral("tags"), QJsonArray::fromStringList(tags) },
+        { QStringLiteral("allow_failed_dependencies"), allowFailedDependencies },
+        { QStringLiteral("request_docker_image"), orNull(image) },
+        { QStringLiteral("request_time"), orNull(time) },
+        { QStringLiteral("request_memory"), orNull(memory) },
+        { QStringLiteral("request_disk"), orNull(disk) }, { QStringLiteral("request_cpus"), cpus },
+        { QStringLiteral("request_gpus"), gpus }, { QStringLiteral("request_queue"), orNull(queue) },
+        { QStringLiteral("request_priority"), priority ? QJsonValue(*priority) : QJsonValue() },
+        { QStringLiteral("request_network"), network },
+        { QStringLiteral("exclude_patterns"), QJsonArray::fromStringList(excludePatterns) },
+        { QStringLiteral("store"), QJsonValue() } };
+    return QJsonObject { { QStringLiteral("data"),
+        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
+            { QStringLiteral("attributes"),
+                QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("run") },
+                    { QStringLiteral("command"), command }, { QStringLiteral("metadata"), metadata },
+                    { QStringLiteral("dependencies"), deps } } } } } } };
+}
+
+QString RunRequest::toClCommand() const
+{
+    QStringList words { QStringLiteral("cl"), QStringLiteral("run") };
+    for (const Dependency &d : dependencies) {
+        words << shellQuote(d.key + QLatin1Char(':') + d.target);
+    }
+    words << shellQuote(command);
+    const auto option = [&words](const char *flag, const QString &value) {
+        if (!value.isEmpty()) {
+            words << QLatin1String(flag) << shellQuote(value);
+        }
+    };
+    if (!name.isEmpty()) {
+        option("--name", name);
+    }
+    option("--description", description);
+    option("--request-docker-image", image);
+    option("--request-queue", queue);
+    if (cpus != 1) {
+        option("--request-cpus", QString::number(cpus));
+    }
+    if (gpus != 0) {
+        option("--request-gpus", QString::number(gpus));
+    }
+    if (memory != QLatin1String("2g")) {
+        option("--request-memory", memory);
+    }
+    option("--request-disk", disk);
+    option("--request-time", time);
+    if (priority) {
+        option("--request-priority", QString::number(*priority));
+    }
+    if (!tags.isEmpty()) {
+        words << QStringLiteral("--tags");
+        for (const QString &t : tags) {
+            words << shellQuote(t);
+        }
+    }
+    if (!excludePatterns.isEmpty()) {
+        words << QStringLiteral("--exclude-patterns");
+        for (const QString &p : excludePatterns) {
+            words << shellQuote(p);
+        }
+    }
+    if (allowFailedDependencies) {
+        words << QStringLiteral("--allow-failed-dependencies");
+    }
+    option("-w", worksheet);
+    return words.join(QLatin1Char(' '));
+}
+
+} // namespace codalab::server

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace codalab::server {
+
+/// Everything `cl run` takes, validated as upstream validates it, rendered as the bundle-create body
+/// the CLI sends and as the equivalent `cl run ...` command line.
+struct RunRequest
+{
+    struct Dependency
+    {
+        QString key; ///< child_path: where it appears in the run's directory
+        QString target; ///< [<worksheet>//]<bundle>[/<subpath>] as typed
+        QString parentUuid; ///< filled in once the target is resolved
+        QString parentPath;
+    };
+
+    QString command;
+    QString image; ///< empty: the server's default
+    QString queue; ///< worker tag
+    int cpus = 1;
+    int gpus = 0;
+    QString memory = QStringLiteral("2g");
+    QString disk; ///< empty: the server decides
+    QString time;
+    bool network = true;
+    std::optional<int> priority;
+    QString name; ///< empty: derived from the command as upstream does
+    QString description;
+    QStringList tags;
+    QList<Dependency> dependencies;
+    QStringList excludePatterns;
+    QString worksheet; ///< spec; empty: home
+    bool allowFailedDependencies = false;
+
+    /// `run-<first word>`, cleaned to upstream's name rules, at most 32 characters.
+    static QString defaultName(const QString &command);
+    QString effectiveName() const { return name.isEmpty() ? defaultName(command) : name; }
+    /// "key:target", or ":target" whose key is the subpath or bundle name.
+    static std::optional<Dependency> parseDependency(const QString &keyTarget, QString *error);
+    /// Every problem, each naming its field; empty when the request can be sent.
+    QStringList validate() const;
+    /// {"data": [{"type": "bundles", "attributes": {...}}]} with every user-settable key, as `cl run` sends.
+    QJsonObject toCreateBody() const;
+    QString toClCommand() const;
+};
+
+} // namespace codalab::server

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# core/server sources: the CodaLab REST client (user side; the worker side follows)
+target_sources(codalab_core PRIVATE
+    server/apierror.cpp
+    server/apijob.cpp
+    server/codalabclient.cpp
+    server/runrequest.cpp
+    server/runsubmission.cpp
+    server/serverconnection.cpp
+    server/tokenmanager.cpp
+)

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Tests of core/server against codalab-local-server on 127.0.0.1
+codalab_add_test(test_server integration SOURCES
+    server/test_runrequest.cpp
+    server/test_codalabclient.cpp
+    support/httptestclient.cpp)
