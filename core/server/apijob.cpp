@@ -4,6 +4,7 @@
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
@@ -54,7 +55,22 @@ void ApiJob::sendWithToken(const QString &token)
     for (const auto &[name, value] : std::as_const(m_call.headers)) {
         request.setRawHeader(name, value);
     }
-    m_reply = m_connection->networkAccessManager()->sendCustomRequest(request, m_call.method, m_call.body);
+    if (!m_call.bodyFile.isEmpty()) {
+        auto *file = new QFile(m_call.bodyFile);
+        if (!file->open(QIODevice::ReadOnly)) {
+            delete file;
+            finish(ApiResult {
+                ApiError::make(ApiError::Kind::Client, QStringLiteral("Cannot read %1").arg(m_call.bodyFile)),
+                0, {}, {}, {}, m_attempts });
+            return;
+        }
+        request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
+        m_reply = m_connection->networkAccessManager()->sendCustomRequest(request, m_call.method, file);
+        file->setParent(m_reply); // lives as long as the upload
+    } else {
+        m_reply
+            = m_connection->networkAccessManager()->sendCustomRequest(request, m_call.method, m_call.body);
+    }
     connect(m_reply, &QNetworkReply::finished, this, &ApiJob::onReply);
 }
 

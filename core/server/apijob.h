@@ -22,6 +22,7 @@ struct ApiCall
     QString path; ///< under /rest, e.g. "/bundles"
     QUrlQuery query;
     QByteArray body;
+    QString bodyFile; ///< when set, the body is streamed from this file instead (uploads never sit in memory)
     QByteArray contentType;
     QList<QPair<QByteArray, QByteArray>> headers;
     bool authenticated = true;

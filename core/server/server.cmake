@@ -4,8 +4,11 @@ target_sources(codalab_core PRIVATE
     server/apierror.cpp
     server/apijob.cpp
     server/codalabclient.cpp
+    server/dependencydownload.cpp
+    server/runfollower.cpp
     server/runrequest.cpp
     server/runsubmission.cpp
     server/serverconnection.cpp
     server/tokenmanager.cpp
+    server/workerapi.cpp
 )

@@ -3,4 +3,7 @@
 codalab_add_test(test_server integration SOURCES
     server/test_runrequest.cpp
     server/test_codalabclient.cpp
-    support/httptestclient.cpp)
+    server/test_workerapi.cpp
+    support/httptestclient.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
