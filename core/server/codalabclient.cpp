@@ -91,6 +91,14 @@ ApiJob *CodaLabClient::readRange(const QString &uuid, const QString &path, qint6
     return m_connection->send(std::move(call));
 }
 
+ApiJob *CodaLabClient::tail(const QString &uuid, const QString &path, int lines, int maxLineLength)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("tail"), QString::number(lines));
+    q.addQueryItem(QStringLiteral("max_line_length"), QString::number(maxLineLength));
+    return m_connection->getJson(QStringLiteral("/bundles/%1/contents/blob/%2").arg(uuid, encodePath(path)), q);
+}
+
 ApiJob *CodaLabClient::kill(const QString &uuid)
 {
     return m_connection->sendJson("POST", QStringLiteral("/bundle-actions"),

@@ -34,6 +34,8 @@ public:
     ApiJob *contentsInfo(const QString &uuid, const QString &path, int depth = 1);
     /// Bytes [offset, offset + length) of a file; an inclusive Range as upstream reads it.
     ApiJob *readRange(const QString &uuid, const QString &path, qint64 offset, qint64 length);
+    /// The last `lines` lines of a file, long lines cut at `maxLineLength` (upstream's tail=N read).
+    ApiJob *tail(const QString &uuid, const QString &path, int lines, int maxLineLength = 1024);
     ApiJob *kill(const QString &uuid);
     ApiJob *workersInfo();
 

@@ -189,6 +189,7 @@ TEST_CASE("a run with a dependency is submitted, found by search and killed", "[
 
     const ApiResult bytes = wait(s.client.readRange(dataset, QString(), 2, 4));
     CHECK(bytes.body == "2345");
+    CHECK(wait(s.client.tail(dataset, QString(), 1)).body == "0123456789");
 
     REQUIRE(wait(s.client.kill(uuid)).ok());
     const ApiResult after = wait(s.client.bundle(uuid));
