@@ -72,6 +72,17 @@ ContentRoutes::ContentRoutes(BundleStore &bundles, QString bundlesDir)
     , m_bundlesDir(std::move(bundlesDir))
 { }
 
+std::optional<BundleRecord> ContentRoutes::findBundle(
+    const HttpRequest &request, const HttpResponder &responder) const
+{
+    auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
+    }
+    return bundle;
+}
+
 QString ContentRoutes::bundlePath(const QString &uuid) const
 {
     return QDir(m_bundlesDir).filePath(uuid);
@@ -192,10 +203,8 @@ QJsonObject ContentRoutes::targetInfo(const QFileInfo &file, const QString &name
 
 void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
 {
-    auto bundle = m_bundles.get(request.captures.value(0));
+    auto bundle = findBundle(request, responder);
     if (!bundle) {
-        responder.send(HttpResponse::error(
-            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
         return;
     }
     const QString subpath = request.captures.value(1).mid(1);
@@ -227,10 +236,8 @@ void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
 
 void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
 {
-    auto bundle = m_bundles.get(request.captures.value(0));
+    auto bundle = findBundle(request, responder);
     if (!bundle) {
-        responder.send(HttpResponse::error(
-            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
         return;
     }
     const QString subpath = request.captures.value(1).mid(1);
@@ -334,10 +341,8 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
 
 void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
 {
-    auto bundle = m_bundles.get(request.captures.value(0));
+    auto bundle = findBundle(request, responder);
     if (!bundle) {
-        responder.send(HttpResponse::error(
-            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
         return;
     }
     if (bundle->ownerId != request.user->id && !request.user->isRoot) {

@@ -49,6 +49,8 @@ private:
     void blob(HttpRequest &request, const HttpResponder &responder);
     std::optional<Target> resolve(const BundleRecord &bundle, const QString &subpath, QString *error) const;
     QString bundlePath(const QString &uuid) const;
+    /// The bundle the route's first capture names, or nullopt after answering 404.
+    std::optional<BundleRecord> findBundle(const HttpRequest &request, const HttpResponder &responder) const;
 
     BundleStore &m_bundles;
     QString m_bundlesDir;

@@ -9,6 +9,20 @@
 
 namespace codalab::server {
 
+namespace {
+/// The id of the first resource in a JSON:API list answer.
+QString firstId(const ApiResult &r)
+{
+    return r.json.object()
+        .value(QLatin1String("data"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QLatin1String("id"))
+        .toString();
+}
+} // namespace
+
 RunSubmission::RunSubmission(CodaLabClient *client, RunRequest request, QObject *parent)
     : QObject(parent)
     , m_client(client)
@@ -31,13 +45,7 @@ void RunSubmission::start()
                 fail(r.error);
                 return;
             }
-            m_worksheetUuid = r.json.object()
-                                  .value(QLatin1String("data"))
-                                  .toArray()
-                                  .first()
-                                  .toObject()
-                                  .value(QLatin1String("id"))
-                                  .toString();
+            m_worksheetUuid = firstId(r);
             resolveNext(0);
         });
 }
@@ -71,13 +79,7 @@ void RunSubmission::resolveNext(int index)
                     fail(e);
                     return;
                 }
-                m_request.dependencies[index].parentUuid = r.json.object()
-                                                               .value(QLatin1String("data"))
-                                                               .toArray()
-                                                               .first()
-                                                               .toObject()
-                                                               .value(QLatin1String("id"))
-                                                               .toString();
+                m_request.dependencies[index].parentUuid = firstId(r);
                 resolveNext(index + 1);
             });
     };
@@ -91,13 +93,7 @@ void RunSubmission::resolveNext(int index)
                 fail(r.error);
                 return;
             }
-            resolveOn(r.json.object()
-                          .value(QLatin1String("data"))
-                          .toArray()
-                          .first()
-                          .toObject()
-                          .value(QLatin1String("id"))
-                          .toString());
+            resolveOn(firstId(r));
         });
 }
 
@@ -106,13 +102,7 @@ void RunSubmission::create()
     connect(
         m_client->createRun(m_request, m_worksheetUuid), &ApiJob::finished, this, [this](const ApiResult &r) {
             if (r.ok()) {
-                m_uuid = r.json.object()
-                             .value(QLatin1String("data"))
-                             .toArray()
-                             .first()
-                             .toObject()
-                             .value(QLatin1String("id"))
-                             .toString();
+                m_uuid = firstId(r);
             }
             Q_EMIT finished(r);
             deleteLater();
