@@ -2,50 +2,13 @@
 // codalab-local-server: worksheets and bundles, over real HTTP on 127.0.0.1.
 #include "localserver/bundlestore.h"
 #include "localserverfixture.h"
+#include "support/codalabtestdata.h"
 
 #include <QJsonArray>
 
 using namespace codalab::test;
 
 namespace {
-
-// What `cl run` sends: every user-settable key, defaults filled in (codalab-protocol.md 5.3).
-QJsonObject runMetadata(const QString &name)
-{
-    return QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("description"), QString() },
-        { QStringLiteral("tags"), QJsonArray() }, { QStringLiteral("allow_failed_dependencies"), false },
-        { QStringLiteral("request_docker_image"), QJsonValue() },
-        { QStringLiteral("request_time"), QJsonValue() },
-        { QStringLiteral("request_memory"), QStringLiteral("2g") },
-        { QStringLiteral("request_disk"), QJsonValue() }, { QStringLiteral("request_cpus"), 1 },
-        { QStringLiteral("request_gpus"), 0 }, { QStringLiteral("request_queue"), QJsonValue() },
-        { QStringLiteral("request_priority"), QJsonValue() }, { QStringLiteral("request_network"), true },
-        { QStringLiteral("exclude_patterns"), QJsonArray() }, { QStringLiteral("store"), QJsonValue() } };
-}
-
-QJsonObject bundleBody(const QString &type, const QString &command, const QJsonObject &metadata,
-    const QJsonArray &dependencies = {})
-{
-    QJsonObject attributes { { QStringLiteral("bundle_type"), type },
-        { QStringLiteral("metadata"), metadata }, { QStringLiteral("dependencies"), dependencies } };
-    if (!command.isEmpty()) {
-        attributes.insert(QStringLiteral("command"), command);
-    }
-    return QJsonObject { { QStringLiteral("data"),
-        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-            { QStringLiteral("attributes"), attributes } } } } };
-}
-
-QString homeWorksheet(HttpTestClient &c)
-{
-    const HttpResult r = c.get(QStringLiteral("/rest/worksheets?specs=/"));
-    REQUIRE(r.status == 200);
-    return r.json.object()[QLatin1String("data")]
-        .toArray()
-        .first()
-        .toObject()[QLatin1String("id")]
-        .toString();
-}
 
 QJsonObject createOne(HttpTestClient &c, const QString &worksheet, const QJsonObject &body)
 {

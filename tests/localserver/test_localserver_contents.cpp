@@ -2,6 +2,7 @@
 // codalab-local-server: bundle contents, uploaded and read over real HTTP on 127.0.0.1.
 #include "localserver/gzipcodec.h"
 #include "localserverfixture.h"
+#include "support/codalabtestdata.h"
 #include "util/safearchive.h"
 #include "util/tarbuilder.h"
 
@@ -15,29 +16,6 @@
 using namespace codalab::test;
 
 namespace {
-
-QString createDataset(HttpTestClient &c, const QString &name)
-{
-    const HttpResult ws = c.get(QStringLiteral("/rest/worksheets?specs=/"));
-    const QString worksheet = ws.json.object()[QLatin1String("data")]
-                                  .toArray()
-                                  .first()
-                                  .toObject()[QLatin1String("id")]
-                                  .toString();
-    const QJsonObject body { { QStringLiteral("data"),
-        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-            { QStringLiteral("attributes"),
-                QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("dataset") },
-                    { QStringLiteral("metadata"),
-                        QJsonObject { { QStringLiteral("name"), name } } } } } } } } };
-    const HttpResult r = c.post(QStringLiteral("/rest/bundles?worksheet=") + worksheet, body);
-    REQUIRE(r.status == 200);
-    return r.json.object()[QLatin1String("data")]
-        .toArray()
-        .first()
-        .toObject()[QLatin1String("id")]
-        .toString();
-}
 
 HttpResult upload(HttpTestClient &c, const QString &uuid, const QString &filename, const QByteArray &data)
 {

@@ -3,6 +3,7 @@
 // plain HTTP calls (what the upstream Python worker sends).
 #include "localserver/gzipcodec.h"
 #include "localserverfixture.h"
+#include "support/codalabtestdata.h"
 
 #include <QJsonArray>
 #include <QNetworkReply>
@@ -11,23 +12,6 @@
 using namespace codalab::test;
 
 namespace {
-
-QJsonObject runMetadata(const QString &name, const QJsonObject &overrides = {})
-{
-    QJsonObject m { { QStringLiteral("name"), name }, { QStringLiteral("description"), QString() },
-        { QStringLiteral("tags"), QJsonArray() }, { QStringLiteral("allow_failed_dependencies"), false },
-        { QStringLiteral("request_docker_image"), QJsonValue() },
-        { QStringLiteral("request_time"), QJsonValue() },
-        { QStringLiteral("request_memory"), QStringLiteral("2g") },
-        { QStringLiteral("request_disk"), QJsonValue() }, { QStringLiteral("request_cpus"), 1 },
-        { QStringLiteral("request_gpus"), 0 }, { QStringLiteral("request_queue"), QJsonValue() },
-        { QStringLiteral("request_priority"), QJsonValue() }, { QStringLiteral("request_network"), true },
-        { QStringLiteral("exclude_patterns"), QJsonArray() } };
-    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
-        m.insert(it.key(), it.value());
-    }
-    return m;
-}
 
 /// The server's scheduler runs from the event loop; give it a turn.
 void settle()

@@ -8,6 +8,7 @@
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"
+#include "support/codalabtestdata.h"
 #include "util/safearchive.h"
 #include "util/tarbuilder.h"
 
@@ -49,35 +50,6 @@ struct WorkerSession
         tokens.setCredentials(QStringLiteral("codalab"), f.password);
     }
 };
-
-QString createDataset(codalab::test::HttpTestClient &c, const QString &name, const QString &filename,
-    const QByteArray &contents)
-{
-    const QString ws = c.get(QStringLiteral("/rest/worksheets?specs=/"))
-                           .json.object()[QLatin1String("data")]
-                           .toArray()
-                           .first()
-                           .toObject()[QLatin1String("id")]
-                           .toString();
-    const auto made = c.post(QStringLiteral("/rest/bundles?worksheet=") + ws,
-        QJsonObject { { QStringLiteral("data"),
-            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-                { QStringLiteral("attributes"),
-                    QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("dataset") },
-                        { QStringLiteral("metadata"),
-                            QJsonObject { { QStringLiteral("name"), name } } } } } } } } });
-    REQUIRE(made.status == 200);
-    const QString uuid = made.json.object()[QLatin1String("data")]
-                             .toArray()
-                             .first()
-                             .toObject()[QLatin1String("id")]
-                             .toString();
-    REQUIRE(c.send("PUT", QStringLiteral("/rest/bundles/%1/contents/blob/?filename=%2").arg(uuid, filename),
-                 contents, "application/octet-stream")
-                .status
-        == 200);
-    return uuid;
-}
 
 QByteArray readFile(const QString &path)
 {
@@ -147,8 +119,8 @@ TEST_CASE("dependencies download as files or safely unpacked directories", "[ser
     auto user = f.root();
     QTemporaryDir cache;
     const QString file
-        = createDataset(*user, QStringLiteral("file"), QStringLiteral("data.csv"), "a,b\n1,2\n");
-    const QString dir = createDataset(*user, QStringLiteral("dir"), QStringLiteral("d.tar.gz"),
+        = test::createDataset(*user, QStringLiteral("file"), QStringLiteral("data.csv"), "a,b\n1,2\n");
+    const QString dir = test::createDataset(*user, QStringLiteral("dir"), QStringLiteral("d.tar.gz"),
         test::TarBuilder().file("./sub/x.txt", "x").file("./run.sh", "echo\n", 0755).finish());
 
     DependencyDownload *d = w.api.downloadDependency(file, QString(), cache.filePath(QStringLiteral("file")));
@@ -241,7 +213,7 @@ TEST_CASE("results upload from a tar.gz on disk and become the bundle's contents
     WorkerSession w(f, QStringLiteral("w"));
     auto user = f.root();
     const QString uuid
-        = createDataset(*user, QStringLiteral("results"), QStringLiteral("x.txt"), "placeholder");
+        = test::createDataset(*user, QStringLiteral("results"), QStringLiteral("x.txt"), "placeholder");
     QTemporaryDir run;
     QDir(run.path()).mkpath(QStringLiteral("out"));
     QFile out(run.filePath(QStringLiteral("stdout")));
