@@ -38,7 +38,8 @@ QNetworkRequest ServerConnection::prepareRequest(
     const QString &path, const QUrlQuery &query, int timeoutMs) const
 {
     QUrl url = m_serverUrl;
-    url.setPath(m_serverUrl.path() + QStringLiteral("/rest") + path, QUrl::TolerantMode); // callers percent-encode
+    url.setPath(
+        m_serverUrl.path() + QStringLiteral("/rest") + path, QUrl::TolerantMode); // callers percent-encode
     url.setQuery(query);
     QNetworkRequest request(url);
     request.setRawHeader("X-Requested-With", "XMLHttpRequest");
