@@ -96,7 +96,8 @@ ApiJob *CodaLabClient::tail(const QString &uuid, const QString &path, int lines,
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("tail"), QString::number(lines));
     q.addQueryItem(QStringLiteral("max_line_length"), QString::number(maxLineLength));
-    return m_connection->getJson(QStringLiteral("/bundles/%1/contents/blob/%2").arg(uuid, encodePath(path)), q);
+    return m_connection->getJson(
+        QStringLiteral("/bundles/%1/contents/blob/%2").arg(uuid, encodePath(path)), q);
 }
 
 ApiJob *CodaLabClient::kill(const QString &uuid)
