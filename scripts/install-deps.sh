@@ -10,9 +10,12 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libgl-dev
   qt6-httpserver-dev qt6-websockets-dev   # the HttpServer CMake config needs WebSockets'
   libqt6sql6-sqlite qtkeychain-qt6-dev
+  libsecret-1-0   # QtKeychain loads it at run time for the Secret Service; without it only KWallet is tried
   libarchive-dev libcurl4-openssl-dev zlib1g-dev
   # tests
   catch2 clang-format util-linux
+  # the keyring tests: a private session bus with a fresh GNOME Keyring (tests/secrets/with-keyring.sh)
+  dbus-daemon dbus-bin gnome-keyring libsecret-tools
   # runtime: Docker, and what the offline test/sample image is made of
   docker.io busybox-static bash-static
   libqt6svg6 fonts-dejavu-core   # the SVG icon, and a font for offscreen screenshots
