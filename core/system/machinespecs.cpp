@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "system/machinespecs.h"
+
+#include <QRegularExpression>
+#include <QThread>
+
+#include <sched.h>
+
+namespace codalab::system {
+
+QString MachineSpecs::parseCpuModel(const QByteArray &cpuinfo)
+{
+    for (const char *key : { "model name", "Hardware", "Processor", "cpu model" }) {
+        const QRegularExpression pattern(
+            QStringLiteral("^%1\\s*:\\s*(.+)$").arg(QLatin1String(key)), QRegularExpression::MultilineOption);
+        const QRegularExpressionMatch m = pattern.match(QString::fromUtf8(cpuinfo));
+        if (m.hasMatch()) {
+            return m.captured(1).simplified();
+        }
+    }
+    return {};
+}
+
+std::pair<qint64, qint64> MachineSpecs::parseMeminfo(const QByteArray &meminfo)
+{
+    qint64 total = 0;
+    qint64 available = 0;
+    for (const QByteArray &line : meminfo.split('\n')) {
+        const QList<QByteArray> f = line.simplified().split(' ');
+        if (f.size() < 2) {
+            continue;
+        }
+        const qint64 kib = f.at(1).toLongLong();
+        if (f.at(0) == "MemTotal:") {
+            total = kib * 1024;
+        } else if (f.at(0) == "MemAvailable:") {
+            available = kib * 1024;
+        }
+    }
+    return { total, available };
+}
+
+QList<int> MachineSpecs::affinityCpus()
+{
+    QList<int> cpus;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+            if (CPU_ISSET(cpu, &set)) {
+                cpus.append(cpu);
+            }
+        }
+    }
+    if (cpus.isEmpty()) {
+        for (int cpu = 0; cpu < QThread::idealThreadCount(); ++cpu) {
+            cpus.append(cpu);
+        }
+    }
+    return cpus;
+}
+
+} // namespace codalab::system
