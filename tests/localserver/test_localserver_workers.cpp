@@ -71,6 +71,16 @@ public:
         return messages;
     }
 
+    /// Checks in up to three times until an answer carries messages (a run may come with the next one).
+    QJsonArray checkinUntilMessage(const QJsonArray &runs = {})
+    {
+        QJsonArray messages;
+        for (int i = 0; i < 3 && messages.isEmpty(); ++i) {
+            messages = checkin(runs);
+        }
+        return messages;
+    }
+
     bool startBundle(const QString &uuid)
     {
         const HttpResult r = m_client.post(QStringLiteral("/rest/workers/%1/start_bundle/%2").arg(m_id, uuid),
@@ -114,20 +124,9 @@ private:
 QString createRun(HttpTestClient &c, const QString &name, const QJsonObject &overrides = {},
     const QJsonArray &dependencies = {})
 {
-    const QString ws = c.get(QStringLiteral("/rest/worksheets?specs=/"))
-                           .json.object()[QLatin1String("data")]
-                           .toArray()
-                           .first()
-                           .toObject()[QLatin1String("id")]
-                           .toString();
-    const QJsonObject body { { QStringLiteral("data"),
-        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-            { QStringLiteral("attributes"),
-                QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("run") },
-                    { QStringLiteral("command"), QStringLiteral("echo hi") },
-                    { QStringLiteral("metadata"), runMetadata(name, overrides) },
-                    { QStringLiteral("dependencies"), dependencies } } } } } } };
-    const HttpResult r = c.post(QStringLiteral("/rest/bundles?worksheet=") + ws, body);
+    const HttpResult r = c.post(QStringLiteral("/rest/bundles?worksheet=") + homeWorksheet(c),
+        bundleBody(
+            QStringLiteral("run"), QStringLiteral("echo hi"), runMetadata(name, overrides), dependencies));
     INFO(r.body.toStdString());
     REQUIRE(r.status == 200);
     return r.json.object()[QLatin1String("data")]
@@ -169,10 +168,7 @@ TEST_CASE("a run goes staged → starting → preparing → running → finalizi
         QLatin1String("No workers available")));
 
     ScriptedWorker worker(f, QStringLiteral("w1"));
-    QJsonArray messages = worker.checkin();
-    if (messages.isEmpty()) {
-        messages = worker.checkin(); // the run may come with the next check-in
-    }
+    QJsonArray messages = worker.checkinUntilMessage();
     REQUIRE(messages.size() == 1);
     const QJsonObject run = messages.first().toObject();
     CHECK(run[QLatin1String("type")].toString() == QLatin1String("run"));
@@ -307,10 +303,7 @@ TEST_CASE(
     ScriptedWorker worker(f, QStringLiteral("w4"));
     const QString uuid = createRun(*user, QStringLiteral("long"));
     settle();
-    QJsonArray messages = worker.checkin();
-    if (messages.isEmpty()) {
-        messages = worker.checkin();
-    }
+    QJsonArray messages = worker.checkinUntilMessage();
     REQUIRE(messages.size() == 1);
     REQUIRE(worker.startBundle(uuid));
     worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) });
@@ -337,10 +330,7 @@ TEST_CASE("a run its worker never starts goes back to staged", "[localserver][wo
         f, QStringLiteral("w5"), QJsonObject { { QStringLiteral("exit_after_num_runs"), 1 } });
     const QString uuid = createRun(*user, QStringLiteral("never"));
     settle();
-    QJsonArray messages = worker.checkin();
-    if (messages.isEmpty()) {
-        messages = worker.checkin();
-    }
+    QJsonArray messages = worker.checkinUntilMessage();
     REQUIRE(messages.size() == 1);
     CHECK(stateOf(*user, uuid) == QLatin1String("starting"));
     QTest::qWait(1200);
@@ -434,10 +424,7 @@ TEST_CASE("reads of a running bundle are answered by its worker through read and
     ScriptedWorker worker(f, QStringLiteral("w7"));
     const QString uuid = createRun(*user, QStringLiteral("reading"));
     settle();
-    QJsonArray messages = worker.checkin();
-    if (messages.isEmpty()) {
-        messages = worker.checkin();
-    }
+    QJsonArray messages = worker.checkinUntilMessage();
     REQUIRE(messages.size() == 1);
     REQUIRE(worker.startBundle(uuid));
     worker.checkin({ ScriptedWorker::report(uuid, QStringLiteral("running")) });
@@ -542,10 +529,7 @@ TEST_CASE("a run on an uploaded dataset waits for the upload, then goes out with
             .status
         == 200);
     CHECK(stateOf(*user, dataset) == QLatin1String("ready"));
-    QJsonArray messages = worker.checkin();
-    if (messages.isEmpty()) {
-        messages = worker.checkin();
-    }
+    QJsonArray messages = worker.checkinUntilMessage();
     REQUIRE(messages.size() == 1);
     const QJsonArray deps = messages.first()
                                 .toObject()[QLatin1String("bundle")]
