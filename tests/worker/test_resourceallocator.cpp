@@ -21,8 +21,8 @@ QList<GpuInfo> twoGpus()
 }
 } // namespace
 
-TEST_CASE(
-    "--cpuset and --gpuset parse as upstream's flags, checked against the machine", "[worker][resources]")
+TEST_CASE("the --cpuset and --gpuset flags parse as upstream's do, checked against the machine",
+    "[worker][resources]")
 {
     QString error;
     const QList<int> machine { 0, 1, 2, 3, 4, 5, 6, 7 };
