@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "util/extractsandbox.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QDirIterator>
 
@@ -36,6 +37,15 @@ QStringList ExtractSandbox::contents() const
     }
     paths.sort();
     return paths;
+}
+
+util::ArchiveResult extractBytes(
+    const QByteArray &archive, const QString &target, const util::ArchiveLimits &limits)
+{
+    QBuffer buffer;
+    buffer.setData(archive);
+    REQUIRE(buffer.open(QIODevice::ReadOnly));
+    return util::SafeArchive::extract(&buffer, target, limits);
 }
 
 } // namespace codalab::test

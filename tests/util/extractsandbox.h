@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "util/safearchive.h"
+
 #include <QStringList>
 #include <QTemporaryDir>
 
@@ -30,5 +32,9 @@ public:
 private:
     QTemporaryDir m_root;
 };
+
+/// SafeArchive::extract() of archive bytes held in memory.
+util::ArchiveResult extractBytes(
+    const QByteArray &archive, const QString &target, const util::ArchiveLimits &limits = {});
 
 } // namespace codalab::test

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+using codalab::test::extractBytes;
 using codalab::test::ExtractSandbox;
 using codalab::test::TarBuilder;
 using codalab::util::ArchiveLimits;
@@ -22,14 +23,6 @@ using codalab::util::ArchiveResult;
 using codalab::util::SafeArchive;
 
 namespace {
-
-ArchiveResult extract(const QByteArray &archive, const QString &target, const ArchiveLimits &limits = {})
-{
-    QBuffer buffer;
-    buffer.setData(archive);
-    REQUIRE(buffer.open(QIODevice::ReadOnly));
-    return SafeArchive::extract(&buffer, target, limits);
-}
 
 mode_t modeOf(const QString &path)
 {
@@ -79,7 +72,7 @@ TEST_CASE("a good archive extracts with its modes, links and times, setuid strip
         .file("implicit/parent/file.txt", "parents made on the way")
         .dir("locked", 0500)
         .file("locked/inside.txt", "x", 0400);
-    const ArchiveResult result = extract(tar.finish(), box.target());
+    const ArchiveResult result = extractBytes(tar.finish(), box.target());
     INFO(result.error.toStdString());
     REQUIRE(result.ok);
     CHECK(result.error.isEmpty());
@@ -126,8 +119,8 @@ TEST_CASE("an empty target directory is replaced, compressions and the root's de
             = box.target() + (compression == TarBuilder::Compression::Xz ? QStringLiteral("-xz") : QString());
         TarBuilder tar(compression);
         tar.file("only.txt", "one");
-        const ArchiveResult result
-            = extract(tar.finish(), compression == TarBuilder::Compression::None ? box.target() : target);
+        const ArchiveResult result = extractBytes(
+            tar.finish(), compression == TarBuilder::Compression::None ? box.target() : target);
         INFO(result.error.toStdString());
         CHECK(result.ok);
     }
@@ -139,7 +132,7 @@ TEST_CASE("an empty target directory is replaced, compressions and the root's de
     CHECK((modeOf(box.target()) & 07777) == (0777 & ~mask));
 
     ExtractSandbox emptyBox;
-    const ArchiveResult empty = extract(QByteArray(), emptyBox.target());
+    const ArchiveResult empty = extractBytes(QByteArray(), emptyBox.target());
     CHECK(empty.ok);
     CHECK(empty.entries == 0);
     CHECK(QFileInfo(emptyBox.target()).isDir());
@@ -216,7 +209,7 @@ TEST_CASE("create then extract round-trips a tree, without what the patterns exc
     CHECK(created.entries == 13);
 
     ExtractSandbox box;
-    const ArchiveResult extracted = extract(archive.data(), box.target());
+    const ArchiveResult extracted = extractBytes(archive.data(), box.target());
     INFO(extracted.error.toStdString());
     REQUIRE(extracted.ok);
     CHECK(extracted.entries == 13);

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+using codalab::test::extractBytes;
 using codalab::test::ExtractSandbox;
 using codalab::test::TarBuilder;
 using codalab::util::ArchiveLimits;
@@ -18,14 +19,6 @@ using codalab::util::ArchiveResult;
 using codalab::util::SafeArchive;
 
 namespace {
-
-ArchiveResult extract(const QByteArray &archive, const QString &target, const ArchiveLimits &limits = {})
-{
-    QBuffer buffer;
-    buffer.setData(archive);
-    REQUIRE(buffer.open(QIODevice::ReadOnly));
-    return SafeArchive::extract(&buffer, target, limits);
-}
 
 // A benign start, so a refusal has something half-extracted to clean up, a read-only directory included.
 TarBuilder &benign(TarBuilder &tar)
@@ -68,7 +61,7 @@ TEST_CASE("members with '..' or absolute names are refused", "[archive][refuse]"
         ExtractSandbox box;
         TarBuilder tar;
         benign(tar).file(name, "gotcha\n");
-        requireRefused(extract(tar.finish(), box.target()), box, QString::fromUtf8(name));
+        requireRefused(extractBytes(tar.finish(), box.target()), box, QString::fromUtf8(name));
         CHECK_FALSE(QFile::exists(QStringLiteral("/abs/evil")));
     }
 }
@@ -79,7 +72,7 @@ TEST_CASE(
     ExtractSandbox box;
     TarBuilder tar;
     benign(tar).symlink("link", "/etc").file("link/passwd", "root::0:0::/:/bin/sh\n");
-    const ArchiveResult result = extract(tar.finish(), box.target());
+    const ArchiveResult result = extractBytes(tar.finish(), box.target());
     requireRefused(result, box, QStringLiteral("link"));
     CHECK(result.error.contains(QLatin1String("absolute path \"/etc\"")));
 }
@@ -93,7 +86,7 @@ TEST_CASE("symlinks that climb out of the target are refused", "[archive][refuse
         ExtractSandbox box;
         TarBuilder tar;
         benign(tar).symlink(name, target).file("after.txt", "x");
-        requireRefused(extract(tar.finish(), box.target()), box, QString::fromUtf8(name));
+        requireRefused(extractBytes(tar.finish(), box.target()), box, QString::fromUtf8(name));
     }
 }
 
@@ -103,7 +96,7 @@ TEST_CASE("a symlink climbing through another symlink is refused", "[archive][re
     ExtractSandbox box;
     TarBuilder tar;
     benign(tar).symlink("x", ".").symlink("y", "x/..").file("y/evil", "x");
-    requireRefused(extract(tar.finish(), box.target()), box, QStringLiteral("y"));
+    requireRefused(extractBytes(tar.finish(), box.target()), box, QStringLiteral("y"));
 }
 
 TEST_CASE("nothing is written through a symlink, even one pointing inside", "[archive][refuse]")
@@ -112,7 +105,7 @@ TEST_CASE("nothing is written through a symlink, even one pointing inside", "[ar
     ExtractSandbox box;
     TarBuilder tar;
     benign(tar).symlink("d", "sub").file("d/x", "through the link");
-    const ArchiveResult result = extract(tar.finish(), box.target());
+    const ArchiveResult result = extractBytes(tar.finish(), box.target());
     requireRefused(result, box, QStringLiteral("d/x"));
     CHECK(result.error.contains(QLatin1String("symlink")));
 }
@@ -129,14 +122,14 @@ TEST_CASE("hard links outside the target or to anything but an earlier file are 
         ExtractSandbox box;
         TarBuilder tar;
         benign(tar).hardlink(c.name, c.target);
-        requireRefused(extract(tar.finish(), box.target()), box, QString::fromUtf8(c.name));
+        requireRefused(extractBytes(tar.finish(), box.target()), box, QString::fromUtf8(c.name));
     }
     // A hard link to an inside symlink would move its relative target: sub/s -> .. is the target
     // directory, a copy of it at the top would be the parent.
     ExtractSandbox box;
     TarBuilder tar;
     benign(tar).symlink("sub/s", "..").hardlink("top", "sub/s");
-    requireRefused(extract(tar.finish(), box.target()), box, QStringLiteral("top"));
+    requireRefused(extractBytes(tar.finish(), box.target()), box, QStringLiteral("top"));
 }
 
 TEST_CASE("device nodes and FIFOs are refused", "[archive][refuse]")
@@ -148,7 +141,7 @@ TEST_CASE("device nodes and FIFOs are refused", "[archive][refuse]")
         ExtractSandbox box;
         TarBuilder tar;
         benign(tar).special(name, type);
-        requireRefused(extract(tar.finish(), box.target()), box, QString::fromUtf8(name));
+        requireRefused(extractBytes(tar.finish(), box.target()), box, QString::fromUtf8(name));
     }
 }
 
@@ -159,7 +152,7 @@ TEST_CASE("a gzip bomb stops at maxBytes, early", "[archive][refuse][limits]")
     limits.maxBytes = 10 << 20;
     QElapsedTimer timer;
     timer.start();
-    const ArchiveResult result = extract(gzipBomb(), box.target(), limits);
+    const ArchiveResult result = extractBytes(gzipBomb(), box.target(), limits);
     requireRefused(result, box, QStringLiteral("zeros.bin"));
     CHECK(result.error.contains(QLatin1String("limit of 10m (10485760 bytes)")));
     CHECK(result.bytesWritten < limits.maxBytes);
@@ -171,7 +164,7 @@ TEST_CASE("the expansion ratio is bounded", "[archive][refuse][limits]")
     ExtractSandbox box;
     ArchiveLimits limits;
     limits.maxRatio = 100;
-    const ArchiveResult result = extract(gzipBomb(), box.target(), limits);
+    const ArchiveResult result = extractBytes(gzipBomb(), box.target(), limits);
     requireRefused(result, box, QStringLiteral("zeros.bin"));
     CHECK(result.error.contains(QLatin1String("more than 100 times its compressed size")));
 
@@ -180,7 +173,7 @@ TEST_CASE("the expansion ratio is bounded", "[archive][refuse][limits]")
     TarBuilder plain(TarBuilder::Compression::None);
     plain.zeros("two-mib", 2 << 20);
     limits.maxRatio = 1.5;
-    CHECK(extract(plain.finish(), plainBox.target(), limits).ok);
+    CHECK(extractBytes(plain.finish(), plainBox.target(), limits).ok);
 }
 
 TEST_CASE("the total of several members is bounded, and so is their number", "[archive][refuse][limits]")
@@ -190,7 +183,7 @@ TEST_CASE("the total of several members is bounded, and so is their number", "[a
     tar.zeros("a", 4 << 20).zeros("b", 4 << 20).zeros("c", 4 << 20);
     ArchiveLimits limits;
     limits.maxBytes = 10 << 20;
-    requireRefused(extract(tar.finish(), box.target(), limits), box, QStringLiteral("c"));
+    requireRefused(extractBytes(tar.finish(), box.target(), limits), box, QStringLiteral("c"));
 
     ExtractSandbox many;
     TarBuilder files;
@@ -198,7 +191,7 @@ TEST_CASE("the total of several members is bounded, and so is their number", "[a
         files.file(QByteArray::number(i), "x");
     }
     limits.maxEntries = 5;
-    const ArchiveResult result = extract(files.finish(), many.target(), limits);
+    const ArchiveResult result = extractBytes(files.finish(), many.target(), limits);
     requireRefused(result, many, QStringLiteral("5"));
     CHECK(result.error.contains(QLatin1String("more than 5 members")));
     CHECK(result.entries == 6);
@@ -210,13 +203,13 @@ TEST_CASE("a truncated or corrupt archive leaves nothing behind", "[archive][ref
     benign(tar).zeros("big", 1 << 20).file("last.txt", "last");
     const QByteArray whole = tar.finish();
     ExtractSandbox box;
-    const ArchiveResult cut = extract(whole.left(whole.size() / 2), box.target());
+    const ArchiveResult cut = extractBytes(whole.left(whole.size() / 2), box.target());
     CHECK_FALSE(cut.ok);
     CHECK_FALSE(cut.error.isEmpty());
     CHECK(box.contents() == ExtractSandbox::untouched());
 
     ExtractSandbox garbage;
-    const ArchiveResult notTar = extract(QByteArray(4096, 'x'), garbage.target());
+    const ArchiveResult notTar = extractBytes(QByteArray(4096, 'x'), garbage.target());
     CHECK_FALSE(notTar.ok);
     CHECK(notTar.error.startsWith(QLatin1String("Cannot read the archive")));
     CHECK(garbage.contents() == ExtractSandbox::untouched());
@@ -232,7 +225,7 @@ TEST_CASE("a target that holds something is never extracted into", "[archive][re
     existing.close();
     TarBuilder tar;
     benign(tar);
-    const ArchiveResult result = extract(tar.finish(), box.target());
+    const ArchiveResult result = extractBytes(tar.finish(), box.target());
     CHECK_FALSE(result.ok);
     CHECK(result.error.contains(QLatin1String("not an empty directory")));
     CHECK(box.contents()
@@ -244,7 +237,7 @@ TEST_CASE("a target that holds something is never extracted into", "[archive][re
     REQUIRE(QFile::link(linked.root(), linked.target()));
     TarBuilder again;
     benign(again);
-    CHECK_FALSE(extract(again.finish(), linked.target()).ok);
+    CHECK_FALSE(extractBytes(again.finish(), linked.target()).ok);
     CHECK(linked.contents()
         == QStringList({ QStringLiteral("p"), QStringLiteral("p/q"), QStringLiteral("p/q/out") }));
 }
