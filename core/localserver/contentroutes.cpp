@@ -83,6 +83,20 @@ std::optional<BundleRecord> ContentRoutes::findBundle(
     return bundle;
 }
 
+std::optional<ContentRoutes::Target> ContentRoutes::localTarget(const BundleRecord &bundle,
+    const QString &subpath, bool info, const HttpRequest &request, const HttpResponder &responder) const
+{
+    if (workerReader && workerReader(bundle, subpath, info, request, responder)) {
+        return std::nullopt; // its worker answers
+    }
+    QString error;
+    auto target = resolve(bundle, subpath, &error);
+    if (!target) {
+        responder.send(HttpResponse::error(404, error));
+    }
+    return target;
+}
+
 QString ContentRoutes::bundlePath(const QString &uuid) const
 {
     return QDir(m_bundlesDir).filePath(uuid);
@@ -213,20 +227,14 @@ void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
             404, QStringLiteral("Bundle %1 hasn't started running yet").arg(bundle->uuid)));
         return;
     }
-    if (workerReader && workerReader(*bundle, subpath, true, request, responder)) {
-        return;
-    }
-    QString error;
-    const auto target = resolve(*bundle, subpath, &error);
+    const auto target = localTarget(*bundle, subpath, true, request, responder);
     if (!target) {
-        responder.send(HttpResponse::error(404, error));
         return;
     }
     const int depth = request.queryValue(QStringLiteral("depth")).isEmpty()
         ? 1
         : request.queryValue(QStringLiteral("depth")).toInt();
-    const QString name
-        = target->subpath.isEmpty() ? target->bundleUuid : target->subpath.section(QLatin1Char('/'), -1);
+    const QString name = target->name();
     QJsonObject info = targetInfo(QFileInfo(target->fsPath), name, qBound(0, depth, 20));
     info.insert(QStringLiteral("resolved_target"),
         QJsonObject { { QStringLiteral("bundle_uuid"), target->bundleUuid },
@@ -241,18 +249,12 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
         return;
     }
     const QString subpath = request.captures.value(1).mid(1);
-    if (workerReader && workerReader(*bundle, subpath, false, request, responder)) {
-        return;
-    }
-    QString error;
-    const auto target = resolve(*bundle, subpath, &error);
+    const auto target = localTarget(*bundle, subpath, false, request, responder);
     if (!target) {
-        responder.send(HttpResponse::error(404, error));
         return;
     }
     const QFileInfo file(target->fsPath);
-    const QString name
-        = target->subpath.isEmpty() ? target->bundleUuid : target->subpath.section(QLatin1Char('/'), -1);
+    const QString name = target->name();
     if (file.isSymLink()) {
         responder.send(HttpResponse::error(
             403, QStringLiteral("%1 is a symbolic link; it cannot be downloaded").arg(target->subpath)));

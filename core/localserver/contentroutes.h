@@ -27,6 +27,12 @@ public:
         QString bundleUuid;
         QString subpath;
         QString fsPath;
+
+        /// What upstream calls it: the last part of the subpath, or the bundle uuid for the bundle itself.
+        QString name() const
+        {
+            return subpath.isEmpty() ? bundleUuid : subpath.section(QLatin1Char('/'), -1);
+        }
     };
     /// Answers a read of a bundle running on a worker; returns false when the bundle is not on one.
     using WorkerReader = std::function<bool(const BundleRecord &bundle, const QString &subpath, bool info,
@@ -49,6 +55,9 @@ private:
     void blob(HttpRequest &request, const HttpResponder &responder);
     std::optional<Target> resolve(const BundleRecord &bundle, const QString &subpath, QString *error) const;
     QString bundlePath(const QString &uuid) const;
+    /// The target on this server's disk; nullopt once answered (by the bundle's worker, or with 404).
+    std::optional<Target> localTarget(const BundleRecord &bundle, const QString &subpath, bool info,
+        const HttpRequest &request, const HttpResponder &responder) const;
     /// The bundle the route's first capture names, or nullopt after answering 404.
     std::optional<BundleRecord> findBundle(const HttpRequest &request, const HttpResponder &responder) const;
 
