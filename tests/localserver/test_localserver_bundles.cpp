@@ -56,8 +56,7 @@ TEST_CASE("the home worksheet is made once, named worksheets are created and lis
                 { QStringLiteral("attributes"),
                     QJsonObject { { QStringLiteral("name"), QStringLiteral("experiments") } } } } } } });
     REQUIRE(r.status == 200);
-    const QString named
-        = r.json.object()[QLatin1String("data")].toArray().first().toObject()[QLatin1String("id")].toString();
+    const QString named = firstId(r);
     CHECK(c->get(QStringLiteral("/rest/worksheets?specs=experiments"))
               .json.object()[QLatin1String("data")]
               .toArray()
@@ -230,12 +229,7 @@ TEST_CASE("specs and keywords find bundles as cl does", "[localserver][bundles][
     const auto resolve = [&](const QString &spec) {
         const HttpResult r = c->get(QStringLiteral("/rest/bundles?worksheet=") + ws
             + QStringLiteral("&specs=") + QString::fromLatin1(QUrl::toPercentEncoding(spec)));
-        return r.status == 200 ? r.json.object()[QLatin1String("data")]
-                                     .toArray()
-                                     .first()
-                                     .toObject()[QLatin1String("id")]
-                                     .toString()
-                               : QString::number(r.status);
+        return r.status == 200 ? firstId(r) : QString::number(r.status);
     };
     CHECK(resolve(QStringLiteral("^")) == uuids[2]);
     CHECK(resolve(QStringLiteral("^2")) == uuids[1]);
@@ -251,8 +245,7 @@ TEST_CASE("specs and keywords find bundles as cl does", "[localserver][bundles][
     CHECK(r.json.object()[QLatin1String("data")].toArray().size() == 2);
     r = c->get(QStringLiteral("/rest/bundles?keywords=.limit=1"));
     REQUIRE(r.json.object()[QLatin1String("data")].toArray().size() == 1);
-    CHECK(r.json.object()[QLatin1String("data")].toArray().first().toObject()[QLatin1String("id")].toString()
-        == uuids[2]); // newest first
+    CHECK(firstId(r) == uuids[2]); // newest first
     r = c->get(QStringLiteral("/rest/bundles?keywords=state=running"));
     CHECK(r.json.object()[QLatin1String("data")].toArray().isEmpty());
     r = c->get(QStringLiteral("/rest/bundles?keywords=state=staged&keywords=.count"));

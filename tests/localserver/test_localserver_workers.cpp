@@ -129,11 +129,7 @@ QString createRun(HttpTestClient &c, const QString &name, const QJsonObject &ove
             QStringLiteral("run"), QStringLiteral("echo hi"), runMetadata(name, overrides), dependencies));
     INFO(r.body.toStdString());
     REQUIRE(r.status == 200);
-    return r.json.object()[QLatin1String("data")]
-        .toArray()
-        .first()
-        .toObject()[QLatin1String("id")]
-        .toString();
+    return firstId(r);
 }
 
 QJsonObject attrs(HttpTestClient &c, const QString &uuid)
@@ -496,26 +492,7 @@ TEST_CASE("a run on an uploaded dataset waits for the upload, then goes out with
 {
     LocalServerFixture f(fast);
     auto user = f.root();
-    const QString ws = user->get(QStringLiteral("/rest/worksheets?specs=/"))
-                           .json.object()[QLatin1String("data")]
-                           .toArray()
-                           .first()
-                           .toObject()[QLatin1String("id")]
-                           .toString();
-    const HttpResult made = user->post(QStringLiteral("/rest/bundles?worksheet=") + ws,
-        QJsonObject { { QStringLiteral("data"),
-            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-                { QStringLiteral("attributes"),
-                    QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("dataset") },
-                        { QStringLiteral("metadata"),
-                            QJsonObject {
-                                { QStringLiteral("name"), QStringLiteral("inputs") } } } } } } } } });
-    REQUIRE(made.status == 200);
-    const QString dataset = made.json.object()[QLatin1String("data")]
-                                .toArray()
-                                .first()
-                                .toObject()[QLatin1String("id")]
-                                .toString();
+    const QString dataset = createDataset(*user, QStringLiteral("inputs")); // no contents yet
     const QString run = createRun(*user, QStringLiteral("uses-inputs"), {},
         QJsonArray { QJsonObject { { QStringLiteral("child_path"), QStringLiteral("in") },
             { QStringLiteral("parent_uuid"), dataset }, { QStringLiteral("parent_path"), QString() } } });

@@ -5,6 +5,7 @@
 #include "server/runsubmission.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
+#include "support/codalabtestdata.h"
 
 #include <QJsonArray>
 #include <QNetworkAccessManager>
@@ -135,31 +136,8 @@ TEST_CASE("a run with a dependency is submitted, found by search and killed", "[
     LocalServerFixture f;
     Session s(f.server->url(), QStringLiteral("codalab"), f.password);
     auto http = f.root();
-    const QString ws = http->get(QStringLiteral("/rest/worksheets?specs=/"))
-                           .json.object()[QLatin1String("data")]
-                           .toArray()
-                           .first()
-                           .toObject()[QLatin1String("id")]
-                           .toString();
-    const codalab::test::HttpResult made = http->post(QStringLiteral("/rest/bundles?worksheet=") + ws,
-        QJsonObject { { QStringLiteral("data"),
-            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
-                { QStringLiteral("attributes"),
-                    QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("dataset") },
-                        { QStringLiteral("metadata"),
-                            QJsonObject {
-                                { QStringLiteral("name"), QStringLiteral("mnist") } } } } } } } } });
-    REQUIRE(made.status == 200);
-    const QString dataset = made.json.object()[QLatin1String("data")]
-                                .toArray()
-                                .first()
-                                .toObject()[QLatin1String("id")]
-                                .toString();
-    REQUIRE(
-        http->send("PUT", QStringLiteral("/rest/bundles/%1/contents/blob/?filename=train.csv").arg(dataset),
-                "0123456789", "text/csv")
-            .status
-        == 200);
+    const QString dataset = codalab::test::createDataset(
+        *http, QStringLiteral("mnist"), QStringLiteral("train.csv"), "0123456789");
 
     RunRequest request;
     request.command = QStringLiteral("wc -l data");

@@ -35,15 +35,18 @@ QJsonObject bundleBody(
             { QStringLiteral("attributes"), attributes } } } } };
 }
 
+QString firstId(const HttpResult &result)
+{
+    const QJsonValue data = result.json.object().value(QLatin1String("data"));
+    const QJsonObject first = data.isArray() ? data.toArray().first().toObject() : data.toObject();
+    return first.value(QLatin1String("id")).toString();
+}
+
 QString homeWorksheet(HttpTestClient &client)
 {
     const HttpResult r = client.get(QStringLiteral("/rest/worksheets?specs=/"));
     REQUIRE(r.status == 200);
-    return r.json.object()[QLatin1String("data")]
-        .toArray()
-        .first()
-        .toObject()[QLatin1String("id")]
-        .toString();
+    return firstId(r);
 }
 
 QString createDataset(
@@ -52,11 +55,7 @@ QString createDataset(
     const HttpResult made = client.post(QStringLiteral("/rest/bundles?worksheet=") + homeWorksheet(client),
         bundleBody(QStringLiteral("dataset"), QString(), QJsonObject { { QStringLiteral("name"), name } }));
     REQUIRE(made.status == 200);
-    const QString uuid = made.json.object()[QLatin1String("data")]
-                             .toArray()
-                             .first()
-                             .toObject()[QLatin1String("id")]
-                             .toString();
+    const QString uuid = firstId(made);
     if (!filename.isEmpty()) {
         const HttpResult uploaded = client.send("PUT",
             QStringLiteral("/rest/bundles/%1/contents/blob/?filename=%2").arg(uuid, filename), contents,
