@@ -257,14 +257,13 @@ std::optional<TokenRecord> ServerStore::tokenByRefresh(const QString &refreshTok
     return q.exec() && q.next() ? std::optional(tokenFrom(q)) : std::nullopt;
 }
 
-WorksheetRecord ServerStore::homeWorksheet(const UserRecord &user)
+std::optional<WorksheetRecord> ServerStore::homeWorksheet(const UserRecord &user, QString *error)
 {
     const QString name = QStringLiteral("home-") + user.name;
     if (auto existing = worksheetByName(name)) {
-        return *existing;
+        return existing;
     }
-    QString error;
-    return createWorksheet(name, user.id, &error).value_or(WorksheetRecord {});
+    return createWorksheet(name, user.id, error);
 }
 
 std::optional<WorksheetRecord> ServerStore::worksheetByUuid(const QString &uuid) const

@@ -66,7 +66,8 @@ public:
     std::optional<TokenRecord> tokenByRefresh(const QString &refreshToken) const;
 
     // Worksheets
-    WorksheetRecord homeWorksheet(const UserRecord &user);
+    /// The user's home worksheet, made on first use; nullopt and *error if it cannot be made.
+    std::optional<WorksheetRecord> homeWorksheet(const UserRecord &user, QString *error);
     std::optional<WorksheetRecord> worksheetByUuid(const QString &uuid) const;
     std::optional<WorksheetRecord> worksheetByName(const QString &name) const;
     std::optional<WorksheetRecord> createWorksheet(

@@ -33,7 +33,14 @@ void WorksheetRoutes::install(LocalHttpServer &http, ServerStore &store, BundleS
             for (const QString &spec : request.queryValues(QStringLiteral("specs"))) {
                 std::optional<WorksheetRecord> ws;
                 if (spec == QLatin1String("/")) {
-                    ws = store.homeWorksheet(*request.user);
+                    QString error;
+                    ws = store.homeWorksheet(*request.user, &error);
+                    if (!ws) {
+                        // Not a missing worksheet: the store failed to make it.
+                        responder.send(HttpResponse::error(
+                            500, QStringLiteral("Cannot create the home worksheet: %1").arg(error)));
+                        return;
+                    }
                 } else if (util::BundleUuid::isValid(spec)) {
                     ws = store.worksheetByUuid(spec);
                 } else {
