@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/contentroutes.h"
 
-#include "localserver/gzipcodec.h"
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
+#include "util/gzipcodec.h"
 #include "util/safearchive.h"
 
 #include <QBuffer>
@@ -329,7 +329,7 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
     }
     if (!response.body.isNull() || length == 0) {
         if (gzip) {
-            response.body = GzipCodec::compress(response.body);
+            response.body = util::GzipCodec::compress(response.body);
             response.withHeader("Content-Encoding", "gzip");
         } else {
             response.withHeader("Content-Encoding", "identity");

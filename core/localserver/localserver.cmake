@@ -9,7 +9,6 @@ target_sources(codalab_core PRIVATE
     localserver/bundleroutes.cpp
     localserver/bundlestore.cpp
     localserver/contentroutes.cpp
-    localserver/gzipcodec.cpp
     localserver/httpresponder.cpp
     localserver/httpresponse.cpp
     localserver/jsonapi.cpp
@@ -22,5 +21,4 @@ target_sources(codalab_core PRIVATE
     localserver/workerreadproxy.cpp
     localserver/worksheetroutes.cpp
 )
-find_package(ZLIB REQUIRED)
-target_link_libraries(codalab_core PUBLIC Qt6::Sql Qt6::HttpServer PRIVATE ZLIB::ZLIB)
+target_link_libraries(codalab_core PUBLIC Qt6::Sql Qt6::HttpServer)

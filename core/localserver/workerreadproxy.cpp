@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/workerreadproxy.h"
 
-#include "localserver/gzipcodec.h"
 #include "localserver/jsonapi.h"
 #include "localserver/workerhub.h"
+#include "util/gzipcodec.h"
 
 #include <QRegularExpression>
 
@@ -138,7 +138,7 @@ void WorkerReadProxy::readBlob(const QString &workerKey, const BundleRecord &bun
             if (wantsGzip) {
                 r.withHeader("Content-Encoding", "gzip");
             } else {
-                const auto plain = GzipCodec::decompress(data, MaxReplyBytes);
+                const auto plain = util::GzipCodec::decompress(data, MaxReplyBytes);
                 if (!plain) {
                     responder.send(
                         HttpResponse::error(500, QStringLiteral("The worker sent data that is not gzip")));

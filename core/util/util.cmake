@@ -6,10 +6,12 @@ target_sources(codalab_core PRIVATE
     util/bytesize.cpp
     util/decimalnumber.cpp
     util/duration.cpp
+    util/gzipcodec.cpp
     util/safearchive.cpp
     util/stagingdirectory.cpp
     util/targzwriter.cpp
 )
 # Tar and gzip, read and written without shelling out to tar.
 find_package(LibArchive REQUIRED)
-target_link_libraries(codalab_core PRIVATE LibArchive::LibArchive)
+find_package(ZLIB REQUIRED)
+target_link_libraries(codalab_core PRIVATE LibArchive::LibArchive ZLIB::ZLIB)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-local-server: bundle contents, uploaded and read over real HTTP on 127.0.0.1.
-#include "localserver/gzipcodec.h"
 #include "localserverfixture.h"
 #include "support/codalabtestdata.h"
+#include "util/gzipcodec.h"
 #include "util/safearchive.h"
 #include "util/tarbuilder.h"
 
@@ -137,7 +137,7 @@ TEST_CASE("reads: whole file, inclusive Range, head and tail, gzip, directories 
     r = c->get(file, { { "Accept-Encoding", "gzip" } });
     const QByteArray body = r.header("Content-Encoding") == "gzip" ? r.body : QByteArray();
     if (!body.isEmpty()) {
-        CHECK(codalab::localserver::GzipCodec::decompress(body, 1 << 20).value_or(QByteArray()) == lines);
+        CHECK(codalab::util::GzipCodec::decompress(body, 1 << 20).value_or(QByteArray()) == lines);
     } else {
         CHECK(r.body == lines); // the client already decoded it
     }

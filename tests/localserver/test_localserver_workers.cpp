@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-local-server: the worker protocol and the scheduler, with a worker scripted in the test as
 // plain HTTP calls (what the upstream Python worker sends).
-#include "localserver/gzipcodec.h"
 #include "localserverfixture.h"
 #include "support/codalabtestdata.h"
+#include "util/gzipcodec.h"
 
 #include <QJsonArray>
 #include <QNetworkReply>
@@ -452,8 +452,7 @@ TEST_CASE("reads of a running bundle are answered by its worker through read and
             } else {
                 const HttpResult r = worker.http().send("POST",
                     QStringLiteral("/rest/workers/w7/reply_data/%1?header_message=%7B%7D").arg(socket),
-                    codalab::localserver::GzipCodec::compress("hello from a run\n"),
-                    "application/octet-stream");
+                    codalab::util::GzipCodec::compress("hello from a run\n"), "application/octet-stream");
                 CHECK(r.status == 200);
             }
         }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "localserver/gzipcodec.h"
+#include "util/gzipcodec.h"
 
 #include <zlib.h>
 
-namespace codalab::localserver {
+namespace codalab::util {
 
 namespace {
 constexpr int GzipWindowBits = 15 + 16; // +16: a gzip header and trailer instead of zlib's
@@ -52,4 +52,4 @@ std::optional<QByteArray> GzipCodec::decompress(const QByteArray &gzip, qint64 m
     return status == Z_STREAM_END ? std::optional(out) : std::nullopt;
 }
 
-} // namespace codalab::localserver
+} // namespace codalab::util

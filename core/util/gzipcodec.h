@@ -5,7 +5,7 @@
 
 #include <optional>
 
-namespace codalab::localserver {
+namespace codalab::util {
 
 /// gzip (RFC 1952) in memory, with zlib: `Content-Encoding: gzip` answers and the gzipped replies of
 /// the worker's `read` protocol. Qt's qCompress writes zlib's own format, which no HTTP client reads.
@@ -17,4 +17,4 @@ public:
     static std::optional<QByteArray> decompress(const QByteArray &gzip, qint64 maxBytes);
 };
 
-} // namespace codalab::localserver
+} // namespace codalab::util
