@@ -3,8 +3,8 @@
 # The README's run command. Installs what is missing, builds, makes sure Docker answers (starting dockerd
 # if it must, and stopping it again at the end), builds the offline sample image, then:
 #   - with a display: opens CodaLab Desktop;
-#   - without one: runs the headless engine's Docker check, which runs a sample container with no network
-#     and prints its output, and says how to open the window.
+#   - without one: starts codalab-worker --local (the embedded local server and the worker), submits one
+#     sample run, prints its output as it runs, and says how to open the window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -20,9 +20,26 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CODALAB_HEADLESS:-0}" != 1 
   echo "Opening CodaLab Desktop (build/app/codalab-desktop)"
   build/app/codalab-desktop "$@"
 else
-  echo "No display: running the headless engine instead."
-  echo "\$ codalab-worker --check-docker $image"
-  build/app/codalab-worker --check-docker "$image"
+  # Headless: the whole product on this machine: codalab-worker --local starts the embedded
+  # codalab-local-server and works for it; a sample run is submitted like `cl run -t` and followed.
+  demo=$(mktemp -d /tmp/codalab-demo.XXXXXX)
+  echo "No display: starting the local server and the worker headless (files in $demo)."
+  echo "\$ codalab-worker --local --local-data-dir $demo/server --work-dir $demo/worker --exit-after-num-runs 1 &"
+  build/app/codalab-worker --local --local-data-dir "$demo/server" --work-dir "$demo/worker" --id demo \
+      --control-socket "$demo/worker.sock" --no-network --exit-after-num-runs 1 >"$demo/worker.log" 2>&1 &
+  worker=$!
+  for _ in $(seq 1 150); do [ -s "$demo/server/server-url" ] && [ -S "$demo/worker.sock" ] && break; sleep 0.2; done
+  cmd='echo "Hello from a CodaLab run"; echo "running as uid $(id -u) on $(uname -sm)"; ls /'
+  echo "\$ codalab-worker --local-data-dir $demo/server submit --request-docker-image $image '$cmd'"
+  rc=0
+  build/app/codalab-worker --local-data-dir "$demo/server" submit --request-docker-image "$image" "$cmd" || rc=$?
+  wait "$worker" || true
+  if [ "$rc" != 0 ]; then
+    echo "The sample run did not finish as ready (exit $rc); the worker's log:" >&2
+    cat "$demo/worker.log" >&2
+    exit "$rc"
+  fi
   echo
+  echo "The worker checked the run in, ran it in Docker and the local server holds its results."
   echo "To open the window, run scripts/run-app.sh in a desktop session (or start build/app/codalab-desktop there)."
 fi

@@ -1,46 +1,33 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// codalab-worker: the headless engine. This build carries its Docker check; the CodaLab worker loop
-// (check-in, runs, uploads) is the work of issue #5.
+// codalab-worker: the headless CodaLab worker daemon, its control commands, and a Docker check.
+#include "controlcommand.h"
 #include "docker/dockerclient.h"
 #include "docker/dockerselfcheck.h"
+#include "submitcommand.h"
+#include "worker/controlserver.h"
+#include "workercommandline.h"
+#include "workerdaemon.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
-using namespace codalab::docker;
+using namespace codalab;
 
-int main(int argc, char *argv[])
+namespace {
+
+int checkDocker(const QString &image)
 {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("codalab-worker"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CODALAB_VERSION));
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("CodaLab Desktop worker"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption check(QStringLiteral("check-docker"),
-        QStringLiteral(
-            "Check that Docker can run CodaLab containers: run IMAGE with no network and print its output."),
-        QStringLiteral("IMAGE"));
-    parser.addOption(check);
-    parser.process(app);
-
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (!parser.isSet(check)) {
-        err << "codalab-worker: the CodaLab worker loop is not built yet; use --check-docker IMAGE\n";
-        return 2;
-    }
-    DockerClient client;
-    DockerSelfCheck selfCheck(&client, parser.value(check));
-    QObject::connect(&selfCheck, &DockerSelfCheck::step, [&out](const QString &message) {
+    docker::DockerClient client;
+    docker::DockerSelfCheck selfCheck(&client, image);
+    QObject::connect(&selfCheck, &docker::DockerSelfCheck::step, [&out](const QString &message) {
         out << "  " << message << '\n';
         out.flush();
     });
-    int exitCode = 1;
-    QObject::connect(&selfCheck, &DockerSelfCheck::finished, [&](bool ok, const QString &message) {
+    int exitCode = 3;
+    QObject::connect(&selfCheck, &docker::DockerSelfCheck::finished, [&](bool ok, const QString &message) {
         if (ok) {
             out << "Docker works: " << message << '\n';
             exitCode = 0;
@@ -50,6 +37,47 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
     selfCheck.start();
-    app.exec();
+    QCoreApplication::exec();
     return exitCode;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("codalab-worker"));
+    QCoreApplication::setOrganizationName(QStringLiteral("CodaLab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CODALAB_VERSION));
+
+    QString error;
+    auto commandLine = WorkerCommandLine::parse(QCoreApplication::arguments(), &error);
+    if (!commandLine) {
+        QTextStream(stderr) << "codalab-worker: " << error << "\nTry 'codalab-worker --help'.\n";
+        return 2;
+    }
+    if (commandLine->verbose) {
+        QLoggingCategory::setFilterRules(QStringLiteral("codalab.*.debug=true"));
+    }
+    switch (commandLine->mode) {
+    case WorkerCommandLine::Mode::CheckDocker:
+        return checkDocker(commandLine->checkDockerImage);
+    case WorkerCommandLine::Mode::Control:
+        return ControlCommand::run(commandLine->controlSocket.isEmpty()
+                ? worker::ControlServer::defaultSocketPath(commandLine->config.id)
+                : commandLine->controlSocket,
+            commandLine->control, commandLine->json, commandLine->giveBack);
+    case WorkerCommandLine::Mode::Submit:
+        return SubmitCommand::run(commandLine->serverUrl, commandLine->passwordFile,
+            commandLine->control.mid(1).join(QLatin1Char(' ')), commandLine->requestImage,
+            commandLine->requestQueue);
+    case WorkerCommandLine::Mode::Run:
+        break;
+    }
+    WorkerDaemon daemon(*commandLine);
+    QObject::connect(
+        &daemon, &WorkerDaemon::exit, &app, [](int code) { QCoreApplication::exit(code); },
+        Qt::QueuedConnection);
+    daemon.start();
+    return QCoreApplication::exec();
 }

@@ -5,11 +5,10 @@
 #include "localserver/localhttpserver.h"
 #include "util/gzipcodec.h"
 #include "util/safearchive.h"
+#include "util/targetinfo.h"
 
 #include <QBuffer>
 #include <QDir>
-#include <QDirIterator>
-#include <QJsonArray>
 #include <QRegularExpression>
 #include <QTemporaryFile>
 
@@ -114,22 +113,6 @@ void ContentRoutes::install(LocalHttpServer &http)
         [this](HttpRequest &r, const HttpResponder &s) { blob(r, s); });
 }
 
-qint64 ContentRoutes::diskSize(const QString &path)
-{
-    const QFileInfo info(path);
-    if (!info.isDir() || info.isSymLink()) {
-        return info.isSymLink() ? 0 : info.size();
-    }
-    qint64 total = 0;
-    QDirIterator it(
-        path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        total += it.fileInfo().size();
-    }
-    return total;
-}
-
 std::optional<ContentRoutes::Target> ContentRoutes::resolve(
     const BundleRecord &bundle, const QString &subpath, QString *error) const
 {
@@ -171,50 +154,6 @@ std::optional<ContentRoutes::Target> ContentRoutes::resolve(
     return Target { bundle.uuid, clean, path };
 }
 
-QJsonObject ContentRoutes::targetInfo(const QFileInfo &file, const QString &name, int depth)
-{
-    QJsonObject info { { QStringLiteral("name"), name } };
-    const auto perms = [](QFileDevice::Permissions p) {
-        int mode = 0;
-        const std::pair<QFileDevice::Permission, int> bits[] = { { QFileDevice::ReadOwner, 0400 },
-            { QFileDevice::WriteOwner, 0200 }, { QFileDevice::ExeOwner, 0100 },
-            { QFileDevice::ReadGroup, 040 }, { QFileDevice::WriteGroup, 020 }, { QFileDevice::ExeGroup, 010 },
-            { QFileDevice::ReadOther, 04 }, { QFileDevice::WriteOther, 02 }, { QFileDevice::ExeOther, 01 } };
-        for (const auto &[flag, bit] : bits) {
-            mode |= p.testFlag(flag) ? bit : 0;
-        }
-        return mode;
-    };
-    if (file.isSymLink()) {
-        info.insert(QStringLiteral("type"), QStringLiteral("link"));
-        info.insert(QStringLiteral("link"),
-            file.symLinkTarget().isEmpty() ? QString() : QFile::symLinkTarget(file.filePath()));
-        info.insert(QStringLiteral("size"), 0);
-        info.insert(QStringLiteral("perm"), 0777);
-        return info;
-    }
-    info.insert(QStringLiteral("perm"), perms(file.permissions()));
-    if (!file.isDir()) {
-        info.insert(QStringLiteral("type"), QStringLiteral("file"));
-        info.insert(QStringLiteral("size"), file.size());
-        return info;
-    }
-    info.insert(QStringLiteral("type"), QStringLiteral("directory"));
-    info.insert(QStringLiteral("size"), diskSize(file.filePath()));
-    if (depth > 0) {
-        QJsonArray contents;
-        const QFileInfoList entries
-            = QDir(file.filePath())
-                  .entryInfoList(
-                      QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::Name);
-        for (const QFileInfo &entry : entries) {
-            contents.append(targetInfo(entry, entry.fileName(), depth - 1));
-        }
-        info.insert(QStringLiteral("contents"), contents);
-    }
-    return info;
-}
-
 void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
 {
     auto bundle = findBundle(request, responder);
@@ -235,7 +174,13 @@ void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
         ? 1
         : request.queryValue(QStringLiteral("depth")).toInt();
     const QString name = target->name();
-    QJsonObject info = targetInfo(QFileInfo(target->fsPath), name, qBound(0, depth, 20));
+    auto found = util::TargetInfo::of(target->fsPath, name, qBound(0, depth, 20));
+    if (!found) {
+        responder.send(HttpResponse::error(404,
+            QStringLiteral("Path '%1' in bundle %2 not found").arg(target->subpath, target->bundleUuid)));
+        return;
+    }
+    QJsonObject info = *found;
     info.insert(QStringLiteral("resolved_target"),
         QJsonObject { { QStringLiteral("bundle_uuid"), target->bundleUuid },
             { QStringLiteral("subpath"), target->subpath } });
@@ -278,7 +223,8 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
         }
         HttpResponse head = HttpResponse::bytes({}, "application/gzip");
         head.withHeader("Target-Type", "directory")
-            .withHeader("X-CodaLab-Target-Size", QByteArray::number(diskSize(target->fsPath)))
+            .withHeader(
+                "X-CodaLab-Target-Size", QByteArray::number(util::TargetInfo::diskSize(target->fsPath)))
             .withHeader("Content-Encoding", "identity")
             .withHeader("Content-Disposition", "attachment; filename=\"" + name.toUtf8() + ".tar.gz\"");
         responder.sendFile(head, archive.fileName(), 0, QFileInfo(archive.fileName()).size());
@@ -402,7 +348,7 @@ void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
     }
     QDir(old).removeRecursively();
     QFile::remove(old);
-    bundle->metadata.insert(QStringLiteral("data_size"), diskSize(target));
+    bundle->metadata.insert(QStringLiteral("data_size"), util::TargetInfo::diskSize(target));
     if (finalizeOnSuccess) {
         bundle->state = stateOnSuccess;
     }

@@ -44,11 +44,6 @@ public:
     std::function<void()> onChanged;
     WorkerReader workerReader;
 
-    /// Target info as upstream's get_target_info: name, type, size, perm, link, contents to `depth`.
-    static QJsonObject targetInfo(const QFileInfo &file, const QString &name, int depth);
-    /// Bytes of a file or everything under a directory.
-    static qint64 diskSize(const QString &path);
-
 private:
     void upload(HttpRequest &request, const HttpResponder &responder);
     void info(HttpRequest &request, const HttpResponder &responder);

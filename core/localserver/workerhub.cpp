@@ -91,6 +91,15 @@ WorkerState *WorkerHub::workerOf(const BundleRecord &bundle)
     return it == m_workers.end() ? nullptr : &*it;
 }
 
+void WorkerHub::wake(const QString &workerId)
+{
+    for (WorkerState &w : m_workers) {
+        if (w.workerId == workerId) {
+            deliver(w, true);
+        }
+    }
+}
+
 void WorkerHub::deliver(WorkerState &worker, bool idle)
 {
     if (!worker.pendingCheckin) {

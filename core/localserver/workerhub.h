@@ -42,6 +42,9 @@ public:
     /// timeout (header {"error_code": 500, "error_message": "Unable to reach worker"}).
     int openSocket(ReplyHandler handler, int timeoutMs = 60000);
 
+    /// Answers the pending check-in of every worker with this id at once ([null] when nothing is queued), so
+    /// a worker in the same process (codalab-worker --local) reports a change without waiting out the poll.
+    void wake(const QString &workerId);
     /// Runs the timeouts now (it also runs every second).
     void housekeeping();
     /// Called after changes the scheduler may act on.

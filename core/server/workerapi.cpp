@@ -53,6 +53,20 @@ ApiJob *WorkerApi::replyData(int socketId, const QByteArray &data, const QJsonOb
     return m_connection->send(std::move(call));
 }
 
+ApiJob *WorkerApi::replyDataFile(int socketId, const QString &path, const QJsonObject &header)
+{
+    ApiCall call;
+    call.method = "POST";
+    call.path = m_path + QStringLiteral("/reply_data/%1").arg(socketId);
+    call.query.addQueryItem(QStringLiteral("header_message"),
+        QString::fromLatin1(QUrl::toPercentEncoding(
+            QString::fromUtf8(QJsonDocument(header).toJson(QJsonDocument::Compact)))));
+    call.bodyFile = path;
+    call.contentType = "application/octet-stream";
+    call.timeoutMs = 300000; // Qt's transfer timeout counts a stall, not the whole transfer
+    return m_connection->send(std::move(call));
+}
+
 DependencyDownload *WorkerApi::downloadDependency(
     const QString &uuid, const QString &path, const QString &target, const util::ArchiveLimits &limits)
 {

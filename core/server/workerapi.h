@@ -27,6 +27,9 @@ public:
     ApiJob *startBundle(const QString &uuid, const QString &hostname, qint64 startTime);
     ApiJob *reply(int socketId, const QJsonObject &message);
     ApiJob *replyData(int socketId, const QByteArray &data, const QJsonObject &header = {});
+    /// replyData() with the body streamed from the file at `path` (a gzipped file or directory can be large).
+    /// The file must stay until the job finished: a retry reads it again.
+    ApiJob *replyDataFile(int socketId, const QString &path, const QJsonObject &header = {});
     /// Downloads (uuid, path) to `target`: a file, or a directory unpacked safely from the server's tar.gz.
     DependencyDownload *downloadDependency(const QString &uuid, const QString &path, const QString &target,
         const util::ArchiveLimits &limits = {});

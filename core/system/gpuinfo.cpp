@@ -53,3 +53,29 @@ QList<GpuInfo> GpuInfo::parseCsv(const QByteArray &output, QStringList *warnings
 }
 
 } // namespace codalab::system
+
+namespace codalab::system {
+
+QJsonObject GpuInfo::toJson() const
+{
+    return { { QStringLiteral("index"), index }, { QStringLiteral("uuid"), uuid },
+        { QStringLiteral("name"), name }, { QStringLiteral("memory_total_mib"), double(memoryTotalMiB) },
+        { QStringLiteral("memory_used_mib"), double(memoryUsedMiB) },
+        { QStringLiteral("utilization_percent"), utilizationPercent },
+        { QStringLiteral("driver_version"), driverVersion } };
+}
+
+GpuInfo GpuInfo::fromJson(const QJsonObject &json)
+{
+    GpuInfo g;
+    g.index = json.value(QLatin1String("index")).toInt(-1);
+    g.uuid = json.value(QLatin1String("uuid")).toString();
+    g.name = json.value(QLatin1String("name")).toString();
+    g.memoryTotalMiB = qint64(json.value(QLatin1String("memory_total_mib")).toDouble(-1));
+    g.memoryUsedMiB = qint64(json.value(QLatin1String("memory_used_mib")).toDouble(-1));
+    g.utilizationPercent = json.value(QLatin1String("utilization_percent")).toInt(-1);
+    g.driverVersion = json.value(QLatin1String("driver_version")).toString();
+    return g;
+}
+
+} // namespace codalab::system

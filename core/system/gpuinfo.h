@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -21,6 +22,9 @@ struct GpuInfo
     static QString queryFields();
     /// Lines of `--format=csv,noheader,nounits`; a line that does not parse is skipped and named in
     /// *warnings.
+    QJsonObject toJson() const;
+    static GpuInfo fromJson(const QJsonObject &json);
+
     static QList<GpuInfo> parseCsv(const QByteArray &output, QStringList *warnings = nullptr);
 };
 

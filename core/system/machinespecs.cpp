@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "system/machinespecs.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 #include <QThread>
 
@@ -58,6 +59,42 @@ QList<int> MachineSpecs::affinityCpus()
         }
     }
     return cpus;
+}
+
+} // namespace codalab::system
+
+namespace codalab::system {
+
+QJsonObject MachineSpecs::toJson() const
+{
+    QJsonArray gpuArray;
+    for (const GpuInfo &g : gpus) {
+        gpuArray.append(g.toJson());
+    }
+    return { { QStringLiteral("cpu_model"), cpuModel }, { QStringLiteral("cpu_threads"), cpuThreads },
+        { QStringLiteral("memory_total_bytes"), double(memoryTotalBytes) },
+        { QStringLiteral("memory_available_bytes"), double(memoryAvailableBytes) },
+        { QStringLiteral("work_dir"), workDir },
+        { QStringLiteral("disk_total_bytes"), double(diskTotalBytes) },
+        { QStringLiteral("disk_free_bytes"), double(diskFreeBytes) }, { QStringLiteral("gpus"), gpuArray },
+        { QStringLiteral("gpu_warning"), gpuWarning } };
+}
+
+MachineSpecs MachineSpecs::fromJson(const QJsonObject &json)
+{
+    MachineSpecs m;
+    m.cpuModel = json.value(QLatin1String("cpu_model")).toString();
+    m.cpuThreads = json.value(QLatin1String("cpu_threads")).toInt();
+    m.memoryTotalBytes = qint64(json.value(QLatin1String("memory_total_bytes")).toDouble());
+    m.memoryAvailableBytes = qint64(json.value(QLatin1String("memory_available_bytes")).toDouble());
+    m.workDir = json.value(QLatin1String("work_dir")).toString();
+    m.diskTotalBytes = qint64(json.value(QLatin1String("disk_total_bytes")).toDouble());
+    m.diskFreeBytes = qint64(json.value(QLatin1String("disk_free_bytes")).toDouble());
+    for (const QJsonValue &g : json.value(QLatin1String("gpus")).toArray()) {
+        m.gpus << GpuInfo::fromJson(g.toObject());
+    }
+    m.gpuWarning = json.value(QLatin1String("gpu_warning")).toString();
+    return m;
 }
 
 } // namespace codalab::system

@@ -3,6 +3,7 @@
 
 #include "system/gpuinfo.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -20,6 +21,10 @@ struct MachineSpecs
     qint64 diskFreeBytes = 0; ///< available to this user, as `df` shows it
     QList<GpuInfo> gpus;
     QString gpuWarning; ///< why nvidia-smi gave nothing, when it failed
+
+    /// For the control socket's status and the GUI.
+    QJsonObject toJson() const;
+    static MachineSpecs fromJson(const QJsonObject &json);
 
     /// The CPU model from /proc/cpuinfo text ("model name", else "Hardware"/"Processor" on ARM).
     static QString parseCpuModel(const QByteArray &cpuinfo);

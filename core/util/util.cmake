@@ -10,6 +10,8 @@ target_sources(codalab_core PRIVATE
     util/safearchive.cpp
     util/stagingdirectory.cpp
     util/targzwriter.cpp
+    util/targetinfo.cpp
+    util/tasklink.cpp
 )
 # Tar and gzip, read and written without shelling out to tar.
 find_package(LibArchive REQUIRED)

@@ -2,10 +2,29 @@
 # core/worker sources: the worker engine (codalab-worker)
 target_sources(codalab_core PRIVATE
     worker/resourceallocator.cpp
+    # the engine: main loop, run state machine, state file, status
+    worker/workerconfig.cpp
+    worker/worker.cpp
+    worker/workerstatus.cpp
+    worker/workercontrol.cpp
+    worker/runrecord.cpp
+    worker/run.cpp
+    worker/runcontainer.cpp
+    worker/rundirectory.cpp
+    worker/statefile.cpp
+    # caches of dependencies and Docker images
+    worker/dependencycache.cpp
+    worker/dependencycachestate.cpp
+    worker/imagecache.cpp
+    # the server's read/write messages for running bundles
+    worker/runfilereader.cpp
+    worker/runreadservice.cpp
+    # results and the run directory's size
+    worker/directorysizer.cpp
+    worker/resultuploader.cpp
+    # the control socket (JSON-RPC 2.0)
+    worker/controlcall.cpp
+    worker/controlclient.cpp
+    worker/controlerror.cpp
+    worker/controlserver.cpp
 )
-# Parts being written side by side; merged into this list once they land.
-include(${CMAKE_CURRENT_LIST_DIR}/caches.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/readers.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/control.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/upload.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/engine.cmake OPTIONAL)

@@ -1,9 +1,35 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Tests of core/worker
-codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp)
-# Parts being written side by side; merged into this file once they land.
-include(${CMAKE_CURRENT_LIST_DIR}/caches_tests.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/readers_tests.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/control_tests.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/upload_tests.cmake OPTIONAL)
-include(${CMAKE_CURRENT_LIST_DIR}/engine_tests.cmake OPTIONAL)
+# Tests of core/worker and codalab-worker
+codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp worker/test_runrecord.cpp)
+codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp)
+codalab_add_test(test_worker_readers integration SOURCES
+    worker/test_runfilereader.cpp
+    worker/test_runreadservice.cpp
+    support/codalabtestdata.cpp
+    support/httptestclient.cpp
+    LIBRARIES LibArchive::LibArchive)
+codalab_add_test(test_worker_upload integration SOURCES
+    worker/test_resultuploader.cpp
+    worker/test_directorysizer.cpp
+    support/codalabtestdata.cpp
+    support/httptestclient.cpp)
+codalab_add_test(test_worker_caches integration DOCKER SOURCES
+    worker/test_dependencycache.cpp
+    worker/test_imagecache.cpp
+    support/codalabtestdata.cpp
+    support/httptestclient.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+# The engine against a real dockerd and a real codalab-local-server, in process and as the executable.
+codalab_add_test(test_worker_engine integration DOCKER SOURCES
+    worker/test_worker_runs.cpp
+    worker/test_worker_limits.cpp
+    worker/test_worker_availability.cpp
+    worker/test_worker_daemon.cpp
+    worker/workerharness.cpp
+    support/codalabtestdata.cpp
+    support/httptestclient.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+target_compile_definitions(test_worker_engine PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>")
+add_dependencies(test_worker_engine codalab-worker)

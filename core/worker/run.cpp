@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "worker/run.h"
+
+#include "docker/containerinfo.h"
+#include "docker/containerstats.h"
+#include "docker/dockerclient.h"
+#include "util/bytesize.h"
+#include "util/logging.h"
+#include "worker/dependencycache.h"
+#include "worker/directorysizer.h"
+#include "worker/imagecache.h"
+#include "worker/resourceallocator.h"
+#include "worker/resultuploader.h"
+#include "worker/rundirectory.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QThreadPool>
+
+#include <unistd.h>
+
+namespace codalab::worker {
+
+namespace {
+
+double nowSec()
+{
+    return QDateTime::currentMSecsSinceEpoch() / 1000.0;
+}
+/// Bash's own errors (the user's stderr goes to the file) become the failure message; keep it short.
+constexpr qsizetype MaxContainerStderr = 4096;
+
+} // namespace
+
+Run::Run(RunRecord record, RunServices services, QObject *parent)
+    : QObject(parent)
+    , m_record(std::move(record))
+    , m_services(services)
+{
+    m_statsTimer.setInterval(m_services.config->statsIntervalMs);
+    connect(&m_statsTimer, &QTimer::timeout, this, &Run::sampleStats);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &Run::advance);
+    if (m_record.stageTimes.isEmpty()) {
+        m_record.enterStage(m_record.stage, nowSec());
+    }
+}
+
+Run::~Run() = default;
+
+QString Run::runDir() const
+{
+    if (m_services.config->sharedFileSystem && !m_record.location.isEmpty()) {
+        return m_record.location;
+    }
+    return m_services.config->runsDir() + QLatin1Char('/') + m_record.uuid;
+}
+
+QStringList Run::hiddenNames() const
+{
+    return RunDirectory::hiddenNames(m_record.dependencyLinks);
+}
+
+void Run::touch(bool reportNow)
+{
+    Q_EMIT changed(reportNow);
+}
+
+void Run::setStatus(const QString &status)
+{
+    if (m_record.runStatus != status) {
+        m_record.runStatus = status;
+        touch(false);
+    }
+}
+
+void Run::setStage(RunStage stage)
+{
+    qCInfo(lcWorkerRun) << m_record.uuid << runStageName(m_record.stage) << "->" << runStageName(stage);
+    m_record.enterStage(stage, nowSec());
+    if (stage == RunStage::Finalizing) {
+        if (m_record.killed) {
+            m_record.addFailure(m_record.killMessage);
+        }
+        m_record.runStatus = QStringLiteral("Finalizing bundle.");
+    } else if (stage == RunStage::Finished) {
+        m_record.runStatus = QStringLiteral("Finished");
+    }
+    touch(true);
+}
+
+void Run::scheduleAdvance()
+{
+    if (!m_advanceQueued) {
+        m_advanceQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_advanceQueued = false;
+            advance();
+        });
+    }
+}
+
+void Run::fail(const QString &message)
+{
+    qCInfo(lcWorkerRun) << m_record.uuid << "fails:" << message;
+    m_record.addFailure(message);
+    setStage(RunStage::CleaningUp);
+    scheduleAdvance();
+}
+
+void Run::kill(const QString &message)
+{
+    if (m_record.stage != RunStage::Preparing && m_record.stage != RunStage::Running) {
+        return;
+    }
+    if (!m_record.killed) {
+        m_record.killed = true;
+        m_record.killMessage = message.isEmpty() ? QStringLiteral("Kill requested") : message;
+        touch(true);
+    }
+    scheduleAdvance();
+}
+
+void Run::restage()
+{
+    if (m_record.stage != RunStage::Preparing && m_record.stage != RunStage::Running) {
+        return;
+    }
+    m_record.restage = true;
+    touch(true);
+    scheduleAdvance();
+}
+
+void Run::markFinalized()
+{
+    if (m_record.stage == RunStage::Finalizing && !m_record.finalized) {
+        m_record.finalized = true;
+        touch(false);
+        scheduleAdvance();
+    }
+}
+
+void Run::advance()
+{
+    if (m_busy) {
+        return;
+    }
+    switch (m_record.stage) {
+    case RunStage::Preparing:
+        prepare();
+        break;
+    case RunStage::Running:
+        monitor();
+        break;
+    case RunStage::CleaningUp:
+        cleanUp();
+        break;
+    case RunStage::UploadingResults:
+        upload();
+        break;
+    case RunStage::Finalizing:
+        finalize();
+        break;
+    case RunStage::Finished:
+    case RunStage::Restaged:
+        break;
+    }
+}
+
+// --- PREPARING ----------------------------------------------------------------------------------------
+
+void Run::prepare()
+{
+    if (m_record.killed || m_record.restage) {
+        setStage(RunStage::CleaningUp);
+        scheduleAdvance();
+        return;
+    }
+    if (!m_record.allocation) {
+        QString why;
+        const auto allocation = m_services.allocator->allocate(
+            m_record.uuid, m_record.resources.cpus, m_record.resources.gpus, &why);
+        if (!allocation) {
+            setStatus(QStringLiteral("Unexpectedly unable to assign enough resources to bundle %1: %2")
+                          .arg(m_record.uuid, why));
+            return;
+        }
+        m_record.allocation = allocation;
+        touch(false);
+    }
+    QStringList waiting;
+    if (!m_services.config->sharedFileSystem) {
+        for (const RunDependency &d : std::as_const(m_record.dependencies)) {
+            const DependencyCache::Entry e
+                = m_services.dependencies->acquire(m_record.uuid, { d.parentUuid, d.parentPath });
+            if (e.stage == DependencyCache::Stage::Failed) {
+                fail(QStringLiteral("Failed to download dependency %1: %2").arg(d.childPath, e.message));
+                return;
+            }
+            if (e.stage == DependencyCache::Stage::Downloading) {
+                waiting << QStringLiteral("Downloading dependency %1: %2 done (archived size)")
+                               .arg(d.childPath, util::ByteSize::format(e.bytesDownloaded));
+            }
+        }
+    }
+    const ImageCache::Entry image = m_services.images->acquire(m_record.uuid, m_record.resources.dockerImage);
+    if (image.stage == ImageCache::Stage::Failed) {
+        fail(QStringLiteral("Failed to download Docker image: %1").arg(image.message));
+        return;
+    }
+    if (image.stage == ImageCache::Stage::Pulling) {
+        waiting << QStringLiteral("Pulling docker image %1. %2").arg(image.image, image.progress).trimmed();
+    }
+    if (!waiting.isEmpty()) {
+        QString status = waiting.first();
+        if (waiting.size() > 1) {
+            status += QStringLiteral(" (and downloading %1 other dependencies and docker images)")
+                          .arg(waiting.size() - 1);
+        }
+        setStatus(status);
+        return;
+    }
+    m_record.dockerImageDigest = image.digest;
+    QList<DependencyMount> mounts;
+    QString error;
+    if (!prepareRunDirectory(&mounts, &error)) {
+        fail(error);
+        return;
+    }
+    startContainer(mounts);
+}
+
+bool Run::prepareRunDirectory(QList<DependencyMount> *mounts, QString *error)
+{
+    const auto hostPathOf = [this](const RunDependency &d) -> QString {
+        if (m_services.config->sharedFileSystem) {
+            return d.parentPath.isEmpty() ? d.location : d.location + QLatin1Char('/') + d.parentPath;
+        }
+        const auto e = m_services.dependencies->entry({ d.parentUuid, d.parentPath });
+        return e ? e->path : QString();
+    };
+    // A root worker must not hand root to the run: the run directory goes to an unprivileged user.
+    std::optional<std::pair<int, int>> owner;
+    if (::geteuid() == 0) {
+        owner = std::pair(m_services.config->runAsUid, m_services.config->runAsGid);
+    }
+    if (!RunDirectory::prepare(
+            runDir(), m_record, hostPathOf, owner, mounts, &m_record.dependencyLinks, error)) {
+        return false;
+    }
+    touch(false);
+    return true;
+}
+
+void Run::startContainer(const QList<DependencyMount> &mounts)
+{
+    const QFileInfo dirInfo(runDir());
+    RunContainer::Inputs inputs { runDir(), mounts,
+        QStringLiteral("%1:%2").arg(dirInfo.ownerId()).arg(dirInfo.groupId()) };
+    const docker::ContainerSpec spec = RunContainer::spec(m_record, *m_services.config, inputs);
+    m_busy = true;
+    setStatus(QStringLiteral("Starting container."));
+    // A container of that name is left over from an earlier attempt (a crash between create and start).
+    docker::DockerReply *remove = m_services.docker->removeContainer(spec.name, true);
+    connect(remove, &docker::DockerReply::finished, this, [this, spec](const docker::DockerResult &removed) {
+        if (removed.error && removed.error.kind != docker::DockerError::Kind::NotFound) {
+            m_busy = false;
+            fail(QStringLiteral("Cannot start Docker container: %1").arg(removed.error.message));
+            return;
+        }
+        docker::DockerReply *create = m_services.docker->createContainer(spec);
+        connect(
+            create, &docker::DockerReply::finished, this, [this, spec](const docker::DockerResult &created) {
+                if (created.error) {
+                    m_busy = false;
+                    fail(QStringLiteral("Cannot start Docker container: %1").arg(created.error.message));
+                    return;
+                }
+                m_record.containerId = created.json.object().value(QLatin1String("Id")).toString();
+                touch(false);
+                docker::DockerReply *start = m_services.docker->startContainer(m_record.containerId);
+                connect(start, &docker::DockerReply::finished, this,
+                    [this, spec](const docker::DockerResult &started) {
+                        m_busy = false;
+                        if (started.error) {
+                            m_services.docker->removeContainer(spec.name, true);
+                            fail(QStringLiteral("Cannot start Docker container: %1")
+                                     .arg(started.error.message));
+                            return;
+                        }
+                        m_record.containerStartMs = QDateTime::currentMSecsSinceEpoch();
+                        m_record.hasContents = true;
+                        m_record.runStatus = QStringLiteral("Running job in container.");
+                        setStage(RunStage::Running);
+                        scheduleAdvance();
+                    });
+            });
+    });
+}
+
+// --- RUNNING ------------------------------------------------------------------------------------------
+
+void Run::monitor()
+{
+    if (!m_watching) {
+        watchContainer();
+        return;
+    }
+    if (m_record.killed || m_record.restage) {
+        m_busy = true;
+        docker::DockerReply *remove
+            = m_services.docker->removeContainer(RunContainer::containerName(m_record.uuid), true);
+        connect(remove, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+            m_busy = false;
+            if (r.error && r.error.kind != docker::DockerError::Kind::NotFound) {
+                qCWarning(lcWorkerRun) << m_record.uuid << "cannot remove its container:" << r.error.message;
+                m_retryTimer.start(1000);
+                return;
+            }
+            m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
+            stopMonitoring();
+            setStage(RunStage::CleaningUp);
+            scheduleAdvance();
+        });
+        return;
+    }
+    const QString limit = RunContainer::limitExceeded(m_record, QDateTime::currentMSecsSinceEpoch());
+    if (!limit.isEmpty()) {
+        kill(limit);
+        return;
+    }
+    if (m_exited) {
+        onContainerExited();
+    }
+}
+
+void Run::watchContainer()
+{
+    m_watching = true;
+    m_busy = true;
+    docker::DockerReply *inspect
+        = m_services.docker->inspectContainer(RunContainer::containerName(m_record.uuid));
+    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        m_busy = false;
+        if (r.error.kind == docker::DockerError::Kind::NotFound) {
+            m_record.addFailure(QStringLiteral("Docker container not found"));
+            m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
+            stopMonitoring();
+            setStage(RunStage::CleaningUp);
+            scheduleAdvance();
+            return;
+        }
+        if (r.error) {
+            // Polling errors mean "not finished yet" (§7): look again shortly.
+            m_watching = false;
+            m_retryTimer.start(1000);
+            return;
+        }
+        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
+        m_record.containerId = info.id;
+        if (m_record.containerStartMs <= 0 && info.startedAt.isValid()) {
+            m_record.containerStartMs = info.startedAt.toMSecsSinceEpoch();
+        }
+        if (!m_sizer) {
+            m_sizer = new DirectorySizer(runDir(), this);
+            connect(m_sizer, &DirectorySizer::measured, this, [this](qint64 bytes) {
+                m_record.diskUtilization = bytes;
+                touch(false);
+                scheduleAdvance();
+            });
+            m_sizer->start(1000);
+        }
+        m_statsTimer.start();
+        sampleStats();
+        if (!info.running) {
+            m_exited = true;
+            scheduleAdvance();
+            return;
+        }
+        docker::DockerReply *wait = m_services.docker->waitContainer(m_record.containerId);
+        connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &) {
+            m_exited = true;
+            scheduleAdvance();
+        });
+    });
+}
+
+void Run::sampleStats()
+{
+    if (m_statsInFlight || m_record.containerId.isEmpty()) {
+        return;
+    }
+    m_statsInFlight = true;
+    docker::DockerReply *stats = m_services.docker->stats(m_record.containerId);
+    connect(stats, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        m_statsInFlight = false;
+        if (r.error || m_record.stage != RunStage::Running) {
+            return;
+        }
+        const docker::ContainerStats s = docker::ContainerStats::fromJson(r.json.object());
+        if (s.cpuTotalNs <= 0 && s.memoryUsageBytes <= 0) {
+            return; // a container that already stopped answers zeros; keep the last real sample
+        }
+        const int cpus = m_record.allocation ? qMax(1, int(m_record.allocation->cpus.size())) : 1;
+        m_record.cpuUsage = s.cpuFraction / cpus;
+        m_record.memoryUsage = s.memoryFraction();
+        m_record.memoryUsedBytes = s.memoryUsageBytes;
+        m_record.maxMemoryBytes = qMax(m_record.maxMemoryBytes, s.memoryUsageBytes);
+        m_record.timeUserSec = s.cpuUserNs / 1e9;
+        m_record.timeSystemSec = s.cpuSystemNs / 1e9;
+        touch(false);
+        scheduleAdvance();
+    });
+}
+
+void Run::onContainerExited()
+{
+    m_busy = true;
+    docker::DockerReply *inspect = m_services.docker->inspectContainer(m_record.containerId);
+    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        if (r.error.kind == docker::DockerError::Kind::NotFound) {
+            m_busy = false;
+            m_record.addFailure(QStringLiteral("Docker container not found"));
+            m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
+            stopMonitoring();
+            setStage(RunStage::CleaningUp);
+            scheduleAdvance();
+            return;
+        }
+        if (r.error) {
+            m_busy = false;
+            m_retryTimer.start(1000);
+            return;
+        }
+        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
+        m_record.exitCode = info.exitCode;
+        m_record.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
+                                                            : QDateTime::currentMSecsSinceEpoch();
+        if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
+            m_record.killed = true;
+            m_record.killMessage = RunContainer::memoryLimitMessage(m_record.resources.memoryBytes);
+        }
+        auto *stderrText = new QByteArray;
+        docker::ContainerLogs::Options options;
+        options.stdoutStream = false;
+        docker::ContainerLogs *logs = m_services.docker->logs(m_record.containerId, options);
+        connect(logs, &docker::ContainerLogs::output, this,
+            [stderrText](docker::LogStreamType, const QByteArray &data) {
+                if (stderrText->size() < MaxContainerStderr) {
+                    stderrText->append(data.left(MaxContainerStderr - stderrText->size()));
+                }
+            });
+        connect(
+            logs, &docker::ContainerLogs::finished, this, [this, stderrText](const docker::DockerError &) {
+                const QString text = QString::fromUtf8(*stderrText).trimmed();
+                delete stderrText;
+                if (!text.isEmpty()) {
+                    m_record.addFailure(text);
+                }
+                m_busy = false;
+                stopMonitoring();
+                m_record.runStatus = QStringLiteral("Uploading results.");
+                setStage(RunStage::CleaningUp);
+                scheduleAdvance();
+            });
+    });
+}
+
+void Run::stopMonitoring()
+{
+    m_statsTimer.stop();
+    if (m_sizer) {
+        m_sizer->stop();
+        m_sizer->deleteLater();
+        m_sizer = nullptr;
+    }
+}
+
+// --- CLEANING_UP, UPLOADING_RESULTS, FINALIZING -----------------------------------------------------------
+
+void Run::cleanUp()
+{
+    stopMonitoring();
+    m_busy = true;
+    docker::DockerReply *remove
+        = m_services.docker->removeContainer(RunContainer::containerName(m_record.uuid), true);
+    connect(remove, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        m_busy = false;
+        if (r.error && r.error.kind != docker::DockerError::Kind::NotFound) {
+            qCWarning(lcWorkerRun) << m_record.uuid << "cannot remove its container:" << r.error.message;
+            m_retryTimer.start(2000);
+            return;
+        }
+        if (!m_services.config->sharedFileSystem) {
+            m_services.dependencies->releaseRun(m_record.uuid);
+        }
+        m_services.images->release(m_record.uuid);
+        RunDirectory::removeLinks(runDir(), m_record.dependencyLinks);
+        m_record.dependencyLinks.clear();
+        m_services.allocator->release(m_record.uuid);
+        m_record.allocation.reset();
+        if (m_record.restage) {
+            setStage(RunStage::Restaged);
+        } else if (m_record.hasContents && !m_services.config->sharedFileSystem) {
+            m_record.runStatus = QStringLiteral("Uploading results.");
+            setStage(RunStage::UploadingResults);
+        } else {
+            setStage(RunStage::Finalizing);
+        }
+        scheduleAdvance();
+    });
+}
+
+void Run::upload()
+{
+    if (m_uploader) {
+        return;
+    }
+    m_uploader = new ResultUploader(
+        m_services.connection, m_record.uuid, runDir(), m_record.excludePatterns, m_record.store, this);
+    connect(m_uploader, &ResultUploader::progress, this, [this](qint64 bytes) {
+        m_record.uploadedBytes = bytes;
+        setStatus(QStringLiteral("Uploading results: %1 uploaded (archived size).")
+                      .arg(util::ByteSize::format(bytes)));
+    });
+    connect(
+        m_uploader, &ResultUploader::attemptFailed, this, [this](const server::ApiError &error, int, int) {
+            setStatus(QStringLiteral("Error while uploading: %1").arg(error.message));
+        });
+    connect(m_uploader, &ResultUploader::finished, this, [this](const server::ApiError &error) {
+        if (error) {
+            m_record.addFailure(QStringLiteral("Error while uploading: %1").arg(error.message));
+        }
+        m_uploader->deleteLater();
+        m_uploader = nullptr;
+        setStage(RunStage::Finalizing);
+        scheduleAdvance();
+    });
+    m_uploader->start();
+}
+
+void Run::finalize()
+{
+    if (!m_record.finalized) {
+        return;
+    }
+    if (m_services.config->sharedFileSystem) {
+        setStage(RunStage::Finished); // the run dir is the bundle itself
+        return;
+    }
+    m_busy = true;
+    // A run dir can hold gigabytes; removing it must not stall the worker's loop.
+    QPointer<Run> self(this);
+    QThreadPool::globalInstance()->start([self, dir = runDir()] {
+        QDir(dir).removeRecursively();
+        QMetaObject::invokeMethod(qApp, [self] {
+            if (self) {
+                self->m_busy = false;
+                self->setStage(RunStage::Finished);
+            }
+        });
+    });
+}
+
+} // namespace codalab::worker

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "worker/runcontainer.h"
+
+#include "util/bytesize.h"
+#include "util/duration.h"
+
+namespace codalab::worker {
+
+QString RunContainer::wrapCommand(const QString &command)
+{
+    QString body = command;
+    if (!body.trimmed().endsWith(QLatin1Char(';'))) {
+        body += QLatin1Char(';');
+    }
+    return QStringLiteral("( ") + body + QStringLiteral(" ) >stdout 2>stderr");
+}
+
+docker::ContainerSpec RunContainer::spec(
+    const RunRecord &run, const WorkerConfig &config, const Inputs &inputs)
+{
+    docker::ContainerSpec spec;
+    spec.name = containerName(run.uuid);
+    spec.image = run.resources.dockerImage;
+    spec.cmd = { QStringLiteral("/bin/bash"), QStringLiteral("-c"), wrapCommand(run.command) };
+    spec.entrypoint = QStringList(); // the image's entrypoint would wrap the user's command
+    spec.workingDir = QLatin1Char('/') + run.uuid;
+    spec.env = { QStringLiteral("HOME=/") + run.uuid, QStringLiteral("CODALAB=true") };
+    spec.user = inputs.user;
+    spec.mounts.append({ inputs.runDir, QLatin1Char('/') + run.uuid, false });
+    for (const DependencyMount &m : inputs.mounts) {
+        spec.mounts.append({ m.hostPath, dependencyMountPoint(run.uuid, m.name), true });
+    }
+    if (config.runsWithoutNetwork) {
+        spec.networkMode = QStringLiteral("none");
+    } else {
+        spec.networkMode = run.resources.network ? config.extNetwork() : config.intNetwork();
+    }
+    spec.memoryBytes = run.resources.memoryBytes;
+    if (spec.memoryBytes > 0) {
+        spec.memorySwapBytes = spec.memoryBytes; // §8: no swap past the limit
+    }
+    if (run.allocation) {
+        QStringList cpus;
+        for (int c : run.allocation->cpus) {
+            cpus << QString::number(c);
+        }
+        spec.cpusetCpus = cpus.join(QLatin1Char(','));
+        spec.gpuUuids = run.allocation->gpuUuids;
+    }
+    spec.shmSizeBytes = qint64(config.sharedMemorySizeGb) * 1024 * 1024 * 1024;
+    spec.pidsLimit = config.pidsLimit;
+    spec.securityOpt = { QStringLiteral("no-new-privileges") };
+    spec.labels = { { QStringLiteral("org.codalab.worker"), config.id },
+        { QStringLiteral("org.codalab.bundle"), run.uuid } };
+    return spec;
+}
+
+QString RunContainer::memoryLimitMessage(qint64 bytes)
+{
+    return QStringLiteral("Memory limit %1b exceeded.").arg(util::ByteSize::format(bytes));
+}
+
+QString RunContainer::limitExceeded(const RunRecord &run, qint64 nowMs)
+{
+    QStringList messages;
+    const double uptime = run.containerTimeTotalSec(nowMs);
+    if (run.resources.timeSec > 0 && uptime > double(run.resources.timeSec)) {
+        messages << QStringLiteral("Time limit exceeded. (Container uptime %1 > time limit %2)")
+                        .arg(util::Duration::format(qint64(uptime)),
+                            util::Duration::format(run.resources.timeSec));
+    }
+    if (run.resources.memoryBytes > 0 && run.maxMemoryBytes > run.resources.memoryBytes) {
+        messages << memoryLimitMessage(run.resources.memoryBytes);
+    }
+    if (run.resources.diskBytes > 0 && run.diskUtilization > run.resources.diskBytes) {
+        messages << QStringLiteral("Disk limit %1b exceeded.")
+                        .arg(util::ByteSize::format(run.resources.diskBytes));
+    }
+    return messages.join(QLatin1Char(' '));
+}
+
+} // namespace codalab::worker

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "system/machinespecs.h"
+#include "worker/resourceallocator.h"
+#include "worker/runrecord.h"
+#include "worker/statefile.h"
+#include "worker/workerconfig.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace codalab::docker {
+class DockerClient;
+}
+namespace codalab::server {
+class ApiJob;
+class ServerConnection;
+class WorkerApi;
+struct ApiResult;
+} // namespace codalab::server
+namespace codalab::system {
+class MachineProbe;
+}
+
+namespace codalab::worker {
+
+class DependencyCache;
+class ImageCache;
+class Run;
+class RunReadService;
+
+/// The worker engine (codalab-protocol.md §3, §4, §8): keeps exactly one check-in in flight, handles every
+/// message of each answer, runs each accepted bundle's state machine (Run), persists its state after every
+/// change and reattaches to its containers after a restart. Availability (available, paused, snoozed,
+/// draining, stopping) reaches the server through `exit_after_num_runs` and `is_terminating`.
+///
+/// Usage: construct with the parsed config and the connection (already logged in through its TokenManager)
+/// and Docker client, call start(); started() or failed() follows. finished() tells the process to exit.
+class Worker : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Availability { Available, Paused, Snoozed, Draining, Drained, Stopping };
+    Q_ENUM(Availability)
+
+    Worker(WorkerConfig config, server::ServerConnection *connection, docker::DockerClient *docker,
+        QObject *parent = nullptr);
+    ~Worker() override;
+
+    void start();
+    const WorkerConfig &config() const { return m_config; }
+    Availability availability() const { return m_availability; }
+    static QString availabilityName(Availability availability);
+    QList<Run *> runs() const;
+    Run *run(const QString &uuid) const { return m_runs.value(uuid); }
+    DependencyCache *dependencyCache() const { return m_dependencies; }
+    ImageCache *imageCache() const { return m_images; }
+    const ResourceAllocator &allocator() const { return m_allocator; }
+    bool isConnected() const { return m_connected; }
+    const QDateTime &lastCheckin() const { return m_lastCheckin; }
+    const QString &lastServerError() const { return m_lastServerError; }
+    const QDateTime &snoozeUntil() const { return m_snoozeUntil; }
+    int runsStarted() const { return m_runsStarted; }
+    const system::MachineSpecs &machine() const { return m_machine; }
+    QString dockerEndpoint() const;
+
+    /// What the next check-in offers: min(free slots, runs left), 0 unless available.
+    int runsToOffer() const;
+    QJsonObject checkinBody() const;
+    /// Everything the control socket's `status` answers.
+    QJsonObject status() const;
+
+    void pause();
+    void resume();
+    void snooze(int seconds);
+    void drain();
+    /// giveBack: unfinished runs are stopped and reported `staged`, then a last check-in says the worker is
+    /// terminating. Without it the worker exits at once and its containers keep running for a restart.
+    void stop(bool giveBack);
+    void setSlots(int count);
+    bool setGpuEnabled(const QString &uuid, bool enabled);
+    bool killRun(const QString &uuid, const QString &message = {});
+
+Q_SIGNALS:
+    void started();
+    void failed(const QString &message);
+    /// Something a status display shows changed (coalesced).
+    void statusChanged();
+    /// A run changed stage: in local mode the embedded server answers the pending check-in at once.
+    void wantsCheckin();
+    void finished(int exitCode);
+
+private:
+    void ensureNetworks(int index);
+    void loadState();
+    void saveState();
+    void scheduleSave();
+    void checkin();
+    void onCheckin(const server::ApiResult &result, qint64 elapsedMs, const QStringList &reported);
+    void handleMessage(const QJsonObject &message);
+    void acceptRun(const QJsonObject &message);
+    void addRun(const RunRecord &record);
+    void tick();
+    void maybeExit();
+    void notifyStatus();
+
+    WorkerConfig m_config;
+    server::ServerConnection *m_connection;
+    docker::DockerClient *m_docker;
+    server::WorkerApi *m_api;
+    ResourceAllocator m_allocator;
+    StateFile m_stateFile;
+    DependencyCache *m_dependencies;
+    ImageCache *m_images;
+    RunReadService *m_reads;
+    system::MachineProbe *m_probe;
+    system::MachineSpecs m_machine;
+    QHash<QString, Run *> m_runs;
+    QSet<QString> m_starting; ///< run messages whose start_bundle is in flight
+    Availability m_availability = Availability::Available;
+    QDateTime m_snoozeUntil;
+    int m_runsStarted = 0;
+    bool m_running = false;
+    bool m_checkinInFlight = false;
+    bool m_giveBack = false;
+    bool m_terminatingSent = false;
+    bool m_connected = false;
+    bool m_everCheckedIn = false;
+    int m_failedCheckins = 0;
+    QDateTime m_lastCheckin;
+    QString m_lastServerError;
+    QElapsedTimer m_idleSince;
+    QTimer m_tick;
+    QTimer m_checkinTimer;
+    QTimer m_probeTimer;
+    bool m_saveQueued = false;
+    bool m_statusQueued = false;
+};
+
+} // namespace codalab::worker

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "worker/controlerror.h"
+
+#include <QJsonValue>
+#include <QObject>
+
+namespace codalab::worker {
+
+class ControlServer;
+class Worker;
+
+/// The worker's methods on its control socket: `status`, `pause`, `resume`, `snooze` {seconds}, `drain`,
+/// `stop` {giveBack}, `setSlots` {slots}, `setGpuEnabled` {uuid, enabled}, `killRun` {uuid}; and a `status`
+/// event pushed to subscribers whenever the worker's status changes.
+class WorkerControl : public QObject
+{
+    Q_OBJECT
+public:
+    WorkerControl(Worker *worker, const QString &socketPath, QObject *parent = nullptr);
+    ~WorkerControl() override;
+
+    bool listen(QString *error);
+    QString socketPath() const;
+    /// One method call, as the socket runs it (tests call it directly too).
+    QJsonValue call(const QString &method, const QJsonValue &params, ControlError *error);
+
+private:
+    Worker *m_worker;
+    ControlServer *m_server;
+};
+
+} // namespace codalab::worker
