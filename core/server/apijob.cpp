@@ -86,7 +86,10 @@ void ApiJob::onReply()
     result.headers = reply->rawHeaderPairs();
     result.error = ApiError::fromReply(reply, result.body);
     if (result.error.kind == ApiError::Kind::Cancelled) {
-        return; // cancel() already took care of everything
+        // cancel() disconnects the reply first, so this is Qt giving up after the transfer timeout: Qt 6.4
+        // reports that as OperationCanceledError. It must still finish the job, as a (transient) timeout.
+        result.error = ApiError::make(ApiError::Kind::Timeout,
+            QStringLiteral("The server %1 did not answer in time").arg(reply->url().host()));
     }
     if (result.error.kind == ApiError::Kind::Authentication && m_call.authenticated && !m_reauthenticated
         && m_connection->tokenManager()) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "worker/controlerror.h"
+#include "worker/controlsocketfile.h"
 
 #include <QHash>
 #include <QJsonValue>
@@ -52,7 +53,7 @@ public:
     /// return false with *error saying so, leaving the file alone.
     bool listen(QString *error);
     bool isListening() const;
-    QString socketPath() const { return m_socketPath; }
+    QString socketPath() const { return m_socketFile.path(); }
 
     /// Sends {"jsonrpc":"2.0","method":"event","params":{"event":event,"data":data}} to every client that
     /// called "subscribe".
@@ -78,16 +79,11 @@ private:
     bool write(QLocalSocket *socket, const QByteArray &bytes);
     void refuseLongLine(QLocalSocket *socket);
     void drop(QLocalSocket *socket, const QString &why);
-    void removeSocketFile();
 
-    QString m_socketPath;
+    ControlSocketFile m_socketFile;
     Handler m_handler;
     QLocalServer *m_server = nullptr;
     QHash<QLocalSocket *, std::shared_ptr<Client>> m_clients;
-    /// The socket file we made, so destruction never removes one another process put there since.
-    quint64 m_fileDevice = 0;
-    quint64 m_fileInode = 0;
-    bool m_ownsFile = false;
 };
 
 } // namespace codalab::worker

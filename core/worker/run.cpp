@@ -6,8 +6,8 @@
 #include "docker/dockerclient.h"
 #include "util/bytesize.h"
 #include "util/logging.h"
+#include "worker/containerwatch.h"
 #include "worker/dependencycache.h"
-#include "worker/directorysizer.h"
 #include "worker/imagecache.h"
 #include "worker/resourceallocator.h"
 #include "worker/resultuploader.h"
@@ -41,8 +41,6 @@ Run::Run(RunRecord record, RunServices services, QObject *parent)
     , m_record(std::move(record))
     , m_services(services)
 {
-    m_statsTimer.setInterval(m_services.config->statsIntervalMs);
-    connect(&m_statsTimer, &QTimer::timeout, this, &Run::sampleStats);
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &Run::advance);
     if (m_record.stageTimes.isEmpty()) {
@@ -306,7 +304,7 @@ void Run::startContainer(const QList<DependencyMount> &mounts)
 
 void Run::monitor()
 {
-    if (!m_watching) {
+    if (!m_watch) {
         watchContainer();
         return;
     }
@@ -334,77 +332,32 @@ void Run::monitor()
         return;
     }
     if (m_exited) {
-        onContainerExited();
+        m_busy = true;
+        m_watch->readExit();
     }
 }
 
 void Run::watchContainer()
 {
-    m_watching = true;
-    m_busy = true;
-    docker::DockerReply *inspect
-        = m_services.docker->inspectContainer(RunContainer::containerName(m_record.uuid));
-    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+    m_exited = false;
+    m_watch = new ContainerWatch(m_services.docker, RunContainer::containerName(m_record.uuid), runDir(),
+        m_services.config->statsIntervalMs, this);
+    connect(m_watch, &ContainerWatch::missing, this, [this] {
         m_busy = false;
-        if (r.error.kind == docker::DockerError::Kind::NotFound) {
-            m_record.addFailure(QStringLiteral("Docker container not found"));
-            m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
-            stopMonitoring();
-            setStage(RunStage::CleaningUp);
-            scheduleAdvance();
-            return;
-        }
-        if (r.error) {
-            // Polling errors mean "not finished yet" (§7): look again shortly.
-            m_watching = false;
-            m_retryTimer.start(1000);
-            return;
-        }
-        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
+        m_record.addFailure(QStringLiteral("Docker container not found"));
+        m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
+        stopMonitoring();
+        setStage(RunStage::CleaningUp);
+        scheduleAdvance();
+    });
+    connect(m_watch, &ContainerWatch::attached, this, [this](const docker::ContainerInfo &info) {
         m_record.containerId = info.id;
         if (m_record.containerStartMs <= 0 && info.startedAt.isValid()) {
             m_record.containerStartMs = info.startedAt.toMSecsSinceEpoch();
         }
-        if (!m_sizer) {
-            m_sizer = new DirectorySizer(runDir(), this);
-            connect(m_sizer, &DirectorySizer::measured, this, [this](qint64 bytes) {
-                m_record.diskUtilization = bytes;
-                touch(false);
-                scheduleAdvance();
-            });
-            m_sizer->start(1000);
-        }
-        m_statsTimer.start();
-        sampleStats();
-        if (!info.running) {
-            m_exited = true;
-            scheduleAdvance();
-            return;
-        }
-        docker::DockerReply *wait = m_services.docker->waitContainer(m_record.containerId);
-        connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &) {
-            m_exited = true;
-            scheduleAdvance();
-        });
+        touch(false);
     });
-}
-
-void Run::sampleStats()
-{
-    if (m_statsInFlight || m_record.containerId.isEmpty()) {
-        return;
-    }
-    m_statsInFlight = true;
-    docker::DockerReply *stats = m_services.docker->stats(m_record.containerId);
-    connect(stats, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
-        m_statsInFlight = false;
-        if (r.error || m_record.stage != RunStage::Running) {
-            return;
-        }
-        const docker::ContainerStats s = docker::ContainerStats::fromJson(r.json.object());
-        if (s.cpuTotalNs <= 0 && s.memoryUsageBytes <= 0) {
-            return; // a container that already stopped answers zeros; keep the last real sample
-        }
+    connect(m_watch, &ContainerWatch::sampled, this, [this](const docker::ContainerStats &s) {
         const int cpus = m_record.allocation ? qMax(1, int(m_record.allocation->cpus.size())) : 1;
         m_record.cpuUsage = s.cpuFraction / cpus;
         m_record.memoryUsage = s.memoryFraction();
@@ -415,68 +368,43 @@ void Run::sampleStats()
         touch(false);
         scheduleAdvance();
     });
-}
-
-void Run::onContainerExited()
-{
-    m_busy = true;
-    docker::DockerReply *inspect = m_services.docker->inspectContainer(m_record.containerId);
-    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
-        if (r.error.kind == docker::DockerError::Kind::NotFound) {
+    connect(m_watch, &ContainerWatch::diskMeasured, this, [this](qint64 bytes) {
+        m_record.diskUtilization = bytes;
+        touch(false);
+        scheduleAdvance();
+    });
+    connect(m_watch, &ContainerWatch::exited, this, [this] {
+        m_exited = true;
+        scheduleAdvance();
+    });
+    connect(m_watch, &ContainerWatch::exitRead, this,
+        [this](const docker::ContainerInfo &info, const QString &containerStderr) {
             m_busy = false;
-            m_record.addFailure(QStringLiteral("Docker container not found"));
-            m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
+            m_record.exitCode = info.exitCode;
+            m_record.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
+                                                                : QDateTime::currentMSecsSinceEpoch();
+            if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
+                m_record.killed = true;
+                m_record.killMessage = RunContainer::memoryLimitMessage(m_record.resources.memoryBytes);
+            }
+            if (!containerStderr.isEmpty()) {
+                m_record.addFailure(containerStderr);
+            }
             stopMonitoring();
+            m_record.runStatus = QStringLiteral("Uploading results.");
             setStage(RunStage::CleaningUp);
             scheduleAdvance();
-            return;
-        }
-        if (r.error) {
-            m_busy = false;
-            m_retryTimer.start(1000);
-            return;
-        }
-        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
-        m_record.exitCode = info.exitCode;
-        m_record.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
-                                                            : QDateTime::currentMSecsSinceEpoch();
-        if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
-            m_record.killed = true;
-            m_record.killMessage = RunContainer::memoryLimitMessage(m_record.resources.memoryBytes);
-        }
-        auto *stderrText = new QByteArray;
-        docker::ContainerLogs::Options options;
-        options.stdoutStream = false;
-        docker::ContainerLogs *logs = m_services.docker->logs(m_record.containerId, options);
-        connect(logs, &docker::ContainerLogs::output, this,
-            [stderrText](docker::LogStreamType, const QByteArray &data) {
-                if (stderrText->size() < MaxContainerStderr) {
-                    stderrText->append(data.left(MaxContainerStderr - stderrText->size()));
-                }
-            });
-        connect(
-            logs, &docker::ContainerLogs::finished, this, [this, stderrText](const docker::DockerError &) {
-                const QString text = QString::fromUtf8(*stderrText).trimmed();
-                delete stderrText;
-                if (!text.isEmpty()) {
-                    m_record.addFailure(text);
-                }
-                m_busy = false;
-                stopMonitoring();
-                m_record.runStatus = QStringLiteral("Uploading results.");
-                setStage(RunStage::CleaningUp);
-                scheduleAdvance();
-            });
-    });
+        });
+    m_watch->start();
 }
 
 void Run::stopMonitoring()
 {
-    m_statsTimer.stop();
-    if (m_sizer) {
-        m_sizer->stop();
-        m_sizer->deleteLater();
-        m_sizer = nullptr;
+    if (m_watch) {
+        m_watch->stop();
+        m_watch->disconnect(this);
+        m_watch->deleteLater();
+        m_watch = nullptr;
     }
 }
 

@@ -18,8 +18,8 @@ class ServerConnection;
 
 namespace codalab::worker {
 
+class ContainerWatch;
 class DependencyCache;
-class DirectorySizer;
 class ImageCache;
 class ResourceAllocator;
 class ResultUploader;
@@ -77,8 +77,6 @@ private:
     void startContainer(const QList<DependencyMount> &mounts);
     void monitor();
     void watchContainer();
-    void sampleStats();
-    void onContainerExited();
     void cleanUp();
     void upload();
     void finalize();
@@ -88,13 +86,9 @@ private:
     RunServices m_services;
     bool m_busy = false; ///< one asynchronous step at a time
     bool m_advanceQueued = false;
-    bool m_watching = false;
-    bool m_statsInFlight = false;
     bool m_exited = false;
-    bool m_removingForKill = false;
-    QTimer m_statsTimer;
     QTimer m_retryTimer;
-    DirectorySizer *m_sizer = nullptr;
+    ContainerWatch *m_watch = nullptr;
     QPointer<ResultUploader> m_uploader;
 };
 

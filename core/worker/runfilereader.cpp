@@ -3,28 +3,26 @@
 
 #include "util/safearchive.h"
 #include "util/targetinfo.h"
+#include "worker/filesummary.h"
+#include "worker/gzipfilewriter.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QStringDecoder>
 #include <QTemporaryFile>
 
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <fcntl.h>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
-#include <zlib.h>
 
 namespace codalab::worker {
 
 namespace {
 
-constexpr qint64 ChunkSize = 256 * 1024;
 constexpr int MaxDepth = 20; // as the local server caps it
 // Upstream's tar_gzip_directory leaves these out of every streamed directory (ALWAYS_IGNORE_PATTERNS).
 const QStringList AlwaysIgnored { QStringLiteral(".git"), QStringLiteral("._*"), QStringLiteral("__MACOSX") };
@@ -190,223 +188,16 @@ std::optional<OpenedFile> openFile(const Target &t, ReadAnswer *error)
     return file;
 }
 
-/// A gzip stream into a new temporary file, removed again unless finish() succeeds.
-class GzipOutput
+/// The data reply of a finished gzip body, its file now the caller's; or a 500 with what failed.
+ReadAnswer dataAnswer(GzipFileWriter &out)
 {
-public:
-    explicit GzipOutput(const QString &dir)
-        : m_file(QDir(dir).filePath(QStringLiteral("read-XXXXXX.gz")))
-    {
-        QDir().mkpath(dir);
-        if (m_file.open()) {
-            const int copy = ::fcntl(m_file.handle(), F_DUPFD_CLOEXEC, 0);
-            m_gz = copy < 0 ? nullptr : ::gzdopen(copy, "wb6");
-            if (!m_gz && copy >= 0) {
-                ::close(copy);
-            }
-        }
-        m_error = m_gz
-            ? QString()
-            : QStringLiteral("Cannot make a temporary file in %1: %2").arg(dir, m_file.errorString());
+    if (!out.finish()) {
+        return failure(500, out.errorString());
     }
-    ~GzipOutput()
-    {
-        if (m_gz) {
-            ::gzclose(m_gz);
-        }
-    }
-    GzipOutput(const GzipOutput &) = delete;
-    GzipOutput &operator=(const GzipOutput &) = delete;
-
-    bool write(const char *data, qint64 length)
-    {
-        if (m_error.isEmpty() && length > 0 && ::gzwrite(m_gz, data, unsigned(length)) != int(length)) {
-            m_error = QStringLiteral("Cannot write %1: %2").arg(m_file.fileName(), qt_error_string(errno));
-        }
-        return m_error.isEmpty();
-    }
-    bool write(const QByteArray &data) { return write(data.constData(), data.size()); }
-    /// Copies bytes [from, to) of `fd` (fewer if the file shrank meanwhile).
-    bool copy(const Fd &fd, qint64 from, qint64 to)
-    {
-        QByteArray buffer(ChunkSize, Qt::Uninitialized);
-        while (from < to && m_error.isEmpty()) {
-            const ssize_t n = ::pread(fd.get(), buffer.data(), size_t(qMin(ChunkSize, to - from)), from);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                if (n < 0) {
-                    m_error = QStringLiteral("Cannot read: %1").arg(qt_error_string(errno));
-                }
-                break;
-            }
-            write(buffer.constData(), n);
-            from += n;
-        }
-        return m_error.isEmpty();
-    }
-    /// The data reply, its file now the caller's; or a 500 with what failed.
-    ReadAnswer finish()
-    {
-        if (m_gz && ::gzclose(m_gz) != Z_OK && m_error.isEmpty()) {
-            m_error = QStringLiteral("Cannot write %1").arg(m_file.fileName());
-        }
-        m_gz = nullptr;
-        if (!m_error.isEmpty()) {
-            return failure(500, m_error);
-        }
-        m_file.setAutoRemove(false);
-        ReadAnswer answer;
-        answer.isData = true;
-        answer.dataFile = m_file.fileName();
-        return answer;
-    }
-
-private:
-    QTemporaryFile m_file;
-    gzFile m_gz = nullptr;
-    QString m_error;
-};
-
-/// Scans a file for newlines with pread, in chunks.
-class LineScanner
-{
-public:
-    LineScanner(const Fd &fd, qint64 size)
-        : m_fd(fd)
-        , m_size(size)
-    { }
-
-    struct Forward
-    {
-        qint64 count = 0; ///< newlines seen, at most `n`
-        qint64 afterNth = -1; ///< offset just past the n-th newline, -1 when there are fewer
-        qint64 afterLast = -1; ///< offset just past the last newline seen
-    };
-    /// Newlines in [from, to), stopping at the n-th.
-    Forward forward(qint64 from, qint64 to, qint64 n)
-    {
-        Forward result;
-        for (qint64 pos = from; pos < to && result.count < n;) {
-            const qint64 got = read(pos, qMin(ChunkSize, to - pos));
-            if (got <= 0) {
-                break;
-            }
-            for (const char *p = m_buffer.constData(), *end = p + got;
-                 (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p))));) {
-                result.afterLast = pos + (++p - m_buffer.constData());
-                if (++result.count == n) {
-                    result.afterNth = result.afterLast;
-                    break;
-                }
-            }
-            pos += got;
-        }
-        return result;
-    }
-    /// Where the last `lines` lines in [floor, size) begin, a final newline ending the last line; `floor`
-    /// when there are fewer.
-    qint64 lastLinesStart(qint64 floor, qint64 lines, bool endsWithNewline)
-    {
-        const qint64 needed = lines + (endsWithNewline ? 1 : 0);
-        qint64 seen = 0;
-        for (qint64 pos = m_size; pos > floor;) {
-            const qint64 start = pos - qMin(ChunkSize, pos - floor);
-            const qint64 got = read(start, pos - start);
-            if (got < pos - start) {
-                return floor;
-            }
-            for (qint64 i = got - 1; i >= 0; --i) {
-                if (m_buffer.at(i) == '\n' && ++seen == needed) {
-                    return start + i + 1;
-                }
-            }
-            pos = start;
-        }
-        return floor;
-    }
-    bool endsWithNewline() { return m_size > 0 && read(m_size - 1, 1) == 1 && m_buffer.at(0) == '\n'; }
-    /// Whether bytes [from, to) are UTF-8 (a sequence cut at `to` is not).
-    bool isUtf8(qint64 from, qint64 to)
-    {
-        QStringDecoder decoder(QStringDecoder::Utf8);
-        for (qint64 pos = from; pos < to;) {
-            const qint64 got = read(pos, qMin(ChunkSize, to - pos));
-            if (got <= 0) {
-                break;
-            }
-            [[maybe_unused]] const QString text = decoder.decode(QByteArrayView(m_buffer.constData(), got));
-            pos += got;
-        }
-        // A newline completes nothing: a sequence left open at `to` counts as an error.
-        [[maybe_unused]] const QString rest = decoder.decode(QByteArrayView("\n"));
-        return !decoder.hasError();
-    }
-
-private:
-    qint64 read(qint64 offset, qint64 length)
-    {
-        m_buffer.resize(length);
-        ssize_t n;
-        do {
-            n = ::pread(m_fd.get(), m_buffer.data(), size_t(length), offset);
-        } while (n < 0 && errno == EINTR);
-        return n;
-    }
-
-    const Fd &m_fd;
-    qint64 m_size;
-    QByteArray m_buffer;
-};
-
-/// What summarize_file shows: bytes [head), the truncation text, bytes [tail), and a newline to end it.
-struct Summary
-{
-    std::pair<qint64, qint64> head { 0, 0 };
-    bool truncated = false;
-    std::pair<qint64, qint64> tail { 0, 0 };
-    bool newline = false;
-};
-
-/// Upstream's summarize_file in byte offsets. A file over (head + tail) × maxLineLength bytes is read only
-/// near its ends: up to `head` whole lines from its first head × maxLineLength bytes, and up to `tail` whole
-/// lines from its last tail × maxLineLength + 1 bytes; a smaller one is shown whole unless it has more than
-/// head + tail lines, with the truncation text in the gap when both are asked for.
-Summary summarize(LineScanner &scan, qint64 size, qint64 head, qint64 tail, qint64 maxLineLength)
-{
-    Summary s;
-    const bool endsWithNewline = scan.endsWithNewline();
-    s.truncated = head > 0 && tail > 0;
-    if (size == 0 || head + tail > (size - 1) / maxLineLength) { // size <= (head + tail) × maxLineLength
-        const LineScanner::Forward all = scan.forward(0, size, head + tail + 1);
-        const qint64 lines = all.count + (size > 0 && !endsWithNewline ? 1 : 0);
-        if (lines <= head + tail) {
-            s = Summary { { 0, size }, false, { size, size }, size > 0 && !endsWithNewline };
-            return s;
-        }
-        s.head = { 0, head > 0 ? scan.forward(0, size, head).afterNth : 0 };
-        if (tail > 0) {
-            s.tail = { scan.lastLinesStart(0, tail, endsWithNewline), size };
-            s.newline = !endsWithNewline;
-        }
-        return s;
-    }
-    if (head > 0) {
-        const LineScanner::Forward h = scan.forward(0, head * maxLineLength, head);
-        s.head = { 0, h.afterNth >= 0 ? h.afterNth : qMax<qint64>(0, h.afterLast) }; // a cut line is dropped
-    }
-    if (tail > 0) {
-        // The first line of the window may be cut, so it is always dropped, as upstream does.
-        const qint64 window = size - tail * maxLineLength - 1;
-        const qint64 firstWhole = scan.forward(window, size, 1).afterNth;
-        if (firstWhole >= 0) {
-            const qint64 start = qMax(firstWhole, scan.lastLinesStart(window, tail, endsWithNewline));
-            s.tail = { start, size };
-            s.newline = start < size && !endsWithNewline;
-        }
-    }
-    return s;
+    ReadAnswer answer;
+    answer.isData = true;
+    answer.dataFile = out.fileName();
+    return answer;
 }
 
 ReadAnswer targetInfo(const Target &t, const QJsonObject &args, const QStringList &hidden)
@@ -486,9 +277,9 @@ ReadAnswer streamFile(const Target &t, const QString &tempDir)
         return error;
     }
     // Up to the size it had when opened: a stdout that keeps growing is streamed as it was when asked for.
-    GzipOutput out(tempDir);
-    out.copy(file->fd, 0, file->size);
-    return out.finish();
+    GzipFileWriter out(tempDir);
+    out.copy(file->fd.get(), 0, file->size);
+    return dataAnswer(out);
 }
 
 ReadAnswer readFileSection(const Target &t, const QJsonObject &args, const QString &tempDir)
@@ -503,11 +294,11 @@ ReadAnswer readFileSection(const Target &t, const QJsonObject &args, const QStri
     if (!file) {
         return error;
     }
-    GzipOutput out(tempDir);
+    GzipFileWriter out(tempDir);
     if (*offset < file->size) {
-        out.copy(file->fd, *offset, qMin(file->size, *offset + *length));
+        out.copy(file->fd.get(), *offset, qMin(file->size, *offset + *length));
     }
-    return out.finish();
+    return dataAnswer(out);
 }
 
 ReadAnswer summarizeFile(const Target &t, const QJsonObject &args, const QString &tempDir)
@@ -529,22 +320,10 @@ ReadAnswer summarizeFile(const Target &t, const QJsonObject &args, const QString
     if (!file) {
         return error;
     }
-    LineScanner scan(file->fd, file->size);
-    const Summary s = summarize(scan, file->size, *head, *tail, *maxLineLength);
-    GzipOutput out(tempDir);
-    if (!scan.isUtf8(s.head.first, s.head.second) || !scan.isUtf8(s.tail.first, s.tail.second)) {
-        out.write(QByteArrayLiteral("<binary>")); // upstream's BINARY_PLACEHOLDER
-        return out.finish();
-    }
-    out.copy(file->fd, s.head.first, s.head.second);
-    if (s.truncated) {
-        out.write(truncation.toString().toUtf8());
-    }
-    out.copy(file->fd, s.tail.first, s.tail.second);
-    if (s.newline) {
-        out.write(QByteArrayLiteral("\n"));
-    }
-    return out.finish();
+    const FileSummary summary = FileSummary::of(file->fd.get(), file->size, *head, *tail, *maxLineLength);
+    GzipFileWriter out(tempDir);
+    summary.writeTo(out, file->fd.get(), truncation.toString().toUtf8());
+    return dataAnswer(out);
 }
 
 } // namespace

@@ -7,6 +7,10 @@ target_sources(codalab_core PRIVATE
     worker/worker.cpp
     worker/workerstatus.cpp
     worker/workercontrol.cpp
+    worker/workernetworks.cpp
+    worker/workersnapshot.cpp
+    worker/checkinbody.cpp
+    worker/containerwatch.cpp
     worker/runrecord.cpp
     worker/run.cpp
     worker/runcontainer.cpp
@@ -18,6 +22,9 @@ target_sources(codalab_core PRIVATE
     worker/imagecache.cpp
     # the server's read/write messages for running bundles
     worker/runfilereader.cpp
+    worker/filesummary.cpp
+    worker/gzipfilewriter.cpp
+    worker/linescanner.cpp
     worker/runreadservice.cpp
     # results and the run directory's size
     worker/directorysizer.cpp
@@ -27,4 +34,5 @@ target_sources(codalab_core PRIVATE
     worker/controlclient.cpp
     worker/controlerror.cpp
     worker/controlserver.cpp
+    worker/controlsocketfile.cpp
 )

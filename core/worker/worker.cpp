@@ -7,11 +7,13 @@
 #include "server/workerapi.h"
 #include "system/machineprobe.h"
 #include "util/logging.h"
+#include "worker/checkinbody.h"
 #include "worker/dependencycache.h"
 #include "worker/imagecache.h"
 #include "worker/run.h"
-#include "worker/runfilereader.h"
 #include "worker/runreadservice.h"
+#include "worker/workernetworks.h"
+#include "worker/workersnapshot.h"
 #include "worker/workerstatus.h"
 
 #include <QDir>
@@ -50,28 +52,28 @@ Worker::Worker(
     m_images->setMaxBytes(m_config.maxImageCacheSizeBytes);
     m_images->setRefreshIntervalSec(m_config.imageRefreshSec);
     m_reads = new RunReadService(m_api, work + QStringLiteral("/tmp"), this);
+    connect(m_reads, &RunReadService::wrote, this,
+        [](const QString &uuid, const QString &subpath, const QString &error) {
+            if (!error.isEmpty()) {
+                qCWarning(lcWorker).noquote() << "write to" << uuid << subpath << "refused:" << error;
+            }
+        });
     m_probe = new system::MachineProbe(work, QStringLiteral("nvidia-smi"), this);
     connect(m_probe, &system::MachineProbe::finished, this, [this](const system::MachineSpecs &specs) {
         m_machine = specs;
         notifyStatus();
     });
     // Runs waiting on a download or a pull move on as soon as it changes.
-    connect(m_dependencies, &DependencyCache::changed, this, [this] {
+    const auto advancePreparing = [this] {
         for (Run *r : std::as_const(m_runs)) {
             if (r->stage() == RunStage::Preparing) {
                 r->advance();
             }
         }
         notifyStatus();
-    });
-    connect(m_images, &ImageCache::changed, this, [this] {
-        for (Run *r : std::as_const(m_runs)) {
-            if (r->stage() == RunStage::Preparing) {
-                r->advance();
-            }
-        }
-        notifyStatus();
-    });
+    };
+    connect(m_dependencies, &DependencyCache::changed, this, advancePreparing);
+    connect(m_images, &ImageCache::changed, this, advancePreparing);
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &Worker::tick);
     m_checkinTimer.setSingleShot(true);
@@ -89,21 +91,9 @@ Worker::~Worker()
 
 QString Worker::availabilityName(Availability availability)
 {
-    switch (availability) {
-    case Availability::Available:
-        return QStringLiteral("available");
-    case Availability::Paused:
-        return QStringLiteral("paused");
-    case Availability::Snoozed:
-        return QStringLiteral("snoozed");
-    case Availability::Draining:
-        return QStringLiteral("draining");
-    case Availability::Drained:
-        return QStringLiteral("drained");
-    case Availability::Stopping:
-        return QStringLiteral("stopping");
-    }
-    return {};
+    static const char *const names[]
+        = { "available", "paused", "snoozed", "draining", "drained", "stopping" };
+    return QLatin1String(names[int(availability)]);
 }
 
 QList<Run *> Worker::runs() const
@@ -132,38 +122,18 @@ void Worker::start()
                 QStringLiteral("Docker is not usable at %1: %2").arg(dockerEndpoint(), r.error.message));
             return;
         }
-        ensureNetworks(0);
-    });
-}
-
-void Worker::ensureNetworks(int index)
-{
-    const QStringList names { m_config.extNetwork(), m_config.intNetwork(), m_config.generalNetwork() };
-    if (m_config.runsWithoutNetwork || index >= names.size()) {
-        loadState();
-        return;
-    }
-    const QString name = names.at(index);
-    docker::DockerReply *inspect = m_docker->inspectNetwork(name);
-    connect(
-        inspect, &docker::DockerReply::finished, this, [this, name, index](const docker::DockerResult &r) {
-            if (r.ok()) {
-                ensureNetworks(index + 1);
-                return;
+        if (m_config.runsWithoutNetwork) {
+            loadState();
+            return;
+        }
+        WorkerNetworks::ensure(m_docker, m_config.networkPrefix, this, [this](const QString &error) {
+            if (error.isEmpty()) {
+                loadState();
+            } else {
+                Q_EMIT failed(error);
             }
-            // _ext reaches outside; _int and _general are internal (§4.2 step 7).
-            docker::DockerReply *create = m_docker->createNetwork(
-                name, index != 0, { { QStringLiteral("org.codalab.worker-network"), QStringLiteral("1") } });
-            connect(create, &docker::DockerReply::finished, this,
-                [this, name, index](const docker::DockerResult &c) {
-                    if (c.error && c.error.kind != docker::DockerError::Kind::Conflict) {
-                        Q_EMIT failed(QStringLiteral("cannot create the Docker network %1: %2")
-                                          .arg(name, c.error.message));
-                        return;
-                    }
-                    ensureNetworks(index + 1);
-                });
         });
+    });
 }
 
 void Worker::loadState()
@@ -177,34 +147,29 @@ void Worker::loadState()
     if (!warning.isEmpty()) {
         qCWarning(lcWorker).noquote() << warning;
     }
-    m_runsStarted = state.value(QLatin1String("runs_started")).toInt();
-    const QString availability = state.value(QLatin1String("availability")).toString();
+    QStringList dropped;
+    const WorkerSnapshot snapshot = WorkerSnapshot::fromJson(state, &dropped);
+    for (const QString &why : std::as_const(dropped)) {
+        qCWarning(lcWorker).noquote() << "the state file lists a run the worker drops:" << why;
+    }
+    m_runsStarted = snapshot.runsStarted;
     for (auto a :
         { Availability::Paused, Availability::Snoozed, Availability::Draining, Availability::Drained }) {
-        if (availability == availabilityName(a)) {
+        if (snapshot.availability == availabilityName(a)) {
             m_availability = a;
         }
     }
-    m_snoozeUntil
-        = QDateTime::fromSecsSinceEpoch(qint64(state.value(QLatin1String("snooze_until")).toDouble()));
-    if (state.contains(QLatin1String("slots"))) {
-        m_allocator.setSlotCount(state.value(QLatin1String("slots")).toInt(m_config.slotCount));
+    m_snoozeUntil = snapshot.snoozeUntil;
+    m_allocator.setSlotCount(snapshot.slotCount.value_or(m_config.slotCount));
+    for (const QString &g : snapshot.disabledGpus) {
+        m_allocator.setGpuEnabled(g, false);
     }
-    for (const QJsonValue &g : state.value(QLatin1String("disabled_gpus")).toArray()) {
-        m_allocator.setGpuEnabled(g.toString(), false);
-    }
-    for (const QJsonValue &v : state.value(QLatin1String("runs")).toArray()) {
-        QString error;
-        auto record = RunRecord::fromJson(v.toObject(), &error);
-        if (!record) {
-            qCWarning(lcWorker).noquote() << "the state file lists a run the worker drops:" << error;
-            continue;
+    for (RunRecord record : snapshot.runs) {
+        if (record.allocation && !m_allocator.restore(record.uuid, *record.allocation)) {
+            record.allocation.reset(); // PREPARING takes a new one; a running container keeps its cpuset
         }
-        if (record->allocation && !m_allocator.restore(record->uuid, *record->allocation)) {
-            record->allocation.reset(); // PREPARING takes a new one; a running container keeps its cpuset
-        }
-        qCInfo(lcWorker).noquote() << "resuming run" << record->uuid << "in" << runStageName(record->stage);
-        addRun(*record);
+        qCInfo(lcWorker).noquote() << "resuming run" << record.uuid << "in" << runStageName(record.stage);
+        addRun(record);
     }
     m_running = true;
     m_idleSince.start();
@@ -235,6 +200,7 @@ void Worker::addRun(const RunRecord &record)
             maybeExit();
         }
     });
+    Q_EMIT runAdded(run);
     run->advance();
 }
 
@@ -251,22 +217,21 @@ void Worker::scheduleSave()
 
 void Worker::saveState()
 {
-    QJsonArray runs;
+    WorkerSnapshot snapshot;
+    snapshot.workerId = m_config.id;
     for (Run *r : std::as_const(m_runs)) {
-        runs.append(r->record().toJson());
+        snapshot.runs << r->record();
     }
-    QJsonArray disabled;
     for (const QString &g : std::as_const(m_config.gpuUuids)) {
         if (!m_allocator.isGpuEnabled(g)) {
-            disabled.append(g);
+            snapshot.disabledGpus << g;
         }
     }
-    const QJsonObject state { { QStringLiteral("version"), 1 }, { QStringLiteral("worker_id"), m_config.id },
-        { QStringLiteral("runs"), runs }, { QStringLiteral("runs_started"), m_runsStarted },
-        { QStringLiteral("availability"), availabilityName(m_availability) },
-        { QStringLiteral("snooze_until"),
-            double(m_snoozeUntil.isValid() ? m_snoozeUntil.toSecsSinceEpoch() : 0) },
-        { QStringLiteral("slots"), m_allocator.slotCount() }, { QStringLiteral("disabled_gpus"), disabled } };
+    snapshot.runsStarted = m_runsStarted;
+    snapshot.availability = availabilityName(m_availability);
+    snapshot.snoozeUntil = m_snoozeUntil;
+    snapshot.slotCount = m_allocator.slotCount();
+    const QJsonObject state = snapshot.toJson();
     QString error;
     if (!m_stateFile.save(state, &error)) {
         qCCritical(lcWorker).noquote() << "cannot write the state file" << m_stateFile.path() << ":" << error;
@@ -284,32 +249,7 @@ int Worker::runsToOffer() const
 
 QJsonObject Worker::checkinBody() const
 {
-    QJsonArray reports;
-    const double now = QDateTime::currentMSecsSinceEpoch() / 1000.0;
-    for (Run *r : std::as_const(m_runs)) {
-        const RunRecord &rec = r->record();
-        // A run is not reported once mark_finalized arrived (§3.3): the server would reopen it.
-        if (rec.stage == RunStage::Finished || (rec.stage == RunStage::Finalizing && rec.finalized)) {
-            continue;
-        }
-        reports.append(rec.report(m_config.id, now));
-    }
-    const QStorageInfo disk(m_config.workDir);
-    return { { QStringLiteral("tag"), m_config.tag.isEmpty() ? QJsonValue() : QJsonValue(m_config.tag) },
-        { QStringLiteral("group_name"),
-            m_config.groupName.isEmpty() ? QJsonValue() : QJsonValue(m_config.groupName) },
-        { QStringLiteral("cpus"), m_allocator.advertisedCpus() },
-        { QStringLiteral("gpus"), m_allocator.advertisedGpus() },
-        { QStringLiteral("memory_bytes"), double(m_config.memoryBytes) },
-        { QStringLiteral("free_disk_bytes"), double(qMax<qint64>(0, disk.bytesAvailable())) },
-        { QStringLiteral("dependencies"),
-            m_config.sharedFileSystem ? QJsonArray() : m_dependencies->checkinDependencies() },
-        { QStringLiteral("hostname"), m_config.hostname }, { QStringLiteral("runs"), reports },
-        { QStringLiteral("shared_file_system"), m_config.sharedFileSystem },
-        { QStringLiteral("tag_exclusive"), m_config.tagExclusive && !m_config.tag.isEmpty() },
-        { QStringLiteral("exit_after_num_runs"), runsToOffer() },
-        { QStringLiteral("is_terminating"), m_availability == Availability::Stopping },
-        { QStringLiteral("preemptible"), m_config.preemptible } };
+    return CheckinBody::build(*this);
 }
 
 void Worker::checkin()
@@ -409,13 +349,8 @@ void Worker::handleMessage(const QJsonObject &message)
         run->kill(message.value(QLatin1String("kill_message")).toString());
     } else if (type == QLatin1String("mark_finalized")) {
         run->markFinalized();
-    } else if (type == QLatin1String("write")) {
-        QString error;
-        if (!hasDir
-            || !RunFileReader::write(run->runDir(), message.value(QLatin1String("subpath")).toString(),
-                message.value(QLatin1String("string")).toString().toUtf8(), run->hiddenNames(), &error)) {
-            qCWarning(lcWorker).noquote() << "write to" << uuid << "refused:" << error;
-        }
+    } else if (type == QLatin1String("write") && hasDir) {
+        m_reads->handleWrite(message, run->runDir(), run->hiddenNames()); // off the loop; refusals logged
     } else {
         qCWarning(lcWorker).noquote() << "ignoring an unknown message type" << type;
     }

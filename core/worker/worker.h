@@ -95,9 +95,10 @@ Q_SIGNALS:
     /// A run changed stage: in local mode the embedded server answers the pending check-in at once.
     void wantsCheckin();
     void finished(int exitCode);
+    /// A run was accepted (or resumed after a restart); it lives until it is finished or given back.
+    void runAdded(codalab::worker::Run *run);
 
 private:
-    void ensureNetworks(int index);
     void loadState();
     void saveState();
     void scheduleSave();

@@ -185,3 +185,27 @@ TEST_CASE("a cancelled call reports nothing and a deleted client leaves nothing 
     } // destroyed with a wait and a log follow in flight
     REQUIRE(waitReply(scope.client().ping()).ok());
 }
+
+TEST_CASE("GPUs are handed over by DeviceRequests with exactly the chosen UUIDs", "[docker][gpu]")
+{
+    // Created, never started: the test daemon has no NVIDIA runtime, but it records the request as given.
+    DockerScope scope;
+    DockerClient &client = scope.client();
+    ContainerSpec spec = scope.spec(QStringLiteral("true"));
+    spec.gpuUuids = { QStringLiteral("GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b") };
+    const QString id = scope.create(spec);
+    const DockerResult r = waitReply(client.inspectContainer(id));
+    REQUIRE(r.ok());
+    const QJsonArray requests = r.json.object()
+                                    .value(QLatin1String("HostConfig"))
+                                    .toObject()
+                                    .value(QLatin1String("DeviceRequests"))
+                                    .toArray();
+    REQUIRE(requests.size() == 1);
+    const QJsonObject request = requests.first().toObject();
+    CHECK(request.value(QLatin1String("Driver")).toString() == QLatin1String("nvidia"));
+    CHECK(request.value(QLatin1String("DeviceIDs")).toArray()
+        == QJsonArray { QStringLiteral("GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b") });
+    CHECK(request.value(QLatin1String("Capabilities")).toArray()
+        == QJsonArray { QJsonArray { QStringLiteral("gpu") } });
+}

@@ -266,3 +266,28 @@ TEST_CASE("a cancelled call reports nothing", "[server]")
     REQUIRE(destroyed.wait(5000));
     CHECK(finished.isEmpty());
 }
+
+TEST_CASE(
+    "a server that accepts and never answers ends the call with a timeout, not silence", "[server][errors]")
+{
+    // Qt 6.4 ends a stalled transfer with OperationCanceledError; the job must still finish.
+    QTcpServer silent;
+    REQUIRE(silent.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> held;
+    QObject::connect(&silent, &QTcpServer::newConnection, [&] { held << silent.nextPendingConnection(); });
+    QNetworkAccessManager nam;
+    ServerConnection connection(&nam);
+    QString error;
+    REQUIRE(connection.setServerUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()), &error));
+    ApiCall call;
+    call.path = QStringLiteral("/user");
+    call.authenticated = false;
+    call.timeoutMs = 500;
+    call.maxAttempts = 1;
+    ApiJob *job = connection.send(call);
+    QSignalSpy finished(job, &ApiJob::finished);
+    REQUIRE(finished.wait(10000));
+    const auto result = finished.first().first().value<ApiResult>();
+    CHECK(result.error.kind == ApiError::Kind::Timeout);
+    CHECK(result.error.isTransient());
+}

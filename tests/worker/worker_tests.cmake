@@ -10,6 +10,9 @@ codalab_add_test(test_worker_readers integration SOURCES
     LIBRARIES LibArchive::LibArchive)
 codalab_add_test(test_worker_upload integration SOURCES
     worker/test_resultuploader.cpp
+    worker/test_resultuploader_retries.cpp
+    worker/uploadtestsupport.cpp
+    worker/scriptedserver.cpp
     worker/test_directorysizer.cpp
     support/codalabtestdata.cpp
     support/httptestclient.cpp)
@@ -26,10 +29,12 @@ codalab_add_test(test_worker_engine integration DOCKER SOURCES
     worker/test_worker_limits.cpp
     worker/test_worker_availability.cpp
     worker/test_worker_daemon.cpp
+    worker/test_worker_gpus.cpp
     worker/workerharness.cpp
     support/codalabtestdata.cpp
     support/httptestclient.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
-target_compile_definitions(test_worker_engine PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>")
+target_compile_definitions(test_worker_engine PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>"
+    FAKE_NVIDIA_SMI="${CMAKE_CURRENT_SOURCE_DIR}/system/fake-nvidia-smi")
 add_dependencies(test_worker_engine codalab-worker)

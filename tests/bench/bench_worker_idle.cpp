@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Benchmark P4 of the worker engine (issue #5): the idle `codalab-worker` daemon, as a process of its own,
+// sampled for --seconds seconds: CPU as % of one core (utime+stime from /proc/<pid>/stat, and with its
+// reaped children's cutime+cstime) and VmRSS. Twice: with `--local` (the server embedded in the same
+// process, as one command runs everything) and against a separate `codalab-local-server` process, whose
+// own figures are printed too. Prints figures; never fails on time.
+//
+//   bench_worker_idle [--seconds N] [--settle N]
+#define CATCH_CONFIG_RUNNER
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <unistd.h>
+
+namespace {
+
+struct Options
+{
+    int seconds = 20;
+    int settle = 3;
+} options;
+
+bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 20)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!condition()) {
+        if (timer.elapsed() > timeoutMs) {
+            return false;
+        }
+        QTest::qWait(stepMs);
+    }
+    return true;
+}
+
+/// CPU ticks of a process from /proc/<pid>/stat: utime+stime, and cutime+cstime of its reaped children.
+struct Ticks
+{
+    qint64 own = -1;
+    qint64 children = 0;
+};
+
+Ticks ticksOf(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const QByteArray stat = file.readAll();
+    // The command name may hold spaces; the fields after its ')' start at field 3 (state).
+    const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (f.size() < 15) {
+        return {};
+    }
+    return { f[11].toLongLong() + f[12].toLongLong(), f[13].toLongLong() + f[14].toLongLong() };
+}
+
+qint64 statusKiB(qint64 pid, const char *field)
+{
+    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return -1;
+    }
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(field)) {
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+        }
+    }
+    return -1;
+}
+
+/// A process of ours, its output in files; SIGTERM and then SIGKILL when it goes out of scope.
+struct Child
+{
+    std::unique_ptr<QProcess> process = std::make_unique<QProcess>();
+    QString log;
+
+    Child(const QString &program, const QStringList &arguments, const QString &logPrefix)
+        : log(logPrefix + QStringLiteral(".out"))
+    {
+        process->setStandardOutputFile(log);
+        process->setStandardErrorFile(logPrefix + QStringLiteral(".err"));
+        process->start(program, arguments);
+        REQUIRE(process->waitForStarted());
+    }
+    ~Child()
+    {
+        process->terminate();
+        if (!process->waitForFinished(15000)) {
+            process->kill();
+            process->waitForFinished();
+        }
+    }
+    qint64 pid() const { return process->processId(); }
+    bool printed(const QByteArray &text) const
+    {
+        QFile file(log);
+        return file.open(QIODevice::ReadOnly) && file.readAll().contains(text);
+    }
+};
+
+struct Usage
+{
+    double cpuPercent = 0;
+    double cpuWithChildrenPercent = 0;
+    double rssMeanMiB = 0;
+    double rssMaxMiB = 0;
+    double hwmMiB = 0;
+};
+
+/// Samples the processes `pids` together for `seconds`: one VmRSS reading a second, CPU over the whole span.
+QList<Usage> sample(const QList<qint64> &pids, int seconds)
+{
+    const double hz = double(::sysconf(_SC_CLK_TCK));
+    QList<Ticks> before;
+    for (qint64 pid : pids) {
+        before << ticksOf(pid);
+        REQUIRE(before.last().own >= 0);
+    }
+    QList<Usage> usage(pids.size());
+    QElapsedTimer t;
+    t.start();
+    for (int s = 1; s <= seconds; ++s) {
+        // Sleep rather than spin an event loop: this process should cost the machine nothing meanwhile.
+        const qint64 wait = qint64(s) * 1000 - t.elapsed();
+        if (wait > 0) {
+            ::usleep(useconds_t(wait * 1000));
+        }
+        for (int i = 0; i < pids.size(); ++i) {
+            const double rss = statusKiB(pids[i], "VmRSS:") / 1024.0;
+            usage[i].rssMeanMiB += rss / seconds;
+            usage[i].rssMaxMiB = qMax(usage[i].rssMaxMiB, rss);
+        }
+    }
+    const double elapsed = double(t.nsecsElapsed()) / 1e9;
+    for (int i = 0; i < pids.size(); ++i) {
+        const Ticks after = ticksOf(pids[i]);
+        REQUIRE(after.own >= 0); // still alive
+        usage[i].cpuPercent = double(after.own - before[i].own) / hz / elapsed * 100;
+        usage[i].cpuWithChildrenPercent
+            = double(after.own + after.children - before[i].own - before[i].children) / hz / elapsed * 100;
+        usage[i].hwmMiB = statusKiB(pids[i], "VmHWM:") / 1024.0;
+    }
+    return usage;
+}
+
+void print(const char *what, const Usage &u)
+{
+    std::printf("  %-44s CPU %5.2f %% of a core (%5.2f %% with reaped children), VmRSS mean %5.1f MiB, max "
+                "%5.1f MiB, VmHWM %5.1f MiB\n",
+        what, u.cpuPercent, u.cpuWithChildrenPercent, u.rssMeanMiB, u.rssMaxMiB, u.hwmMiB);
+}
+
+QStringList workerArguments(const QTemporaryDir &dir)
+{
+    return { QStringLiteral("--work-dir"), dir.filePath(QStringLiteral("work")),
+        QStringLiteral("--no-network"), QStringLiteral("--control-socket"),
+        dir.filePath(QStringLiteral("control.sock")), QStringLiteral("--id"), QStringLiteral("bench-idle") };
+}
+
+} // namespace
+
+TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
+{
+    const int seconds = qMax(1, options.seconds);
+    std::printf(
+        "P4: idle codalab-worker sampled over %d s after %d s of settling (clock tick %ld/s: one tick "
+        "is %.3f %% of a core over the span)\n",
+        seconds, options.settle, ::sysconf(_SC_CLK_TCK), 100.0 / double(::sysconf(_SC_CLK_TCK)) / seconds);
+    {
+        QTemporaryDir dir;
+        REQUIRE(dir.isValid());
+        Child worker(QStringLiteral(CODALAB_WORKER_BIN),
+            workerArguments(dir) << QStringLiteral("--local") << QStringLiteral("--local-data-dir")
+                                 << dir.filePath(QStringLiteral("server")),
+            dir.filePath(QStringLiteral("worker")));
+        REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
+        QTest::qWait(options.settle * 1000);
+        print("codalab-worker --local (server embedded)", sample({ worker.pid() }, seconds).first());
+    }
+    {
+        QTemporaryDir dir;
+        REQUIRE(dir.isValid());
+        const QString data = dir.filePath(QStringLiteral("server"));
+        Child server(QStringLiteral(CODALAB_LOCAL_SERVER_BIN), { QStringLiteral("--data-dir"), data },
+            dir.filePath(QStringLiteral("server")));
+        REQUIRE(spin([&] { return server.printed("listening on"); }, 60000));
+        QFile urlFile(data + QStringLiteral("/server-url"));
+        REQUIRE(urlFile.open(QIODevice::ReadOnly));
+        const QString url = QString::fromUtf8(urlFile.readAll()).trimmed();
+        Child worker(QStringLiteral(CODALAB_WORKER_BIN),
+            workerArguments(dir) << QStringLiteral("--server") << url << QStringLiteral("--password-file")
+                                 << data + QStringLiteral("/codalab-password"),
+            dir.filePath(QStringLiteral("worker")));
+        REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
+        QTest::qWait(options.settle * 1000);
+        const QList<Usage> u = sample({ worker.pid(), server.pid() }, seconds);
+        print("codalab-worker --server (separate server)", u[0]);
+        print("  its codalab-local-server process", u[1]);
+    }
+    std::printf("  aim: < 0.50 %% of a core and < 40 MiB\n");
+    std::fflush(stdout);
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Catch::Session session;
+    using namespace Catch::clara;
+    session.cli(session.cli()
+        | Opt(options.seconds, "N")["--seconds"]("sampling span in seconds (default 20)")
+        | Opt(options.settle, "N")["--settle"]("seconds after start-up before sampling (default 3)"));
+    if (const int rc = session.applyCommandLine(argc, argv); rc != 0) {
+        return rc;
+    }
+    return session.run();
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Benchmarks P1 and P2 of the worker engine (issue #5), in process: a codalab-local-server
+// (LocalServerFixture) and a worker::Worker (WorkerHarness) against the real dockerd. Prints figures; never
+// fails on time.
+//
+//   bench_worker_runs [--runs N] [--slots N] [--starts N] ["[p1]" | "[p2]"]
+//
+// P1: N short runs (`echo x`) on --slots slots, submit → all final, against N bare `docker run --rm`
+//     (no network, same image) --slots at a time; ratio bare/ours (1.00: as fast as bare Docker).
+// P2: submit → container StartedAt (and → bundle `running`), against `docker run -d` → StartedAt.
+#define CATCH_CONFIG_RUNNER
+#include "support/codalabtestdata.h"
+#include "support/dockertestenv.h"
+#include "worker/workerharness.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <functional>
+
+using namespace codalab;
+using namespace codalab::test;
+
+namespace {
+
+struct Options
+{
+    int runs = 20;
+    int slots = 4;
+    int starts = 5;
+} options;
+
+const QString Image = QStringLiteral("codalab-test/busybox:latest");
+
+/// Like waitUntil(), with a finer step for start latencies.
+bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!condition()) {
+        if (timer.elapsed() > timeoutMs) {
+            return false;
+        }
+        QTest::qWait(stepMs);
+    }
+    return true;
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? 0.0 : values[values.size() / 2];
+}
+
+QString range(const QList<double> &values, int precision = 0)
+{
+    if (values.isEmpty()) {
+        return QStringLiteral("-");
+    }
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    return QStringLiteral("median %1 (%2-%3)")
+        .arg(median(values), 0, 'f', precision)
+        .arg(*lo, 0, 'f', precision)
+        .arg(*hi, 0, 'f', precision);
+}
+
+QStringList bareArguments(const QStringList &extra, const QStringList &command)
+{
+    return QStringList { QStringLiteral("run") } + extra
+        + QStringList { QStringLiteral("--network"), QStringLiteral("none"), QStringLiteral("--label"),
+              QStringLiteral("codalab-test=1"), Image }
+    + command;
+}
+
+/// `runs` bare `docker run --rm … echo x`, `parallel` at a time; the wall time in seconds.
+double bareBatch(int runs, int parallel)
+{
+    int launched = 0;
+    int done = 0;
+    int failed = 0;
+    std::function<void()> launch = [&] {
+        auto *p = new QProcess;
+        ++launched;
+        QObject::connect(p, &QProcess::finished, p, [&, p](int code, QProcess::ExitStatus status) {
+            failed += (code != 0 || status != QProcess::NormalExit) ? 1 : 0;
+            ++done;
+            p->deleteLater();
+            if (launched < runs) {
+                launch();
+            }
+        });
+        p->start(QStringLiteral("docker"),
+            bareArguments({ QStringLiteral("--rm") }, { QStringLiteral("echo"), QStringLiteral("x") }));
+    };
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < qMin(parallel, runs); ++i) {
+        launch();
+    }
+    REQUIRE(spin([&] { return done == runs; }, 600000, 10));
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    CHECK(failed == 0);
+    return seconds;
+}
+
+QDateTime dockerTime(const QString &text)
+{
+    // "2024-05-01T12:00:00.123456789Z": Qt parses milliseconds, not nanoseconds.
+    const qsizetype dot = text.indexOf(QLatin1Char('.'));
+    return QDateTime::fromString(dot < 0 ? text : text.left(dot + 4) + QLatin1Char('Z'), Qt::ISODateWithMs);
+}
+
+QDateTime startedAt(docker::DockerClient &docker, const QString &container)
+{
+    const docker::DockerResult r = waitReply(docker.inspectContainer(container));
+    if (r.error) {
+        return {};
+    }
+    const QDateTime t = dockerTime(r.json.object()
+                                       .value(QLatin1String("State"))
+                                       .toObject()
+                                       .value(QLatin1String("StartedAt"))
+                                       .toString());
+    return t.isValid() && t.date().year() > 2000 ? t : QDateTime();
+}
+
+/// A worker set up as the daemon is, apart from the harness's id and networks.
+void daemonDefaults(worker::WorkerConfig &c)
+{
+    const worker::WorkerConfig defaults;
+    c.slotCount = options.slots;
+    c.statsIntervalMs = defaults.statsIntervalMs;
+    c.imageRefreshSec = defaults.imageRefreshSec;
+}
+
+QString batchName()
+{
+    return QStringLiteral("bench-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+}
+
+/// Bundles named `name` in a final state, by uuid.
+QHash<QString, QJsonObject> finalBundles(HttpTestClient &client, const QString &name)
+{
+    const HttpResult r = client.get(
+        QStringLiteral("/rest/bundles?keywords=name=%1&keywords=state=ready,failed,killed").arg(name));
+    QHash<QString, QJsonObject> found;
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("data")).toArray()) {
+        found.insert(v.toObject().value(QLatin1String("id")).toString(),
+            v.toObject().value(QLatin1String("attributes")).toObject());
+    }
+    return found;
+}
+
+double metaSeconds(const QJsonObject &bundle, const char *key)
+{
+    return bundle.value(QLatin1String("metadata"))
+        .toObject()
+        .value(QLatin1String(key))
+        .toVariant()
+        .toDouble();
+}
+
+} // namespace
+
+TEST_CASE("P1: short runs through local server and worker against bare docker run", "[p1]")
+{
+    const int runs = qMax(1, options.runs);
+    LocalServerFixture f;
+    WorkerHarness h(f, daemonDefaults);
+    h.start();
+    auto client = f.root();
+    const int cpus = int(h.config.cpuset.size());
+    const int effective = qMin(options.slots, cpus); // each run holds 1 of the worker's CPUs (§8)
+
+    // Warm-up: the first run creates the networks and tries the image tag once (offline: local image).
+    const QString warm = submitRun(*client, QStringLiteral("true"));
+    waitForState(*client, warm, { QStringLiteral("ready"), QStringLiteral("failed") });
+    bareBatch(qMin(4, runs), options.slots);
+
+    const QString name = batchName();
+    QElapsedTimer t;
+    t.start();
+    QHash<QString, qint64> submittedMs;
+    for (int i = 0; i < runs; ++i) {
+        const QString uuid
+            = submitRun(*client, QStringLiteral("echo x"), { { QStringLiteral("name"), name } });
+        submittedMs.insert(uuid, t.elapsed());
+    }
+    const double submitSeconds = double(t.elapsed()) / 1e3;
+    QHash<QString, QJsonObject> done;
+    QHash<QString, qint64> doneMs;
+    int concurrent = 0;
+    REQUIRE(spin(
+        [&] {
+            concurrent = qMax(concurrent, int(h.worker->runs().size()));
+            const QHash<QString, QJsonObject> now = finalBundles(*client, name);
+            for (auto it = now.begin(); it != now.end(); ++it) {
+                if (!doneMs.contains(it.key())) {
+                    doneMs.insert(it.key(), t.elapsed());
+                }
+            }
+            done = now;
+            return done.size() == runs;
+        },
+        600000, 20));
+    const double ours = double(t.nsecsElapsed()) / 1e9;
+
+    QList<double> latency;
+    QList<double> preparing;
+    QList<double> running;
+    QList<double> cleaning;
+    QList<double> uploading;
+    int ready = 0;
+    for (auto it = done.begin(); it != done.end(); ++it) {
+        ready += it->value(QLatin1String("state")).toString() == QLatin1String("ready") ? 1 : 0;
+        latency << double(doneMs.value(it.key()) - submittedMs.value(it.key()));
+        preparing << metaSeconds(*it, "time_preparing") * 1e3;
+        running << metaSeconds(*it, "time_running") * 1e3;
+        cleaning << metaSeconds(*it, "time_cleaning_up") * 1e3;
+        uploading << metaSeconds(*it, "time_uploading_results") * 1e3;
+    }
+    CHECK(ready == runs);
+
+    const double bare = bareBatch(runs, options.slots);
+    const double bareEffective = effective < options.slots ? bareBatch(runs, effective) : bare;
+    std::printf("P1: %d runs of `echo x` on %d slots (%d CPUs: at most %d at once), image %s\n", runs,
+        options.slots, cpus, effective, qPrintable(Image));
+    std::printf("  ours: submit -> all final    %7.2f s  (%.2f runs/s; %d ready; POSTs took %.2f s; "
+                "at most %d runs held at once)\n",
+        ours, runs / ours, ready, submitSeconds, concurrent);
+    std::printf(
+        "  bare docker run --rm, %d at a time %7.2f s  (%.2f runs/s)\n", options.slots, bare, runs / bare);
+    if (effective < options.slots) {
+        std::printf("  bare docker run --rm, %d at a time %7.2f s  (%.2f runs/s)\n", effective, bareEffective,
+            runs / bareEffective);
+    }
+    std::printf("  ratio bare/ours  %.2f (aim >= 0.80)", bare / ours);
+    if (effective < options.slots) {
+        std::printf("; at equal concurrency (%d) %.2f", effective, bareEffective / ours);
+    }
+    std::printf("\n  per run, ms: submit->final %s\n", qPrintable(range(latency)));
+    std::printf("    stages reported by the worker: preparing %s, running %s, cleaning up %s, uploading %s\n",
+        qPrintable(range(preparing)), qPrintable(range(running)), qPrintable(range(cleaning)),
+        qPrintable(range(uploading)));
+    std::fflush(stdout);
+}
+
+TEST_CASE("P2: submit to container started against one bare docker run", "[p2]")
+{
+    LocalServerFixture f;
+    WorkerHarness h(f, daemonDefaults);
+    h.start();
+    auto client = f.root();
+    const QString warm = submitRun(*client, QStringLiteral("true"));
+    waitForState(*client, warm, { QStringLiteral("ready"), QStringLiteral("failed") });
+
+    QList<double> toStarted;
+    QList<double> toRunning;
+    QList<double> bare;
+    QList<double> bareWall;
+    for (int i = 0; i < qMax(1, options.starts); ++i) {
+        // Ours: the clock starts right before the POST that creates the bundle.
+        const QDateTime submitted = QDateTime::currentDateTimeUtc();
+        QElapsedTimer t;
+        t.start();
+        const QString uuid = submitRun(*client, QStringLiteral("sleep 1"));
+        const QString container = QStringLiteral("codalab_run_") + uuid;
+        QDateTime started;
+        qint64 runningMs = -1;
+        REQUIRE(spin(
+            [&] {
+                if (!started.isValid()) {
+                    started = startedAt(h.docker, container);
+                }
+                if (runningMs < 0
+                    && bundle(*client, uuid).value(QLatin1String("state")).toString()
+                        == QLatin1String("running")) {
+                    runningMs = t.elapsed();
+                }
+                return started.isValid() && runningMs >= 0;
+            },
+            60000));
+        toStarted << double(submitted.msecsTo(started));
+        toRunning << double(runningMs);
+        waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
+
+        // Bare: `docker run -d` returns once the container started.
+        const QString name = QStringLiteral("codalab-test-") + batchName();
+        QProcess p;
+        const QDateTime launched = QDateTime::currentDateTimeUtc();
+        t.restart();
+        p.start(QStringLiteral("docker"),
+            bareArguments({ QStringLiteral("-d"), QStringLiteral("--name"), name },
+                { QStringLiteral("sleep"), QStringLiteral("1") }));
+        REQUIRE(p.waitForFinished(60000));
+        bareWall << double(t.elapsed());
+        const QDateTime bareStarted = startedAt(h.docker, name);
+        REQUIRE(bareStarted.isValid());
+        bare << double(launched.msecsTo(bareStarted));
+        waitReply(h.docker.removeContainer(name, true));
+    }
+    const double ratio = median(toStarted) / qMax(1.0, median(bare));
+    std::printf("P2: submit -> container started, %d samples each, ms\n", int(toStarted.size()));
+    std::printf("  ours: POST /rest/bundles -> StartedAt   %s\n", qPrintable(range(toStarted)));
+    std::printf("  ours: POST /rest/bundles -> state running %s\n", qPrintable(range(toRunning)));
+    std::printf("  bare: docker run -d -> StartedAt      %s (the command returned after %s)\n",
+        qPrintable(range(bare)), qPrintable(range(bareWall)));
+    std::printf("  ratio ours/bare (medians, StartedAt) %.2f (aim <= 1.50)\n", ratio);
+    std::fflush(stdout);
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Catch::Session session;
+    using namespace Catch::clara;
+    session.cli(session.cli() | Opt(options.runs, "N")["--runs"]("P1: runs in each batch (default 20)")
+        | Opt(options.slots, "N")["--slots"]("P1: worker slots and bare runs at a time (default 4)")
+        | Opt(options.starts, "N")["--starts"]("P2: samples (default 5)"));
+    if (const int rc = session.applyCommandLine(argc, argv); rc != 0) {
+        return rc;
+    }
+    return session.run();
+}

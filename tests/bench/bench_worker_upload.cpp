@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Benchmark P3 of the worker engine (issue #5): worker::ResultUploader sending a run directory of
+// --megabytes MB (half random data, half log-like text) to a codalab-local-server in a separate process,
+// against `tar czf FILE -C DIR .` of the same directory. Prints MB/s of both, their ratio and the uploader
+// process's peak RSS growth; never fails on time.
+//
+//   bench_worker_upload [--megabytes N] [--repeat N]
+//
+// The server runs as its own process because Qt HttpServer 6.4 holds a request body in memory: in this
+// process it would hide the uploader's own memory use. RSS growth: /proc/self/clear_refs ("5") resets VmHWM
+// right before the upload, and VmHWM after it minus VmRSS before it is the peak growth; a 5 ms VmRSS
+// sampler is the cross-check.
+#define CATCH_CONFIG_RUNNER
+#include "server/serverconnection.h"
+#include "server/tokenmanager.h"
+#include "support/codalabtestdata.h"
+#include "worker/resultuploader.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+
+using namespace codalab;
+using namespace codalab::test;
+
+namespace {
+
+struct Options
+{
+    int megabytes = 320;
+    int repeat = 1;
+} options;
+
+constexpr qint64 MiB = 1024 * 1024;
+
+bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!condition()) {
+        if (timer.elapsed() > timeoutMs) {
+            return false;
+        }
+        QTest::qWait(stepMs);
+    }
+    return true;
+}
+
+/// A "VmRSS:"-style line of /proc/<pid>/status, in KiB (-1 when absent).
+qint64 statusKiB(const QString &pid, const char *field)
+{
+    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return -1;
+    }
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(field)) {
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+        }
+    }
+    return -1;
+}
+
+/// Resets this process's VmHWM to its current RSS (Linux 4.0+); false where that is not allowed.
+bool resetPeakRss()
+{
+    QFile file(QStringLiteral("/proc/self/clear_refs"));
+    return file.open(QIODevice::WriteOnly) && file.write("5") == 1;
+}
+
+void writeFile(const QString &path, const std::function<void(QByteArray &)> &fill, qint64 size)
+{
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    QByteArray chunk(MiB, Qt::Uninitialized);
+    for (qint64 done = 0; done < size; done += chunk.size()) {
+        fill(chunk);
+        REQUIRE(file.write(chunk.constData(), qMin<qint64>(chunk.size(), size - done)) > 0);
+    }
+}
+
+/// What a training run leaves: checkpoints gzip cannot shrink, and logs it shrinks several times.
+qint64 makeRunDirectory(const QString &dir, int megabytes)
+{
+    REQUIRE(QDir().mkpath(dir + QStringLiteral("/checkpoints")));
+    REQUIRE(QDir().mkpath(dir + QStringLiteral("/logs")));
+    const qint64 half = qint64(megabytes) * MiB / 2;
+    const int files = 8;
+    QRandomGenerator *random = QRandomGenerator::global();
+    for (int i = 0; i < files; ++i) {
+        writeFile(
+            dir + QStringLiteral("/checkpoints/step-%1.bin").arg(i),
+            [&](QByteArray &chunk) {
+                random->fillRange(reinterpret_cast<quint32 *>(chunk.data()), chunk.size() / 4);
+            },
+            half / files);
+    }
+    quint64 step = 0;
+    for (int i = 0; i < files; ++i) {
+        writeFile(
+            dir + QStringLiteral("/logs/train-%1.log").arg(i),
+            [&](QByteArray &chunk) {
+                int at = 0;
+                char line[160];
+                while (at < chunk.size()) {
+                    const int n = std::snprintf(line, sizeof line,
+                        "step %llu loss %.6f acc %.5f lr %.2e grad_norm %.4f samples/s %.1f\n",
+                        static_cast<unsigned long long>(++step), random->generateDouble() * 4,
+                        random->generateDouble(), 1e-4 * random->generateDouble(),
+                        random->generateDouble() * 10, 900 + random->generateDouble() * 200);
+                    const int take = qMin(n, int(chunk.size()) - at);
+                    std::memcpy(chunk.data() + at, line, size_t(take));
+                    at += take;
+                }
+            },
+            half / files);
+    }
+    writeFile(
+        dir + QStringLiteral("/stdout"), [](QByteArray &chunk) { chunk.fill('.'); }, 4096);
+    qint64 total = 0;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        total += QFileInfo(it.next()).size();
+    }
+    return total;
+}
+
+/// codalab-local-server as a process of its own, on a free port, with its data in `dataDir`.
+struct ServerProcess
+{
+    QProcess process;
+    QString url;
+    QString password;
+
+    explicit ServerProcess(const QString &dataDir)
+    {
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.setStandardOutputFile(QProcess::nullDevice());
+        process.start(QStringLiteral(CODALAB_LOCAL_SERVER_BIN), { QStringLiteral("--data-dir"), dataDir });
+        REQUIRE(process.waitForStarted());
+        QFile urlFile(dataDir + QStringLiteral("/server-url"));
+        REQUIRE(spin([&] { return urlFile.exists() && urlFile.size() > 0; }, 30000, 20));
+        REQUIRE(urlFile.open(QIODevice::ReadOnly));
+        url = QString::fromUtf8(urlFile.readAll()).trimmed();
+        QFile passwordFile(dataDir + QStringLiteral("/codalab-password"));
+        REQUIRE(passwordFile.open(QIODevice::ReadOnly));
+        password = QString::fromUtf8(passwordFile.readAll()).split(QLatin1Char('\n')).value(1);
+    }
+    ~ServerProcess()
+    {
+        process.terminate();
+        if (!process.waitForFinished(10000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+    }
+    QString pid() const { return QString::number(process.processId()); }
+};
+
+struct UploadFigures
+{
+    double seconds = 0;
+    double packSeconds = 0; ///< until the first byte went out
+    qint64 archiveBytes = 0;
+    qint64 rssBeforeKiB = 0;
+    qint64 hwmGrowthKiB = -1; ///< -1: VmHWM could not be reset
+    qint64 sampledGrowthKiB = 0;
+};
+
+UploadFigures upload(const ServerProcess &server, const QString &dir)
+{
+    HttpTestClient client { QUrl(server.url) };
+    client.login(QStringLiteral("codalab"), server.password);
+    const QString uuid = createDataset(client, QStringLiteral("bench-p3"));
+    QNetworkAccessManager nam;
+    server::ServerConnection connection(&nam);
+    QString error;
+    REQUIRE(connection.setServerUrl(server.url, &error));
+    server::TokenManager tokens(
+        &connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin);
+    tokens.setCredentials(QStringLiteral("codalab"), server.password);
+    connection.setTokenManager(&tokens);
+
+    worker::ResultUploader uploader(&connection, uuid, dir, {}, QString());
+    UploadFigures f;
+    bool finished = false;
+    server::ApiError result;
+    QElapsedTimer t;
+    QObject::connect(&uploader, &worker::ResultUploader::progress, &uploader, [&](qint64) {
+        if (f.packSeconds == 0) {
+            f.packSeconds = double(t.nsecsElapsed()) / 1e9;
+        }
+    });
+    QObject::connect(&uploader, &worker::ResultUploader::finished, &uploader, [&](const server::ApiError &e) {
+        result = e;
+        finished = true;
+    });
+    const QString self = QStringLiteral("self");
+    f.rssBeforeKiB = statusKiB(self, "VmRSS:");
+    qint64 peak = f.rssBeforeKiB;
+    QTimer sampler;
+    QObject::connect(&sampler, &QTimer::timeout, [&] { peak = qMax(peak, statusKiB(self, "VmRSS:")); });
+    sampler.start(5);
+    const bool hwmReset = resetPeakRss();
+    t.start();
+    uploader.start();
+    REQUIRE(spin([&] { return finished; }, 1800000));
+    f.seconds = double(t.nsecsElapsed()) / 1e9;
+    sampler.stop();
+    if (hwmReset) {
+        f.hwmGrowthKiB = statusKiB(self, "VmHWM:") - f.rssBeforeKiB;
+    }
+    f.sampledGrowthKiB = peak - f.rssBeforeKiB;
+    f.archiveBytes = uploader.archiveSize();
+    INFO(result.message.toStdString());
+    REQUIRE_FALSE(result);
+    return f;
+}
+
+/// `tar czf FILE -C DIR .`: the wall time, and the archive's size in *bytes.
+double tarCzf(const QString &dir, const QString &archive, qint64 *bytes)
+{
+    QProcess tar;
+    tar.setProcessChannelMode(QProcess::ForwardedChannels);
+    QElapsedTimer t;
+    t.start();
+    tar.start(QStringLiteral("tar"),
+        { QStringLiteral("czf"), archive, QStringLiteral("-C"), dir, QStringLiteral(".") });
+    REQUIRE(tar.waitForFinished(1800000));
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    REQUIRE(tar.exitCode() == 0);
+    *bytes = QFileInfo(archive).size();
+    QFile::remove(archive);
+    return seconds;
+}
+
+} // namespace
+
+TEST_CASE("P3: result upload throughput and memory against tar czf", "[p3]")
+{
+    QTemporaryDir work;
+    REQUIRE(work.isValid());
+    const QString dir = work.filePath(QStringLiteral("run"));
+    const qint64 inputBytes = makeRunDirectory(dir, qMax(1, options.megabytes));
+    QProcess::execute(QStringLiteral("sync"), {}); // no write-back of the fresh files during the timings
+    ServerProcess server(work.filePath(QStringLiteral("server")));
+    const double mb = double(inputBytes) / 1e6;
+
+    std::printf(
+        "P3: run directory of %.1f MB (half random checkpoints, half text logs); server in process %s\n", mb,
+        qPrintable(server.pid()));
+    for (int i = 0; i < qMax(1, options.repeat); ++i) {
+        qint64 tarBytes = 0;
+        const double tar = tarCzf(dir, work.filePath(QStringLiteral("tar.tar.gz")), &tarBytes);
+        const qint64 serverHwmBefore = statusKiB(server.pid(), "VmHWM:");
+        const UploadFigures ours = upload(server, dir);
+        const qint64 serverHwmAfter = statusKiB(server.pid(), "VmHWM:");
+        std::printf("  tar czf FILE            %6.2f s  %6.1f MB/s  (archive %.1f MB)\n", tar, mb / tar,
+            double(tarBytes) / 1e6);
+        std::printf("  ResultUploader          %6.2f s  %6.1f MB/s  (archive %.1f MB; packing %.2f s, "
+                    "sending + server unpacking %.2f s)\n",
+            ours.seconds, mb / ours.seconds, double(ours.archiveBytes) / 1e6, ours.packSeconds,
+            ours.seconds - ours.packSeconds);
+        std::printf("  ratio ours/tar (MB/s)   %.2f (aim >= 1.5)\n", tar / ours.seconds);
+        std::printf("  uploader process RSS growth: peak %s (VmHWM after clear_refs), %.1f MiB sampled every "
+                    "5 ms; RSS before %.1f MiB (aim < 64 MiB)\n",
+            ours.hwmGrowthKiB < 0
+                ? "n/a"
+                : qPrintable(QStringLiteral("%1 MiB").arg(ours.hwmGrowthKiB / 1024.0, 0, 'f', 1)),
+            ours.sampledGrowthKiB / 1024.0, ours.rssBeforeKiB / 1024.0);
+        std::printf("  server process VmHWM %.1f -> %.1f MiB (Qt HttpServer holds the request body)\n",
+            serverHwmBefore / 1024.0, serverHwmAfter / 1024.0);
+        std::fflush(stdout);
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Catch::Session session;
+    using namespace Catch::clara;
+    session.cli(session.cli()
+        | Opt(options.megabytes, "N")["--megabytes"]("size of the run directory in MB (default 320)")
+        | Opt(options.repeat, "N")["--repeat"]("timings on the same directory (default 1)"));
+    if (const int rc = session.applyCommandLine(argc, argv); rc != 0) {
+        return rc;
+    }
+    return session.run();
+}
