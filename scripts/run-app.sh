@@ -24,15 +24,18 @@ else
   # codalab-local-server and works for it; a sample run is submitted like `cl run -t` and followed.
   demo=$(mktemp -d /tmp/codalab-demo.XXXXXX)
   echo "No display: starting the local server and the worker headless (files in $demo)."
-  echo "\$ codalab-worker --local --local-data-dir $demo/server --work-dir $demo/worker --exit-after-num-runs 1 &"
+  echo "\$ codalab-worker --local --local-data-dir $demo/server --work-dir $demo/worker &"
   build/app/codalab-worker --local --local-data-dir "$demo/server" --work-dir "$demo/worker" --id demo \
-      --control-socket "$demo/worker.sock" --no-network --exit-after-num-runs 1 >"$demo/worker.log" 2>&1 &
+      --control-socket "$demo/worker.sock" --no-network >"$demo/worker.log" 2>&1 &
   worker=$!
   for _ in $(seq 1 150); do [ -s "$demo/server/server-url" ] && [ -S "$demo/worker.sock" ] && break; sleep 0.2; done
   cmd='echo "Hello from a CodaLab run"; echo "running as uid $(id -u) on $(uname -sm)"; ls /'
   echo "\$ codalab-worker --local-data-dir $demo/server submit --request-docker-image $image '$cmd'"
   rc=0
   build/app/codalab-worker --local-data-dir "$demo/server" submit --request-docker-image "$image" "$cmd" || rc=$?
+  echo "\$ codalab-worker --control-socket $demo/worker.sock status"
+  build/app/codalab-worker --control-socket "$demo/worker.sock" status || true
+  build/app/codalab-worker --control-socket "$demo/worker.sock" stop >/dev/null || kill "$worker"
   wait "$worker" || true
   if [ "$rc" != 0 ]; then
     echo "The sample run did not finish as ready (exit $rc); the worker's log:" >&2

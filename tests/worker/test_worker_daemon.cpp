@@ -210,3 +210,34 @@ TEST_CASE("a local worker on the server's file system runs in the bundle directo
               .entryList(QDir::NoDotAndDotDot | QDir::AllEntries)
               .isEmpty());
 }
+
+TEST_CASE("codalab-worker --local serves its embedded server and submit follows a run to ready",
+    "[worker][daemon][local]")
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("server"));
+    Daemon d;
+    d.arguments = { QStringLiteral("--local"), QStringLiteral("--local-data-dir"), data,
+        QStringLiteral("--work-dir"), dir.filePath(QStringLiteral("work")), QStringLiteral("--id"),
+        QStringLiteral("local-1"), QStringLiteral("--no-network"), QStringLiteral("--control-socket"),
+        dir.filePath(QStringLiteral("control.sock")) };
+    d.start();
+    REQUIRE(waitUntil([&] { return QFile::exists(dir.filePath(QStringLiteral("control.sock"))); }, 30000));
+    const Outcome submitted = runWorker({ QStringLiteral("--local-data-dir"), data, QStringLiteral("submit"),
+                                            QStringLiteral("--request-docker-image"), testImage(),
+                                            QStringLiteral("echo local hello; echo to stderr >&2") },
+        60000);
+    INFO(submitted.err.toStdString());
+    CHECK(submitted.exitCode == 0);
+    CHECK(submitted.out.contains("local hello\n"));
+    CHECK(submitted.out.contains("Submitted run 0x"));
+    CHECK(submitted.err.contains("to stderr"));
+    CHECK(submitted.err.contains("[run is ready]"));
+    // `stop` from a shell: the daemon, and its embedded server with it, leaves cleanly.
+    CHECK(runWorker({ QStringLiteral("--control-socket"), dir.filePath(QStringLiteral("control.sock")),
+                        QStringLiteral("stop") })
+              .exitCode
+        == 0);
+    REQUIRE(waitUntil([&] { return d.process->state() == QProcess::NotRunning; }, 30000));
+    CHECK(d.process->exitCode() == 0);
+}

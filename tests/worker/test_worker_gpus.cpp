@@ -17,7 +17,8 @@
 using namespace codalab;
 using namespace codalab::test;
 
-TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run gets its own", "[worker][gpu]")
+TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run gets exactly its GPU",
+    "[worker][gpu]")
 {
     QTemporaryDir bin;
     REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
@@ -51,19 +52,16 @@ TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run g
     });
     auto client = f.root();
     // The server learns of the GPUs from the check-in.
-    REQUIRE(waitUntil(
-        [&] {
-            const auto workers = client->get(QStringLiteral("/rest/workers/info"))
-                                     .json.object()
-                                     .value(QLatin1String("data"))
-                                     .toArray();
-            return !workers.isEmpty() && workers.first().toObject().value(QLatin1String("gpus")).toInt() == 2;
-        },
-        20000));
-    const QStringList runs { submitRun(*client, QStringLiteral("nvidia-smi"),
-                                 { { QStringLiteral("request_gpus"), 1 } }),
-        submitRun(*client, QStringLiteral("nvidia-smi"), { { QStringLiteral("request_gpus"), 1 } }) };
-    for (const QString &uuid : runs) {
+    const auto gpusAdvertised = [&] {
+        const auto workers = client->get(QStringLiteral("/rest/workers/info"))
+                                 .json.object()
+                                 .value(QLatin1String("data"))
+                                 .toArray();
+        return workers.isEmpty() ? -1 : workers.first().toObject().value(QLatin1String("gpus")).toInt();
+    };
+    const auto runOnOneGpu = [&] {
+        const QString uuid
+            = submitRun(*client, QStringLiteral("nvidia-smi"), { { QStringLiteral("request_gpus"), 1 } });
         const QJsonObject b
             = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
         // This Docker has no NVIDIA runtime, so the start fails, saying so: the request did reach it.
@@ -72,18 +70,19 @@ TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run g
                   .value(QLatin1String("failure_message"))
                   .toString()
                   .startsWith(QLatin1String("Cannot start Docker container: ")));
-    }
-    REQUIRE(assigned.size() == 2);
-    QSet<QString> used;
-    for (const QStringList &g : std::as_const(assigned)) {
-        REQUIRE(g.size() == 1);
-        CHECK(all->contains(g.first()));
-        used.insert(g.first());
-    }
-    CHECK(used.size() == 2); // disjoint: one GPU each
+        return assigned.value(uuid);
+    };
+    REQUIRE(waitUntil([&] { return gpusAdvertised() == 2; }, 20000));
+    CHECK(runOnOneGpu() == QStringList { all->at(0) });
+    // Switched off, GPU 0 is no longer offered: the server hears of one GPU and the next run gets GPU 1.
+    h.worker->setGpuEnabled(all->at(0), false);
+    REQUIRE(waitUntil([&] { return gpusAdvertised() == 1; }, 20000));
+    CHECK(runOnOneGpu() == QStringList { all->at(1) });
     const QJsonArray statusGpus = h.worker->status().value(QLatin1String("gpus")).toArray();
     REQUIRE(statusGpus.size() == 2);
     CHECK(statusGpus.first().toObject().value(QLatin1String("name")).toString()
         == QLatin1String("NVIDIA H100 80GB HBM3"));
+    CHECK_FALSE(statusGpus.first().toObject().value(QLatin1String("enabled")).toBool());
+    CHECK(statusGpus.last().toObject().value(QLatin1String("enabled")).toBool());
     qputenv("PATH", oldPath);
 }
