@@ -196,12 +196,21 @@ void Worker::addRun(const RunRecord &record)
         scheduleSave();
         notifyStatus();
         if (reportNow) {
-            Q_EMIT wantsCheckin();
+            requestCheckin();
             maybeExit();
         }
     });
     Q_EMIT runAdded(run);
     run->advance();
+}
+
+void Worker::requestCheckin()
+{
+    m_wakeRequested = true;
+    if (!m_checkinInFlight && m_running) {
+        m_checkinTimer.start(0); // between check-ins: the next one goes now, with the news
+    }
+    Q_EMIT wantsCheckin();
 }
 
 void Worker::scheduleSave()
@@ -318,7 +327,10 @@ void Worker::onCheckin(const server::ApiResult &result, qint64 elapsedMs, const 
     scheduleSave();
     notifyStatus();
     maybeExit();
-    m_checkinTimer.start(!any && elapsedMs < MinIdleCheckinMs ? int(MinIdleCheckinMs - elapsedMs) : 0);
+    // An early empty answer that was not asked for means a server that does not hold check-ins: pace it.
+    const bool woken = std::exchange(m_wakeRequested, false);
+    m_checkinTimer.start(
+        !any && !woken && elapsedMs < MinIdleCheckinMs ? int(MinIdleCheckinMs - elapsedMs) : 0);
 }
 
 void Worker::handleMessage(const QJsonObject &message)
@@ -389,7 +401,7 @@ void Worker::acceptRun(const QJsonObject &message)
             m_idleSince.restart();
             addRun(rec);
             scheduleSave();
-            Q_EMIT wantsCheckin();
+            requestCheckin();
         });
 }
 
@@ -466,7 +478,7 @@ void Worker::pause()
     m_availability = Availability::Paused;
     scheduleSave();
     notifyStatus();
-    Q_EMIT wantsCheckin(); // the server hears of it now, not after the poll in flight
+    requestCheckin(); // the server hears of it now, not after the poll in flight
 }
 
 void Worker::resume()
@@ -475,7 +487,7 @@ void Worker::resume()
     m_snoozeUntil = {};
     scheduleSave();
     notifyStatus();
-    Q_EMIT wantsCheckin(); // the server hears of it now, not after the poll in flight
+    requestCheckin(); // the server hears of it now, not after the poll in flight
 }
 
 void Worker::snooze(int seconds)
@@ -484,7 +496,7 @@ void Worker::snooze(int seconds)
     m_snoozeUntil = QDateTime::currentDateTimeUtc().addSecs(qMax(1, seconds));
     scheduleSave();
     notifyStatus();
-    Q_EMIT wantsCheckin(); // the server hears of it now, not after the poll in flight
+    requestCheckin(); // the server hears of it now, not after the poll in flight
 }
 
 void Worker::drain()
@@ -492,7 +504,7 @@ void Worker::drain()
     m_availability = Availability::Draining;
     scheduleSave();
     notifyStatus();
-    Q_EMIT wantsCheckin(); // the server hears of it now, not after the poll in flight
+    requestCheckin(); // the server hears of it now, not after the poll in flight
     maybeExit();
 }
 
@@ -516,7 +528,7 @@ void Worker::setSlots(int count)
     m_allocator.setSlotCount(count);
     scheduleSave();
     notifyStatus();
-    Q_EMIT wantsCheckin(); // the server hears of it now, not after the poll in flight
+    requestCheckin(); // the server hears of it now, not after the poll in flight
 }
 
 bool Worker::setGpuEnabled(const QString &uuid, bool enabled)

@@ -102,6 +102,8 @@ private:
     void loadState();
     void saveState();
     void scheduleSave();
+    /// Reports a change soon: answers the poll in flight when the server can be woken (local mode).
+    void requestCheckin();
     void checkin();
     void onCheckin(const server::ApiResult &result, qint64 elapsedMs, const QStringList &reported);
     void handleMessage(const QJsonObject &message);
@@ -129,6 +131,7 @@ private:
     int m_runsStarted = 0;
     bool m_running = false;
     bool m_checkinInFlight = false;
+    bool m_wakeRequested = false;
     bool m_giveBack = false;
     bool m_terminatingSent = false;
     bool m_connected = false;

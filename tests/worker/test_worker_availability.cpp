@@ -28,7 +28,7 @@ TEST_CASE("a paused worker takes no runs until resumed, and a snoozed one until 
     h.start();
     auto client = f.root();
     h.worker->pause();
-    QTest::qWait(1000); // the check-in in flight still offered a run
+    QTest::qWait(2000); // the check-in in flight still offered a run
     const QString uuid = submitRun(*client, QStringLiteral("echo resumed"));
     QTest::qWait(3000); // several check-ins
     CHECK(stateOf(*client, uuid) == QLatin1String("staged"));
@@ -37,9 +37,9 @@ TEST_CASE("a paused worker takes no runs until resumed, and a snoozed one until 
     CHECK(waitForState(*client, uuid, Final).value(QLatin1String("state")).toString()
         == QLatin1String("ready"));
 
-    h.worker->snooze(5);
+    h.worker->snooze(6);
     CHECK(h.worker->availability() == worker::Worker::Availability::Snoozed);
-    QTest::qWait(1000);
+    QTest::qWait(2000); // the check-in in flight still offered a run
     const QString later = submitRun(*client, QStringLiteral("echo after snooze"));
     QTest::qWait(1500);
     CHECK(stateOf(*client, later) == QLatin1String("staged"));
