@@ -13,6 +13,7 @@ target_sources(codalab_core PRIVATE
     worker/containerwatch.cpp
     worker/runrecord.cpp
     worker/run.cpp
+    worker/runintake.cpp
     worker/runcontainer.cpp
     worker/rundirectory.cpp
     worker/statefile.cpp

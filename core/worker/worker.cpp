@@ -11,6 +11,7 @@
 #include "worker/dependencycache.h"
 #include "worker/imagecache.h"
 #include "worker/run.h"
+#include "worker/runintake.h"
 #include "worker/runreadservice.h"
 #include "worker/workernetworks.h"
 #include "worker/workersnapshot.h"
@@ -74,6 +75,17 @@ Worker::Worker(
     };
     connect(m_dependencies, &DependencyCache::changed, this, advancePreparing);
     connect(m_images, &ImageCache::changed, this, advancePreparing);
+    m_intake = new RunIntake(m_api, m_config.hostname, this);
+    connect(m_intake, &RunIntake::confirmed, this, [this](const RunRecord &record) {
+        ++m_runsStarted;
+        m_idleSince.restart();
+        addRun(record);
+        scheduleSave();
+        requestCheckin();
+    });
+    connect(m_intake, &RunIntake::declined, this, [](const QString &uuid, const QString &why) {
+        qCInfo(lcWorker).noquote() << "the server did not confirm" << uuid << ":" << why;
+    });
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &Worker::tick);
     m_checkinTimer.setSingleShot(true);
@@ -252,8 +264,8 @@ int Worker::runsToOffer() const
     if (m_availability != Availability::Available) {
         return 0;
     }
-    const int left = m_config.exitAfterNumRuns - m_runsStarted - int(m_starting.size());
-    return qMax(0, m_allocator.runsToOffer(left) - int(m_starting.size()));
+    const int left = m_config.exitAfterNumRuns - m_runsStarted - m_intake->pending();
+    return qMax(0, m_allocator.runsToOffer(left) - m_intake->pending());
 }
 
 QJsonObject Worker::checkinBody() const
@@ -268,16 +280,25 @@ void Worker::checkin()
     }
     m_checkinInFlight = true;
     const QJsonObject body = checkinBody();
+    // Runs given back are forgotten once a check-in that said `staged` for them went through; one that was
+    // sent before the run stopped does not count.
     QStringList reported;
     for (const QJsonValue &r : body.value(QLatin1String("runs")).toArray()) {
-        reported << r.toObject().value(QLatin1String("uuid")).toString();
+        if (r.toObject().value(QLatin1String("state")).toString() == QLatin1String("staged")) {
+            reported << r.toObject().value(QLatin1String("uuid")).toString();
+        }
     }
     QElapsedTimer elapsed;
     elapsed.start();
     server::ApiJob *job = m_api->checkin(body);
-    connect(job, &server::ApiJob::finished, this, [this, elapsed, reported](const server::ApiResult &result) {
-        onCheckin(result, elapsed.elapsed(), reported);
-    });
+    // The last word of a stop with give-back: is_terminating, with every run it still held reported staged.
+    const bool lastWord = body.value(QLatin1String("is_terminating")).toBool()
+        && reported.size() == body.value(QLatin1String("runs")).toArray().size();
+    connect(job, &server::ApiJob::finished, this,
+        [this, elapsed, reported, lastWord](const server::ApiResult &result) {
+            m_terminatingSent = m_terminatingSent || (lastWord && result.ok());
+            onCheckin(result, elapsed.elapsed(), reported);
+        });
 }
 
 void Worker::onCheckin(const server::ApiResult &result, qint64 elapsedMs, const QStringList &reported)
@@ -320,9 +341,6 @@ void Worker::onCheckin(const server::ApiResult &result, qint64 elapsedMs, const 
         } else if (!m.isNull()) {
             qCWarning(lcWorker) << "ignoring a check-in message that is not an object";
         }
-    }
-    if (m_availability == Availability::Stopping && m_giveBack && m_runs.isEmpty() && !m_terminatingSent) {
-        m_terminatingSent = true; // this check-in said is_terminating and reported the staged runs
     }
     scheduleSave();
     notifyStatus();
@@ -370,39 +388,21 @@ void Worker::handleMessage(const QJsonObject &message)
 
 void Worker::acceptRun(const QJsonObject &message)
 {
-    QString error;
-    auto record = RunRecord::fromRunMessage(message, &error);
-    if (!record) {
-        qCWarning(lcWorker).noquote() << "ignoring a run message:" << error;
+    const QString uuid
+        = message.value(QLatin1String("bundle")).toObject().value(QLatin1String("uuid")).toString();
+    if (m_runs.contains(uuid) || m_intake->isPending(uuid)) {
         return;
     }
-    if (m_runs.contains(record->uuid) || m_starting.contains(record->uuid)) {
-        return;
-    }
-    if (m_runsStarted + int(m_starting.size()) >= m_config.exitAfterNumRuns
+    if (m_runsStarted + m_intake->pending() >= m_config.exitAfterNumRuns
         || m_availability == Availability::Stopping) {
-        qCInfo(lcWorker).noquote() << "not starting" << record->uuid << ": the worker takes no more runs";
+        qCInfo(lcWorker).noquote() << "not starting" << uuid << ": the worker takes no more runs";
         return;
     }
-    m_starting.insert(record->uuid);
-    const qint64 startTime = QDateTime::currentSecsSinceEpoch();
-    server::ApiJob *job = m_api->startBundle(record->uuid, m_config.hostname, startTime);
-    connect(job, &server::ApiJob::finished, this,
-        [this, rec = *record, startTime](const server::ApiResult &r) mutable {
-            m_starting.remove(rec.uuid);
-            // The answer is JSON true/false, which QJsonDocument cannot hold; read the raw body.
-            if (!r.ok() || r.body.trimmed() != "true") {
-                qCInfo(lcWorker).noquote()
-                    << "the server did not confirm" << rec.uuid << (r.ok() ? QString() : r.error.message);
-                return;
-            }
-            rec.bundleStartTime = startTime;
-            ++m_runsStarted;
-            m_idleSince.restart();
-            addRun(rec);
-            scheduleSave();
-            requestCheckin();
-        });
+    QString id;
+    QString why;
+    if (!m_intake->offer(message, &id, &why)) {
+        qCWarning(lcWorker).noquote() << "ignoring a run message:" << why;
+    }
 }
 
 void Worker::tick()
@@ -424,7 +424,7 @@ void Worker::maybeExit()
     if (!m_running) {
         return;
     }
-    bool busy = !m_starting.isEmpty();
+    bool busy = m_intake->pending() > 0;
     for (Run *r : std::as_const(m_runs)) {
         busy = busy || r->stage() != RunStage::Restaged;
     }
@@ -440,10 +440,10 @@ void Worker::maybeExit()
         exitCode = 0;
     } else if (m_availability == Availability::Stopping && !m_giveBack) {
         exitCode = 0;
-    } else if (m_runsStarted >= m_config.exitAfterNumRuns && m_runs.isEmpty() && m_starting.isEmpty()) {
+    } else if (m_runsStarted >= m_config.exitAfterNumRuns && m_runs.isEmpty() && (m_intake->pending() == 0)) {
         qCInfo(lcWorker) << "started" << m_runsStarted << "runs as asked (--exit-after-num-runs); exiting";
         exitCode = 0;
-    } else if (m_config.exitWhenIdle && m_everCheckedIn && m_runs.isEmpty() && m_starting.isEmpty()
+    } else if (m_config.exitWhenIdle && m_everCheckedIn && m_runs.isEmpty() && (m_intake->pending() == 0)
         && m_idleSince.elapsed() > qint64(m_config.idleSeconds) * 1000) {
         qCInfo(lcWorker) << "idle for" << m_config.idleSeconds << "s (--exit-when-idle); exiting";
         exitCode = 0;
@@ -473,39 +473,39 @@ QJsonObject Worker::status() const
     return WorkerStatus::build(*this);
 }
 
-void Worker::pause()
+void Worker::setAvailability(Availability availability, QDateTime snoozeUntil)
 {
-    m_availability = Availability::Paused;
+    m_availability = availability;
+    m_snoozeUntil = std::move(snoozeUntil);
+    userChanged();
+    maybeExit();
+}
+
+void Worker::userChanged()
+{
     scheduleSave();
     notifyStatus();
     requestCheckin(); // the server hears of it now, not after the poll in flight
+}
+
+void Worker::pause()
+{
+    setAvailability(Availability::Paused);
 }
 
 void Worker::resume()
 {
-    m_availability = Availability::Available;
-    m_snoozeUntil = {};
-    scheduleSave();
-    notifyStatus();
-    requestCheckin(); // the server hears of it now, not after the poll in flight
+    setAvailability(Availability::Available);
 }
 
 void Worker::snooze(int seconds)
 {
-    m_availability = Availability::Snoozed;
-    m_snoozeUntil = QDateTime::currentDateTimeUtc().addSecs(qMax(1, seconds));
-    scheduleSave();
-    notifyStatus();
-    requestCheckin(); // the server hears of it now, not after the poll in flight
+    setAvailability(Availability::Snoozed, QDateTime::currentDateTimeUtc().addSecs(qMax(1, seconds)));
 }
 
 void Worker::drain()
 {
-    m_availability = Availability::Draining;
-    scheduleSave();
-    notifyStatus();
-    requestCheckin(); // the server hears of it now, not after the poll in flight
-    maybeExit();
+    setAvailability(Availability::Draining);
 }
 
 void Worker::stop(bool giveBack)
@@ -526,9 +526,7 @@ void Worker::stop(bool giveBack)
 void Worker::setSlots(int count)
 {
     m_allocator.setSlotCount(count);
-    scheduleSave();
-    notifyStatus();
-    requestCheckin(); // the server hears of it now, not after the poll in flight
+    userChanged();
 }
 
 bool Worker::setGpuEnabled(const QString &uuid, bool enabled)
@@ -537,8 +535,7 @@ bool Worker::setGpuEnabled(const QString &uuid, bool enabled)
         return false;
     }
     m_allocator.setGpuEnabled(uuid, enabled);
-    scheduleSave();
-    notifyStatus();
+    userChanged();
     return true;
 }
 

@@ -33,6 +33,7 @@ namespace codalab::worker {
 class DependencyCache;
 class ImageCache;
 class Run;
+class RunIntake;
 class RunReadService;
 
 /// The worker engine (codalab-protocol.md §3, §4, §8): keeps exactly one check-in in flight, handles every
@@ -102,6 +103,9 @@ private:
     void loadState();
     void saveState();
     void scheduleSave();
+    void setAvailability(Availability availability, QDateTime snoozeUntil = {});
+    /// A choice made through the control socket: saved, shown and told to the server at once.
+    void userChanged();
     /// Reports a change soon: answers the poll in flight when the server can be woken (local mode).
     void requestCheckin();
     void checkin();
@@ -125,7 +129,7 @@ private:
     system::MachineProbe *m_probe;
     system::MachineSpecs m_machine;
     QHash<QString, Run *> m_runs;
-    QSet<QString> m_starting; ///< run messages whose start_bundle is in flight
+    RunIntake *m_intake;
     Availability m_availability = Availability::Available;
     QDateTime m_snoozeUntil;
     int m_runsStarted = 0;
