@@ -94,8 +94,14 @@ WorkerState *WorkerHub::workerOf(const BundleRecord &bundle)
 void WorkerHub::wake(const QString &workerId)
 {
     for (WorkerState &w : m_workers) {
-        if (w.workerId == workerId) {
+        if (w.workerId != workerId) {
+            continue;
+        }
+        if (w.pendingCheckin) {
             deliver(w, true);
+        } else {
+            // The worker's check-in is on its way, built before the news: it must not sit out the poll.
+            w.wakeRequested = true;
         }
     }
 }
@@ -194,6 +200,11 @@ void WorkerHub::checkin(HttpRequest &request, const HttpResponder &responder)
         });
     }
     changed(); // a check-in may free resources or bring a new worker
+    auto woken = m_workers.find(request.user->id + QLatin1Char('/') + workerId);
+    if (woken != m_workers.end() && woken->wakeRequested && woken->pendingSerial == serial) {
+        woken->wakeRequested = false;
+        deliver(*woken, true);
+    }
 }
 
 void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)

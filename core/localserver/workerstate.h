@@ -36,6 +36,7 @@ struct WorkerState
     QList<QJsonObject> messages; ///< queued for its next check-in, oldest first
     std::optional<HttpResponder> pendingCheckin; ///< the long poll in flight, if any
     quint64 pendingSerial = 0; ///< which long poll the timer belongs to
+    bool wakeRequested = false; ///< a wake found no long poll: answer the next one at once
 
     QString key() const { return userId + QLatin1Char('/') + workerId; }
 };

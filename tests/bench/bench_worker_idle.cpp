@@ -9,10 +9,11 @@
 #define CATCH_CONFIG_RUNNER
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QTest>
+#include <QTimer>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -28,17 +29,31 @@ struct Options
     int settle = 3;
 } options;
 
+/// Runs an event loop until `condition` holds, checking it every `stepMs`; false after timeoutMs.
 bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 20)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (!condition()) {
-        if (timer.elapsed() > timeoutMs) {
-            return false;
-        }
-        QTest::qWait(stepMs);
+    if (condition()) {
+        return true;
     }
-    return true;
+    QEventLoop loop;
+    QTimer poll;
+    bool met = false;
+    bool checking = false; // the condition may wait for an HTTP answer in a nested loop
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (checking) {
+            return;
+        }
+        checking = true;
+        met = condition();
+        checking = false;
+        if (met) {
+            loop.quit();
+        }
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    poll.start(stepMs);
+    loop.exec();
+    return met;
 }
 
 /// CPU ticks of a process from /proc/<pid>/stat: utime+stime, and cutime+cstime of its reaped children.
@@ -183,7 +198,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
                                  << dir.filePath(QStringLiteral("server")),
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
-        QTest::qWait(options.settle * 1000);
+        ::sleep(unsigned(options.settle));
         print("codalab-worker --local (server embedded)", sample({ worker.pid() }, seconds).first());
     }
     {
@@ -201,7 +216,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
                                  << data + QStringLiteral("/codalab-password"),
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
-        QTest::qWait(options.settle * 1000);
+        ::sleep(unsigned(options.settle));
         const QList<Usage> u = sample({ worker.pid(), server.pid() }, seconds);
         print("codalab-worker --server (separate server)", u[0]);
         print("  its codalab-local-server process", u[1]);
