@@ -40,29 +40,32 @@ ApiJob *WorkerApi::reply(int socketId, const QJsonObject &message)
     return m_connection->sendJson("POST", m_path + QStringLiteral("/reply/%1").arg(socketId), message);
 }
 
-ApiJob *WorkerApi::replyData(int socketId, const QByteArray &data, const QJsonObject &header)
+namespace {
+/// reply_data: the header as a query parameter (upstream's worker always sends {}), the bytes as the body.
+ApiCall replyDataCall(const QString &workerPath, int socketId, const QJsonObject &header)
 {
     ApiCall call;
     call.method = "POST";
-    call.path = m_path + QStringLiteral("/reply_data/%1").arg(socketId);
+    call.path = workerPath + QStringLiteral("/reply_data/%1").arg(socketId);
     call.query.addQueryItem(QStringLiteral("header_message"),
         QString::fromLatin1(QUrl::toPercentEncoding(
             QString::fromUtf8(QJsonDocument(header).toJson(QJsonDocument::Compact)))));
-    call.body = data;
     call.contentType = "application/octet-stream";
+    return call;
+}
+} // namespace
+
+ApiJob *WorkerApi::replyData(int socketId, const QByteArray &data, const QJsonObject &header)
+{
+    ApiCall call = replyDataCall(m_path, socketId, header);
+    call.body = data;
     return m_connection->send(std::move(call));
 }
 
 ApiJob *WorkerApi::replyDataFile(int socketId, const QString &path, const QJsonObject &header)
 {
-    ApiCall call;
-    call.method = "POST";
-    call.path = m_path + QStringLiteral("/reply_data/%1").arg(socketId);
-    call.query.addQueryItem(QStringLiteral("header_message"),
-        QString::fromLatin1(QUrl::toPercentEncoding(
-            QString::fromUtf8(QJsonDocument(header).toJson(QJsonDocument::Compact)))));
+    ApiCall call = replyDataCall(m_path, socketId, header);
     call.bodyFile = path;
-    call.contentType = "application/octet-stream";
     call.timeoutMs = 300000; // Qt's transfer timeout counts a stall, not the whole transfer
     return m_connection->send(std::move(call));
 }

@@ -18,7 +18,7 @@ namespace {
 
 // Removes `name` in the directory `parentFd` and, if it is a directory, everything in it, by file
 // descriptor and raw name: no symlink is followed and names that are not UTF-8 are removed too.
-void removeTree(int parentFd, const char *name)
+void removeTreeAt(int parentFd, const char *name)
 {
     if (::unlinkat(parentFd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)) {
         return;
@@ -35,7 +35,7 @@ void removeTree(int parentFd, const char *name)
     }
     while (const dirent *entry = ::readdir(dir)) {
         if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
-            removeTree(::dirfd(dir), entry->d_name);
+            removeTreeAt(::dirfd(dir), entry->d_name);
         }
     }
     ::closedir(dir);
@@ -61,7 +61,7 @@ StagingDirectory::StagingDirectory(const QString &target)
 StagingDirectory::~StagingDirectory()
 {
     if (isValid() && !m_committed) {
-        removeTree(AT_FDCWD, QFile::encodeName(m_path).constData());
+        removeTree(m_path);
     }
 }
 
@@ -76,6 +76,11 @@ bool StagingDirectory::commit(uint mode, QString *error)
     }
     m_committed = true;
     return true;
+}
+
+void StagingDirectory::removeTree(const QString &path)
+{
+    removeTreeAt(AT_FDCWD, QFile::encodeName(path).constData());
 }
 
 } // namespace codalab::util

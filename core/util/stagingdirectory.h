@@ -26,6 +26,10 @@ public:
     /// replaces that) but nothing else. On failure the directory stays staged and is removed later.
     bool commit(uint mode, QString *error);
 
+    /// Removes `path` and, for a directory, everything in it, as a staging directory is removed: by file
+    /// descriptor and raw name, never following a symlink, making unreadable directories readable first.
+    static void removeTree(const QString &path);
+
 private:
     QString m_target;
     QString m_path;

@@ -2,6 +2,8 @@
 #include "worker/dependencycachestate.h"
 
 #include "util/logging.h"
+#include "util/stagingdirectory.h"
+#include "worker/statefile.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -9,7 +11,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QSaveFile>
 #include <QThreadPool>
 
 #include <cerrno>
@@ -62,30 +63,6 @@ qint64 usage(int parentFd, const char *name)
     return total;
 }
 
-void removeAt(int parentFd, const char *name)
-{
-    if (::unlinkat(parentFd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)) {
-        return;
-    }
-    ::fchmodat(parentFd, name, S_IRWXU, 0);
-    const int fd = ::openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        return;
-    }
-    DIR *dir = ::fdopendir(fd);
-    if (!dir) {
-        ::close(fd);
-        return;
-    }
-    while (const dirent *entry = ::readdir(dir)) {
-        if (!isDotOrDotDot(entry->d_name)) {
-            removeAt(::dirfd(dir), entry->d_name);
-        }
-    }
-    ::closedir(dir);
-    ::unlinkat(parentFd, name, AT_REMOVEDIR);
-}
-
 QDateTime readTime(const QJsonValue &value)
 {
     QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
@@ -97,32 +74,19 @@ QDateTime readTime(const QJsonValue &value)
 bool DependencyCacheState::read(const QString &file, QList<DependencyRecord> *records, QString *error)
 {
     records->clear();
-    QFile f(file);
-    if (!f.exists()) {
-        return true;
-    }
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("Cannot read the dependency cache state %1: %2").arg(file, f.errorString());
+    QString warning;
+    const auto state = StateFile(file, QStringLiteral("dependency cache state"))
+                           .read(error, &warning, [](const QJsonObject &root) {
+                               return root.value(QLatin1String("entries")).isArray()
+                                   && root.value(QLatin1String("version")).toInt() == StateVersion;
+                           });
+    if (!state) {
         return false;
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
-    const QJsonObject root = doc.object();
-    if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("entries")).isArray()
-        || root.value(QLatin1String("version")).toInt() != StateVersion) {
-        // A cache can be rebuilt: the worker should start, with the file kept aside for a look.
-        const QString aside
-            = file + QStringLiteral(".corrupt-") + QString::number(QDateTime::currentSecsSinceEpoch());
-        f.close();
-        QFile::remove(aside);
-        QFile::rename(file, aside);
-        qCWarning(lcWorkerCache).noquote() << QStringLiteral(
-            "%1 is not a version %2 dependency cache state file; moved to %3, starting empty")
-                                                  .arg(file)
-                                                  .arg(StateVersion)
-                                                  .arg(aside);
-        return true;
+    if (!warning.isEmpty()) {
+        qCWarning(lcWorkerCache).noquote() << warning; // a cache can be rebuilt: start empty
     }
+    const QJsonObject root = *state;
     for (const QJsonValue &value : root.value(QLatin1String("entries")).toArray()) {
         const QJsonObject o = value.toObject();
         DependencyRecord r;
@@ -162,9 +126,9 @@ bool DependencyCacheState::write(const QString &file, const QList<DependencyReco
     }
     const QJsonObject root { { QStringLiteral("version"), StateVersion },
         { QStringLiteral("entries"), entries } };
-    QSaveFile f(file);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(root).toJson()) < 0 || !f.commit()) {
-        *error = QStringLiteral("Cannot write the dependency cache state %1: %2").arg(file, f.errorString());
+    QString why;
+    if (!StateFile(file).save(root, &why)) {
+        *error = QStringLiteral("Cannot write the dependency cache state %1: %2").arg(file, why);
         return false;
     }
     return true;
@@ -243,7 +207,7 @@ qint64 DependencyCacheState::diskUsage(const QString &path)
 
 void DependencyCacheState::removeTree(const QString &path)
 {
-    removeAt(AT_FDCWD, QFile::encodeName(path).constData());
+    util::StagingDirectory::removeTree(path);
 }
 
 } // namespace codalab::worker

@@ -4,12 +4,12 @@
 #include "docker/dockerclient.h"
 #include "docker/imageinfo.h"
 #include "util/logging.h"
+#include "worker/statefile.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace codalab::worker {
 
@@ -41,32 +41,19 @@ ImageCache::~ImageCache()
 
 bool ImageCache::load(QString *error)
 {
-    QFile f(m_stateFile);
-    if (!f.exists()) {
-        return true;
-    }
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("Cannot read the image cache state %1: %2").arg(m_stateFile, f.errorString());
+    QString warning;
+    const auto state = StateFile(m_stateFile, QStringLiteral("image cache state"))
+                           .read(error, &warning, [](const QJsonObject &root) {
+                               return root.value(QLatin1String("images")).isArray()
+                                   && root.value(QLatin1String("version")).toInt() == StateVersion;
+                           });
+    if (!state) {
         return false;
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
-    const QJsonObject root = doc.object();
-    if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("images")).isArray()
-        || root.value(QLatin1String("version")).toInt() != StateVersion) {
-        // What it remembers can be relearned: start empty, with the file kept aside for a look.
-        const QString aside
-            = m_stateFile + QStringLiteral(".corrupt-") + QString::number(QDateTime::currentSecsSinceEpoch());
-        f.close();
-        QFile::remove(aside);
-        QFile::rename(m_stateFile, aside);
-        qCWarning(lcWorkerCache).noquote()
-            << QStringLiteral("%1 is not a version %2 image cache state file; moved to %3, starting empty")
-                   .arg(m_stateFile)
-                   .arg(StateVersion)
-                   .arg(aside);
-        return true;
+    if (!warning.isEmpty()) {
+        qCWarning(lcWorkerCache).noquote() << warning; // what it remembers can be relearned: start empty
     }
+    const QJsonObject root = *state;
     for (const QJsonValue &value : root.value(QLatin1String("images")).toArray()) {
         const QJsonObject o = value.toObject();
         Item item;
@@ -384,10 +371,9 @@ void ImageCache::save()
     }
     const QJsonObject root { { QStringLiteral("version"), StateVersion },
         { QStringLiteral("images"), images } };
-    QSaveFile f(m_stateFile);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(root).toJson()) < 0 || !f.commit()) {
-        qCWarning(lcWorkerCache) << "Cannot write the image cache state" << m_stateFile << ":"
-                                 << f.errorString();
+    QString error;
+    if (!StateFile(m_stateFile).save(root, &error)) {
+        qCWarning(lcWorkerCache) << "Cannot write the image cache state" << m_stateFile << ":" << error;
     }
 }
 

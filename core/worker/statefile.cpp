@@ -9,53 +9,58 @@
 
 namespace codalab::worker {
 
-StateFile::StateFile(QString path)
+StateFile::StateFile(QString path, QString what)
     : m_path(std::move(path))
+    , m_what(std::move(what))
 { }
 
-QJsonObject StateFile::load(QString *warning)
+std::optional<QJsonObject> StateFile::read(
+    QString *error, QString *warning, const std::function<bool(const QJsonObject &)> &valid)
 {
     QFile file(m_path);
     if (!file.exists()) {
-        return {};
+        return QJsonObject();
     }
     if (!file.open(QIODevice::ReadOnly)) {
-        *warning = QStringLiteral("cannot read the state file %1: %2").arg(m_path, file.errorString());
-        return {};
+        *error = QStringLiteral("cannot read the %1 %2: %3").arg(m_what, m_path, file.errorString());
+        return std::nullopt;
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     file.close();
-    if (doc.isObject()) {
+    if (doc.isObject() && (!valid || valid(doc.object()))) {
         return doc.object();
     }
     const QString aside
         = m_path + QStringLiteral(".corrupt-") + QString::number(QDateTime::currentSecsSinceEpoch());
+    QFile::remove(aside);
     QFile::rename(m_path, aside);
-    *warning = QStringLiteral("the state file %1 is corrupt (%2); it was moved to %3 and the worker starts "
-                              "without the runs it listed")
-                   .arg(m_path,
-                       parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                    : QStringLiteral("not a JSON object"),
-                       aside);
-    return {};
+    *warning
+        = QStringLiteral("the %1 %2 is not valid (%3); it was moved to %4 and the worker starts without it")
+              .arg(m_what, m_path,
+                  parseError.error != QJsonParseError::NoError
+                      ? parseError.errorString()
+                      : QStringLiteral("not what this version writes"),
+                  aside);
+    return QJsonObject();
+}
+
+QJsonObject StateFile::load(QString *warning)
+{
+    QString error;
+    const auto state = read(&error, warning);
+    if (!state) {
+        *warning = error;
+    }
+    return state.value_or(QJsonObject());
 }
 
 bool StateFile::save(const QJsonObject &state, QString *error)
 {
     QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = file.errorString();
-        return false;
-    }
     const QByteArray data = QJsonDocument(state).toJson(QJsonDocument::Compact);
-    if (file.write(data) != data.size()) {
-        *error = file.errorString();
-        file.cancelWriting();
-        return false;
-    }
-    // QSaveFile::commit() flushes, fsyncs and renames over the old file.
-    if (!file.commit()) {
+    // QSaveFile::commit() flushes, fsyncs and renames over the old file; nothing is replaced on failure.
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
         *error = file.errorString();
         return false;
     }

@@ -7,6 +7,8 @@
 //
 //   bench_worker_idle [--seconds N] [--settle N]
 #define CATCH_CONFIG_RUNNER
+#include "support/spinuntil.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -29,31 +31,9 @@ struct Options
     int settle = 3;
 } options;
 
-/// Runs an event loop until `condition` holds, checking it every `stepMs`; false after timeoutMs.
 bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 20)
 {
-    if (condition()) {
-        return true;
-    }
-    QEventLoop loop;
-    QTimer poll;
-    bool met = false;
-    bool checking = false; // the condition may wait for an HTTP answer in a nested loop
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (checking) {
-            return;
-        }
-        checking = true;
-        met = condition();
-        checking = false;
-        if (met) {
-            loop.quit();
-        }
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    poll.start(stepMs);
-    loop.exec();
-    return met;
+    return codalab::test::spinUntil(condition, timeoutMs, stepMs);
 }
 
 /// CPU ticks of a process from /proc/<pid>/stat: utime+stime, and cutime+cstime of its reaped children.

@@ -11,6 +11,7 @@
 #define CATCH_CONFIG_RUNNER
 #include "support/codalabtestdata.h"
 #include "support/dockertestenv.h"
+#include "support/spinuntil.h"
 #include "worker/run.h"
 #include "worker/workerharness.h"
 
@@ -44,33 +45,9 @@ struct Options
 
 const QString Image = QStringLiteral("codalab-test/busybox:latest");
 
-/// Runs a real event loop until `condition` holds, checking it every `stepMs`; false after timeoutMs.
-/// Not QTest::qWait: it sleeps up to 10 ms between passes, which would add that delay to every step of the
-/// engine, server and uploader that live in this process.
 bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
 {
-    if (condition()) {
-        return true;
-    }
-    QEventLoop loop;
-    QTimer poll;
-    bool met = false;
-    bool checking = false; // the condition may wait for an HTTP answer in a nested loop
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (checking) {
-            return;
-        }
-        checking = true;
-        met = condition();
-        checking = false;
-        if (met) {
-            loop.quit();
-        }
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    poll.start(stepMs);
-    loop.exec();
-    return met;
+    return codalab::test::spinUntil(condition, timeoutMs, stepMs);
 }
 
 double median(QList<double> values)

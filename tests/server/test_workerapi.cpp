@@ -9,6 +9,7 @@
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"
 #include "support/codalabtestdata.h"
+#include "support/workersession.h"
 #include "util/safearchive.h"
 #include "util/tarbuilder.h"
 
@@ -28,27 +29,15 @@ namespace {
 
 ApiResult wait(ApiJob *job)
 {
-    QSignalSpy spy(job, &ApiJob::finished);
-    REQUIRE(spy.wait(30000));
-    return spy.first().first().value<ApiResult>();
+    return test::waitApi(job);
 }
 
-struct WorkerSession
+/// A worker session on the fixture's server.
+struct WorkerSession : test::WorkerSession
 {
-    QNetworkAccessManager nam;
-    ServerConnection connection { &nam };
-    TokenManager tokens;
-    WorkerApi api;
-
     WorkerSession(const LocalServerFixture &f, const QString &id)
-        : tokens(&connection, QStringLiteral("codalab_worker_client"), TokenManager::Mode::Relogin)
-        , api(&connection, id)
-    {
-        QString error;
-        REQUIRE(connection.setServerUrl(f.server->url(), &error));
-        connection.setTokenManager(&tokens);
-        tokens.setCredentials(QStringLiteral("codalab"), f.password);
-    }
+        : test::WorkerSession(f.server->url(), f.password, id)
+    { }
 };
 
 QByteArray readFile(const QString &path)

@@ -6,6 +6,7 @@
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"
 #include "support/codalabtestdata.h"
+#include "support/workersession.h"
 #include "util/safearchive.h"
 #include "worker/runreadservice.h"
 
@@ -24,9 +25,7 @@ namespace {
 
 ApiResult wait(ApiJob *job)
 {
-    QSignalSpy spy(job, &ApiJob::finished);
-    REQUIRE(spy.wait(30000));
-    return spy.first().first().value<ApiResult>();
+    return test::waitApi(job);
 }
 
 void put(const QString &path, const QByteArray &data)
@@ -43,10 +42,8 @@ struct RunningBundle
 {
     LocalServerFixture f { [](localserver::LocalServerConfig &c) { c.checkinWaitMs = 300; } };
     std::unique_ptr<test::HttpTestClient> user = f.root();
-    QNetworkAccessManager nam;
-    ServerConnection connection { &nam };
-    TokenManager tokens { &connection, QStringLiteral("codalab_worker_client"), TokenManager::Mode::Relogin };
-    WorkerApi api { &connection, QStringLiteral("reader") };
+    test::WorkerSession session { f.server->url(), f.password, QStringLiteral("reader") };
+    WorkerApi &api = session.api;
     QTemporaryDir work;
     QString runDir = work.filePath(QStringLiteral("runs/run"));
     QStringList hidden { QStringLiteral("dep") };
@@ -55,10 +52,6 @@ struct RunningBundle
 
     RunningBundle()
     {
-        QString error;
-        REQUIRE(connection.setServerUrl(f.server->url(), &error));
-        connection.setTokenManager(&tokens);
-        tokens.setCredentials(QStringLiteral("codalab"), f.password);
         put(runDir + QStringLiteral("/stdout"), "hello from the run\n");
         put(runDir + QStringLiteral("/sub/a.txt"), "a\n");
         REQUIRE(QFile::link(QStringLiteral("/dependencies/dep"), runDir + QStringLiteral("/dep")));
@@ -125,7 +118,7 @@ struct RunningBundle
         for (const auto &[name, value] : headers) {
             request.setRawHeader(name, value);
         }
-        return nam.get(request);
+        return session.nam.get(request);
     }
 
     /// Checks in as the worker and answers each `read` message with the service until `reply` is finished.

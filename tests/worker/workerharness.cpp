@@ -2,6 +2,7 @@
 #include "worker/workerharness.h"
 
 #include "support/codalabtestdata.h"
+#include "support/spinuntil.h"
 #include "system/machinespecs.h"
 
 #include <QElapsedTimer>
@@ -134,15 +135,7 @@ QByteArray readBundleFile(HttpTestClient &client, const QString &uuid, const QSt
 
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (!condition()) {
-        if (timer.elapsed() > timeoutMs) {
-            return false;
-        }
-        QTest::qWait(50);
-    }
-    return true;
+    return spinUntil(condition, timeoutMs, 50);
 }
 
 } // namespace codalab::test

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "support/workersession.h"
+
+#include <QSignalSpy>
+
+#include <catch2/catch.hpp>
+
+namespace codalab::test {
+
+server::ApiResult waitApi(server::ApiJob *job, int timeoutMs)
+{
+    QSignalSpy spy(job, &server::ApiJob::finished);
+    REQUIRE(spy.wait(timeoutMs));
+    return spy.first().first().value<server::ApiResult>();
+}
+
+WorkerSession::WorkerSession(const QString &serverUrl, const QString &password, const QString &id)
+    : tokens(&connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin)
+    , api(&connection, id)
+{
+    QString error;
+    REQUIRE(connection.setServerUrl(serverUrl, &error));
+    connection.setTokenManager(&tokens);
+    tokens.setCredentials(QStringLiteral("codalab"), password);
+}
+
+} // namespace codalab::test
