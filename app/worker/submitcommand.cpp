@@ -13,6 +13,8 @@
 #include <QNetworkAccessManager>
 #include <QTextStream>
 
+#include <memory>
+
 using namespace codalab;
 
 int SubmitCommand::run(const QString &serverUrl, const QString &passwordFile, const QString &command,
@@ -58,15 +60,20 @@ int SubmitCommand::run(const QString &serverUrl, const QString &passwordFile, co
         QTextStream(stdout) << "Submitted run " << uuid << ": " << server::RunRequest(request).toClCommand()
                             << '\n';
         auto *follower = new server::RunFollower(&client, uuid, &client);
-        QObject::connect(follower, &server::RunFollower::stateChanged,
-            [](const QString &state) { QTextStream(stderr) << "[run is " << state << "]\n"; });
+        auto lastState = std::make_shared<QString>();
+        QObject::connect(follower, &server::RunFollower::stateChanged, [lastState](const QString &state) {
+            *lastState = state;
+            QTextStream(stderr) << "[run is " << state << "]\n";
+        });
         QObject::connect(follower, &server::RunFollower::output, [](int stream, const QByteArray &data) {
             QTextStream(stream == 1 ? stderr : stdout) << QString::fromUtf8(data);
         });
         QObject::connect(follower, &server::RunFollower::finished,
-            [&exitCode](const QString &finalState, const server::ApiError &e) {
-                QTextStream(stderr) << "[run is " << finalState << ']'
-                                    << (e ? QStringLiteral(" ") + e.message : QString()) << '\n';
+            [&exitCode, lastState](const QString &finalState, const server::ApiError &e) {
+                if (e || finalState != *lastState) {
+                    QTextStream(stderr) << "[run is " << finalState << ']'
+                                        << (e ? QStringLiteral(" ") + e.message : QString()) << '\n';
+                }
                 exitCode = finalState == QLatin1String("ready") ? 0 : 1;
                 QCoreApplication::exit(exitCode);
             });
