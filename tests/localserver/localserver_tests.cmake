@@ -5,6 +5,7 @@ codalab_add_test(test_localserver integration SOURCES
     localserver/test_localserver_bundles.cpp
     localserver/test_localserver_contents.cpp
     localserver/test_localserver_workers.cpp
+    localserver/test_localserver_checkin.cpp
     support/codalabtestdata.cpp
     support/httptestclient.cpp
     util/tarbuilder.cpp
