@@ -7,6 +7,7 @@
 //
 //   bench_worker_idle [--seconds N] [--settle N]
 #define CATCH_CONFIG_RUNNER
+#include "support/procstatus.h"
 #include "support/spinuntil.h"
 
 #include <QCoreApplication>
@@ -56,20 +57,6 @@ Ticks ticksOf(qint64 pid)
         return {};
     }
     return { f[11].toLongLong() + f[12].toLongLong(), f[13].toLongLong() + f[14].toLongLong() };
-}
-
-qint64 statusKiB(qint64 pid, const char *field)
-{
-    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!file.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith(field)) {
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-        }
-    }
-    return -1;
 }
 
 /// A process of ours, its output in files; SIGTERM and then SIGKILL when it goes out of scope.
@@ -130,7 +117,7 @@ QList<Usage> sample(const QList<qint64> &pids, int seconds)
             ::usleep(useconds_t(wait * 1000));
         }
         for (int i = 0; i < pids.size(); ++i) {
-            const double rss = statusKiB(pids[i], "VmRSS:") / 1024.0;
+            const double rss = codalab::test::procStatusKiB(pids[i], "VmRSS:") / 1024.0;
             usage[i].rssMeanMiB += rss / seconds;
             usage[i].rssMaxMiB = qMax(usage[i].rssMaxMiB, rss);
         }
@@ -142,7 +129,7 @@ QList<Usage> sample(const QList<qint64> &pids, int seconds)
         usage[i].cpuPercent = double(after.own - before[i].own) / hz / elapsed * 100;
         usage[i].cpuWithChildrenPercent
             = double(after.own + after.children - before[i].own - before[i].children) / hz / elapsed * 100;
-        usage[i].hwmMiB = statusKiB(pids[i], "VmHWM:") / 1024.0;
+        usage[i].hwmMiB = codalab::test::procStatusKiB(pids[i], "VmHWM:") / 1024.0;
     }
     return usage;
 }

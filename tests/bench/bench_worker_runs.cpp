@@ -155,15 +155,6 @@ QHash<QString, QJsonObject> finalBundles(HttpTestClient &client, const QString &
     return found;
 }
 
-double metaSeconds(const QJsonObject &bundle, const char *key)
-{
-    return bundle.value(QLatin1String("metadata"))
-        .toObject()
-        .value(QLatin1String(key))
-        .toVariant()
-        .toDouble();
-}
-
 } // namespace
 
 TEST_CASE("P1: short runs through local server and worker against bare docker run", "[p1]")
@@ -245,10 +236,10 @@ TEST_CASE("P1: short runs through local server and worker against bare docker ru
             toFinalized << double(forgottenMs.value(it.key()) - finalizingMs.value(it.key()));
             toFinal << double(doneMs.value(it.key()) - forgottenMs.value(it.key()));
         }
-        preparing << metaSeconds(*it, "time_preparing") * 1e3;
-        running << metaSeconds(*it, "time_running") * 1e3;
-        cleaning << metaSeconds(*it, "time_cleaning_up") * 1e3;
-        uploading << metaSeconds(*it, "time_uploading_results") * 1e3;
+        preparing << metadata(*it, "time_preparing").toDouble() * 1e3;
+        running << metadata(*it, "time_running").toDouble() * 1e3;
+        cleaning << metadata(*it, "time_cleaning_up").toDouble() * 1e3;
+        uploading << metadata(*it, "time_uploading_results").toDouble() * 1e3;
     }
     CHECK(ready == runs);
 

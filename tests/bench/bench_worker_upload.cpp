@@ -14,6 +14,7 @@
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "support/codalabtestdata.h"
+#include "support/procstatus.h"
 #include "support/spinuntil.h"
 #include "worker/resultuploader.h"
 
@@ -49,24 +50,16 @@ struct Options
 
 constexpr qint64 MiB = 1024 * 1024;
 
+using codalab::test::procStatusKiB;
+
+qint64 statusKiB(qint64 pid, const char *field)
+{
+    return procStatusKiB(pid, field);
+}
+
 bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
 {
     return codalab::test::spinUntil(condition, timeoutMs, stepMs);
-}
-
-/// A "VmRSS:"-style line of /proc/<pid>/status, in KiB (-1 when absent).
-qint64 statusKiB(const QString &pid, const char *field)
-{
-    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!file.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith(field)) {
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-        }
-    }
-    return -1;
 }
 
 /// Resets this process's VmHWM to its current RSS (Linux 4.0+); false where that is not allowed.
@@ -207,7 +200,7 @@ UploadFigures upload(const ServerProcess &server, const QString &dir)
         result = e;
         finished = true;
     });
-    const QString self = QStringLiteral("self");
+    const qint64 self = 0; // this process
     f.rssBeforeKiB = statusKiB(self, "VmRSS:");
     qint64 peak = f.rssBeforeKiB;
     QTimer sampler;
@@ -264,9 +257,9 @@ TEST_CASE("P3: result upload throughput and memory against tar czf", "[p3]")
     for (int i = 0; i < qMax(1, options.repeat); ++i) {
         qint64 tarBytes = 0;
         const double tar = tarCzf(dir, work.filePath(QStringLiteral("tar.tar.gz")), &tarBytes);
-        const qint64 serverHwmBefore = statusKiB(server.pid(), "VmHWM:");
+        const qint64 serverHwmBefore = statusKiB(server.process.processId(), "VmHWM:");
         const UploadFigures ours = upload(server, dir);
-        const qint64 serverHwmAfter = statusKiB(server.pid(), "VmHWM:");
+        const qint64 serverHwmAfter = statusKiB(server.process.processId(), "VmHWM:");
         std::printf("  tar czf FILE            %6.2f s  %6.1f MB/s  (archive %.1f MB)\n", tar, mb / tar,
             double(tarBytes) / 1e6);
         std::printf(

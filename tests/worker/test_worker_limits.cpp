@@ -14,7 +14,7 @@ using namespace codalab::test;
 namespace {
 QString failureOf(const QJsonObject &b)
 {
-    return b.value(QLatin1String("metadata")).toObject().value(QLatin1String("failure_message")).toString();
+    return metadata(b, "failure_message").toString();
 }
 const QStringList Final { QStringLiteral("ready"), QStringLiteral("failed"), QStringLiteral("killed") };
 } // namespace

@@ -15,25 +15,6 @@
 using namespace codalab;
 using namespace codalab::test;
 
-namespace {
-QString metaString(const QJsonObject &bundle, const char *key)
-{
-    return bundle.value(QLatin1String("metadata"))
-        .toObject()
-        .value(QLatin1String(key))
-        .toVariant()
-        .toString();
-}
-double metaNumber(const QJsonObject &bundle, const char *key)
-{
-    return bundle.value(QLatin1String("metadata"))
-        .toObject()
-        .value(QLatin1String(key))
-        .toVariant()
-        .toDouble();
-}
-} // namespace
-
 TEST_CASE("a run reaches ready with its stdout, stderr and metadata", "[worker][runs]")
 {
     LocalServerFixture f;
@@ -48,11 +29,11 @@ TEST_CASE("a run reaches ready with its stdout, stderr and metadata", "[worker][
     CHECK(readBundleFile(*client, uuid, QStringLiteral("stdout")) == "hello\n");
     CHECK(readBundleFile(*client, uuid, QStringLiteral("stderr")) == "oops\n");
     CHECK(readBundleFile(*client, uuid, QStringLiteral("out/answer")) == "42\n");
-    CHECK(metaString(b, "exitcode") == QLatin1String("0"));
-    CHECK(metaNumber(b, "data_size") > 0);
-    CHECK(metaString(b, "docker_image").startsWith(QLatin1String("sha256:")));
-    CHECK(metaNumber(b, "time_preparing") >= 0);
-    CHECK(metaString(b, "remote") == QLatin1String("test-worker"));
+    CHECK(metadata(b, "exitcode").toString() == QLatin1String("0"));
+    CHECK(metadata(b, "data_size").toDouble() > 0);
+    CHECK(metadata(b, "docker_image").toString().startsWith(QLatin1String("sha256:")));
+    CHECK(metadata(b, "time_preparing").toDouble() >= 0);
+    CHECK(metadata(b, "remote").toString() == QLatin1String("test-worker"));
     // The worker forgets a finished run: no container, no run directory.
     CHECK(waitUntil([&] { return h.worker->runs().isEmpty(); }, 10000));
     CHECK_FALSE(QDir(h.config.runsDir() + QLatin1Char('/') + uuid).exists());
@@ -69,8 +50,8 @@ TEST_CASE("a non-zero exit fails the run with its exit code", "[worker][runs]")
     const QString uuid = submitRun(*client, QStringLiteral("echo partial; exit 3"));
     const QJsonObject b = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("failed"));
-    CHECK(metaString(b, "exitcode") == QLatin1String("3"));
-    CHECK(metaString(b, "failure_message") == QLatin1String("Exit code 3"));
+    CHECK(metadata(b, "exitcode").toString() == QLatin1String("3"));
+    CHECK(metadata(b, "failure_message").toString() == QLatin1String("Exit code 3"));
     CHECK(readBundleFile(*client, uuid, QStringLiteral("stdout")) == "partial\n");
 }
 
@@ -126,7 +107,9 @@ TEST_CASE(
         { dependency(QStringLiteral("in"), file, QStringLiteral("no/such/path")) });
     const QJsonObject b = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("failed"));
-    CHECK(metaString(b, "failure_message").startsWith(QLatin1String("Failed to download dependency in: ")));
+    CHECK(metadata(b, "failure_message")
+              .toString()
+              .startsWith(QLatin1String("Failed to download dependency in: ")));
 }
 
 TEST_CASE("a missing image fails the run with Docker's message", "[worker][runs][images]")
@@ -139,7 +122,9 @@ TEST_CASE("a missing image fails the run with Docker's message", "[worker][runs]
         { { QStringLiteral("request_docker_image"), QStringLiteral("codalab-test/no-such-image:1") } });
     const QJsonObject b = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("failed"));
-    CHECK(metaString(b, "failure_message").startsWith(QLatin1String("Failed to download Docker image: ")));
+    CHECK(metadata(b, "failure_message")
+              .toString()
+              .startsWith(QLatin1String("Failed to download Docker image: ")));
 }
 
 TEST_CASE("cl kill stops a running run and it ends killed", "[worker][runs][kill]")
@@ -162,7 +147,7 @@ TEST_CASE("cl kill stops a running run and it ends killed", "[worker][runs][kill
     const QJsonObject b = waitForState(*client, uuid,
         { QStringLiteral("killed"), QStringLiteral("failed"), QStringLiteral("ready") }, 30000);
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("killed"));
-    CHECK(metaString(b, "failure_message").contains(QLatin1String("Kill requested")));
+    CHECK(metadata(b, "failure_message").toString().contains(QLatin1String("Kill requested")));
     CHECK(readBundleFile(*client, uuid, QStringLiteral("stdout")) == "started\n");
 }
 

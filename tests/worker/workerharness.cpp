@@ -127,6 +127,11 @@ QJsonObject waitForState(
     return last;
 }
 
+QVariant metadata(const QJsonObject &bundle, const char *key)
+{
+    return bundle.value(QLatin1String("metadata")).toObject().value(QLatin1String(key)).toVariant();
+}
+
 QByteArray readBundleFile(HttpTestClient &client, const QString &uuid, const QString &path)
 {
     const HttpResult r = client.get(QStringLiteral("/rest/bundles/%1/contents/blob/%2").arg(uuid, path));

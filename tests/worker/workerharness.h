@@ -9,6 +9,7 @@
 
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
+#include <QVariant>
 
 #include <functional>
 #include <memory>
@@ -50,6 +51,8 @@ QJsonObject dependency(const QString &childPath, const QString &parentUuid, cons
 QJsonObject waitForState(
     HttpTestClient &client, const QString &uuid, const QStringList &states, int timeoutMs = 60000);
 QJsonObject bundle(HttpTestClient &client, const QString &uuid);
+/// A metadata value of a bundle's attributes (as bundle() returns them); numbers may come as strings.
+QVariant metadata(const QJsonObject &bundle, const char *key);
 /// A file of a bundle through the server's blob API (for a running bundle: read through the worker).
 QByteArray readBundleFile(HttpTestClient &client, const QString &uuid, const QString &path);
 /// Runs the event loop until `condition` holds; false after timeoutMs.
