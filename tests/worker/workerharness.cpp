@@ -2,6 +2,7 @@
 #include "worker/workerharness.h"
 
 #include "support/codalabtestdata.h"
+#include "support/dockertestenv.h"
 #include "support/spinuntil.h"
 #include "system/machinespecs.h"
 
@@ -42,6 +43,13 @@ WorkerHarness::WorkerHarness(LocalServerFixture &s, std::function<void(worker::W
 WorkerHarness::~WorkerHarness()
 {
     worker.reset();
+    // A test may end while a run still runs (the worker keeps its containers, as after a crash): leave the
+    // daemon as it was found.
+    const docker::DockerResult listed = waitReply(docker.listContainers(
+        { { QStringLiteral("label"), { QStringLiteral("org.codalab.worker=") + config.id } } }));
+    for (const QJsonValue &c : listed.json.array()) {
+        waitReply(docker.removeContainer(c.toObject().value(QLatin1String("Id")).toString(), true));
+    }
 }
 
 void WorkerHarness::start()
