@@ -22,7 +22,6 @@ ContainerWatch::ContainerWatch(
     m_statsTimer.setInterval(statsIntervalMs);
     connect(&m_statsTimer, &QTimer::timeout, this, &ContainerWatch::sample);
     m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::start);
 }
 
 ContainerWatch::~ContainerWatch()
@@ -30,19 +29,27 @@ ContainerWatch::~ContainerWatch()
     stop();
 }
 
-void ContainerWatch::start()
+void ContainerWatch::inspect(
+    void (ContainerWatch::*again)(), std::function<void(const docker::ContainerInfo &)> found)
 {
-    docker::DockerReply *inspect = m_docker->inspectContainer(m_container);
-    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+    docker::DockerReply *reply = m_docker->inspectContainer(m_container);
+    connect(reply, &docker::DockerReply::finished, this, [this, again, found](const docker::DockerResult &r) {
         if (r.error.kind == docker::DockerError::Kind::NotFound) {
             Q_EMIT missing();
-            return;
-        }
-        if (r.error) {
+        } else if (r.error) {
+            // Errors talking to Docker mean "not finished yet" (§7); stop() cancels the retry.
+            m_retryTimer.disconnect(this);
+            connect(&m_retryTimer, &QTimer::timeout, this, again);
             m_retryTimer.start(RetryMs);
-            return;
+        } else {
+            found(docker::ContainerInfo::fromInspect(r.json.object()));
         }
-        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
+    });
+}
+
+void ContainerWatch::start()
+{
+    inspect(&ContainerWatch::start, [this](const docker::ContainerInfo &info) {
         m_container = info.id;
         Q_EMIT attached(info);
         if (!m_sizer) {
@@ -89,17 +96,7 @@ void ContainerWatch::sample()
 
 void ContainerWatch::readExit()
 {
-    docker::DockerReply *inspect = m_docker->inspectContainer(m_container);
-    connect(inspect, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
-        if (r.error.kind == docker::DockerError::Kind::NotFound) {
-            Q_EMIT missing();
-            return;
-        }
-        if (r.error) {
-            QTimer::singleShot(RetryMs, this, &ContainerWatch::readExit);
-            return;
-        }
-        const docker::ContainerInfo info = docker::ContainerInfo::fromInspect(r.json.object());
+    inspect(&ContainerWatch::readExit, [this](const docker::ContainerInfo &info) {
         auto text = std::make_shared<QByteArray>();
         docker::ContainerLogs::Options options;
         options.stdoutStream = false;

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace codalab::docker {
 class DockerClient;
 }
@@ -43,6 +45,8 @@ Q_SIGNALS:
     void exitRead(const codalab::docker::ContainerInfo &info, const QString &containerStderr);
 
 private:
+    /// Inspects the container: `found` with its state, missing() when it is gone, `again` after an error.
+    void inspect(void (ContainerWatch::*again)(), std::function<void(const docker::ContainerInfo &)> found);
     void sample();
 
     docker::DockerClient *m_docker;

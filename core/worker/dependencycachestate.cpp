@@ -197,17 +197,12 @@ void DependencyCacheState::discard(const QString &path)
             return;
         }
     }
-    QThreadPool::globalInstance()->start([doomed] { removeTree(doomed); });
+    QThreadPool::globalInstance()->start([doomed] { util::StagingDirectory::removeTree(doomed); });
 }
 
 qint64 DependencyCacheState::diskUsage(const QString &path)
 {
     return usage(AT_FDCWD, QFile::encodeName(path).constData());
-}
-
-void DependencyCacheState::removeTree(const QString &path)
-{
-    util::StagingDirectory::removeTree(path);
 }
 
 } // namespace codalab::worker

@@ -56,9 +56,6 @@ public:
     /// Bytes of every file and symlink under `path` (or of `path` itself when it is not a directory);
     /// symlinks are never followed. Blocking.
     static qint64 diskUsage(const QString &path);
-    /// Removes `path` and everything under it without following symlinks, making read-only directories
-    /// writable first (archives may have left some). Blocking; a missing path is no error.
-    static void removeTree(const QString &path);
     /// Renames `path` to a hidden trash name next to it at once, so its name is free again, and removes it
     /// on a QThreadPool::globalInstance() thread. Nothing at `path` is no error.
     static void discard(const QString &path);

@@ -10,6 +10,7 @@ target_sources(codalab_core PRIVATE
     worker/workernetworks.cpp
     worker/workersnapshot.cpp
     worker/checkinbody.cpp
+    worker/checkinloop.cpp
     worker/containerwatch.cpp
     worker/runrecord.cpp
     worker/run.cpp

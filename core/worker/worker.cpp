@@ -8,6 +8,7 @@
 #include "system/machineprobe.h"
 #include "util/logging.h"
 #include "worker/checkinbody.h"
+#include "worker/checkinloop.h"
 #include "worker/dependencycache.h"
 #include "worker/imagecache.h"
 #include "worker/run.h"
@@ -18,17 +19,8 @@
 #include "worker/workerstatus.h"
 
 #include <QDir>
-#include <QJsonDocument>
-#include <QStorageInfo>
 
 namespace codalab::worker {
-
-namespace {
-/// After two failed check-ins in a row, wait this long before the next (upstream CHECKIN_COOLDOWN).
-constexpr int CheckinCooldownMs = 5000;
-/// A server that answers an idle check-in at once is not long-polling; do not spin against it.
-constexpr int MinIdleCheckinMs = 1000;
-} // namespace
 
 Worker::Worker(
     WorkerConfig config, server::ServerConnection *connection, docker::DockerClient *docker, QObject *parent)
@@ -88,8 +80,13 @@ Worker::Worker(
     });
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &Worker::tick);
-    m_checkinTimer.setSingleShot(true);
-    connect(&m_checkinTimer, &QTimer::timeout, this, &Worker::checkin);
+    m_checkins = new CheckinLoop(
+        m_api, [this] { return checkinBody(); }, this);
+    connect(m_checkins, &CheckinLoop::answered, this, &Worker::onAnswer);
+    connect(m_checkins, &CheckinLoop::failed, this, [this](const QString &error) {
+        qCWarning(lcWorker).noquote() << "Disconnected from server! Failed check in:" << error;
+        notifyStatus();
+    });
     m_probeTimer.setInterval(10000);
     connect(&m_probeTimer, &QTimer::timeout, m_probe, &system::MachineProbe::start);
 }
@@ -111,6 +108,21 @@ QString Worker::availabilityName(Availability availability)
 QList<Run *> Worker::runs() const
 {
     return m_runs.values();
+}
+
+bool Worker::isConnected() const
+{
+    return m_checkins->isConnected();
+}
+
+const QDateTime &Worker::lastCheckin() const
+{
+    return m_checkins->lastCheckin();
+}
+
+const QString &Worker::lastServerError() const
+{
+    return m_checkins->lastError();
 }
 
 QString Worker::dockerEndpoint() const
@@ -192,7 +204,7 @@ void Worker::loadState()
     qCInfo(lcWorker).noquote() << "Worker started!" << m_config.id << "serving"
                                << m_connection->serverUrl().toString();
     Q_EMIT started();
-    checkin();
+    m_checkins->start();
 }
 
 void Worker::addRun(const RunRecord &record)
@@ -218,10 +230,7 @@ void Worker::addRun(const RunRecord &record)
 
 void Worker::requestCheckin()
 {
-    m_wakeRequested = true;
-    if (!m_checkinInFlight && m_running) {
-        m_checkinTimer.start(0); // between check-ins: the next one goes now, with the news
-    }
+    m_checkins->request();
     Q_EMIT wantsCheckin();
 }
 
@@ -273,82 +282,23 @@ QJsonObject Worker::checkinBody() const
     return CheckinBody::build(*this);
 }
 
-void Worker::checkin()
+void Worker::onAnswer(const QJsonArray &messages, const QStringList &staged, bool lastWord)
 {
-    if (m_checkinInFlight || !m_running) {
-        return; // never two in flight (§3.0)
-    }
-    m_checkinInFlight = true;
-    const QJsonObject body = checkinBody();
-    // Runs given back are forgotten once a check-in that said `staged` for them went through; one that was
-    // sent before the run stopped does not count.
-    QStringList reported;
-    for (const QJsonValue &r : body.value(QLatin1String("runs")).toArray()) {
-        if (r.toObject().value(QLatin1String("state")).toString() == QLatin1String("staged")) {
-            reported << r.toObject().value(QLatin1String("uuid")).toString();
-        }
-    }
-    QElapsedTimer elapsed;
-    elapsed.start();
-    server::ApiJob *job = m_api->checkin(body);
-    // The last word of a stop with give-back: is_terminating, with every run it still held reported staged.
-    const bool lastWord = body.value(QLatin1String("is_terminating")).toBool()
-        && reported.size() == body.value(QLatin1String("runs")).toArray().size();
-    connect(job, &server::ApiJob::finished, this,
-        [this, elapsed, reported, lastWord](const server::ApiResult &result) {
-            m_terminatingSent = m_terminatingSent || (lastWord && result.ok());
-            onCheckin(result, elapsed.elapsed(), reported);
-        });
-}
-
-void Worker::onCheckin(const server::ApiResult &result, qint64 elapsedMs, const QStringList &reported)
-{
-    m_checkinInFlight = false;
-    if (!result.ok()) {
-        ++m_failedCheckins;
-        m_connected = false;
-        m_lastServerError = result.error.message;
-        qCWarning(lcWorker).noquote() << "Disconnected from server! Failed check in:" << result.error.message;
-        notifyStatus();
-        m_checkinTimer.start(m_failedCheckins > 1 ? CheckinCooldownMs : 0);
-        return;
-    }
-    m_failedCheckins = 0;
-    m_connected = true;
-    m_everCheckedIn = true;
-    m_lastServerError.clear();
-    m_lastCheckin = QDateTime::currentDateTimeUtc();
+    m_terminatingSent = m_terminatingSent || lastWord;
     // Runs given back were reported `staged` in this check-in; the server has them now.
-    for (const QString &uuid : reported) {
+    for (const QString &uuid : staged) {
         Run *r = m_runs.value(uuid);
         if (r && r->stage() == RunStage::Restaged) {
             m_runs.remove(uuid);
             r->deleteLater();
         }
     }
-    // An array of messages (quota kills first), or a single object from older servers; null means none.
-    QJsonArray messages;
-    if (result.json.isArray()) {
-        messages = result.json.array();
-    } else if (result.json.isObject()) {
-        messages.append(result.json.object());
-    }
-    bool any = false;
-    for (const QJsonValue &m : std::as_const(messages)) {
-        if (m.isObject()) {
-            any = true;
-            handleMessage(m.toObject()); // every message, even after an unknown uuid (§8)
-        } else if (!m.isNull()) {
-            qCWarning(lcWorker) << "ignoring a check-in message that is not an object";
-        }
+    for (const QJsonValue &m : messages) {
+        handleMessage(m.toObject()); // every message, even after an unknown uuid (§8)
     }
     scheduleSave();
     notifyStatus();
     maybeExit();
-    // An early empty answer that was not asked for means a server that does not hold check-ins: pace it.
-    const bool woken = std::exchange(m_wakeRequested, false);
-    m_checkinTimer.start(
-        !any && !woken && elapsedMs < MinIdleCheckinMs ? int(MinIdleCheckinMs - elapsedMs) : 0);
 }
 
 void Worker::handleMessage(const QJsonObject &message)
@@ -443,8 +393,8 @@ void Worker::maybeExit()
     } else if (m_runsStarted >= m_config.exitAfterNumRuns && m_runs.isEmpty() && (m_intake->pending() == 0)) {
         qCInfo(lcWorker) << "started" << m_runsStarted << "runs as asked (--exit-after-num-runs); exiting";
         exitCode = 0;
-    } else if (m_config.exitWhenIdle && m_everCheckedIn && m_runs.isEmpty() && (m_intake->pending() == 0)
-        && m_idleSince.elapsed() > qint64(m_config.idleSeconds) * 1000) {
+    } else if (m_config.exitWhenIdle && m_checkins->lastCheckin().isValid() && m_runs.isEmpty()
+        && (m_intake->pending() == 0) && m_idleSince.elapsed() > qint64(m_config.idleSeconds) * 1000) {
         qCInfo(lcWorker) << "idle for" << m_config.idleSeconds << "s (--exit-when-idle); exiting";
         exitCode = 0;
     }
@@ -452,7 +402,7 @@ void Worker::maybeExit()
         saveState();
         m_running = false;
         m_tick.stop();
-        m_checkinTimer.stop();
+        m_checkins->stop();
         Q_EMIT finished(exitCode);
     }
 }
@@ -542,11 +492,10 @@ bool Worker::setGpuEnabled(const QString &uuid, bool enabled)
 bool Worker::killRun(const QString &uuid, const QString &message)
 {
     Run *r = m_runs.value(uuid);
-    if (!r) {
-        return false;
+    if (r) {
+        r->kill(message); // an empty message is upstream's "Kill requested"
     }
-    r->kill(message.isEmpty() ? QStringLiteral("Kill requested") : message);
-    return true;
+    return r != nullptr;
 }
 
 } // namespace codalab::worker

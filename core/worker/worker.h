@@ -19,10 +19,8 @@ namespace codalab::docker {
 class DockerClient;
 }
 namespace codalab::server {
-class ApiJob;
 class ServerConnection;
 class WorkerApi;
-struct ApiResult;
 } // namespace codalab::server
 namespace codalab::system {
 class MachineProbe;
@@ -30,6 +28,7 @@ class MachineProbe;
 
 namespace codalab::worker {
 
+class CheckinLoop;
 class DependencyCache;
 class ImageCache;
 class Run;
@@ -63,9 +62,9 @@ public:
     DependencyCache *dependencyCache() const { return m_dependencies; }
     ImageCache *imageCache() const { return m_images; }
     const ResourceAllocator &allocator() const { return m_allocator; }
-    bool isConnected() const { return m_connected; }
-    const QDateTime &lastCheckin() const { return m_lastCheckin; }
-    const QString &lastServerError() const { return m_lastServerError; }
+    bool isConnected() const;
+    const QDateTime &lastCheckin() const;
+    const QString &lastServerError() const;
     const QDateTime &snoozeUntil() const { return m_snoozeUntil; }
     int runsStarted() const { return m_runsStarted; }
     const system::MachineSpecs &machine() const { return m_machine; }
@@ -108,8 +107,7 @@ private:
     void userChanged();
     /// Reports a change soon: answers the poll in flight when the server can be woken (local mode).
     void requestCheckin();
-    void checkin();
-    void onCheckin(const server::ApiResult &result, qint64 elapsedMs, const QStringList &reported);
+    void onAnswer(const QJsonArray &messages, const QStringList &staged, bool lastWord);
     void handleMessage(const QJsonObject &message);
     void acceptRun(const QJsonObject &message);
     void addRun(const RunRecord &record);
@@ -130,22 +128,15 @@ private:
     system::MachineSpecs m_machine;
     QHash<QString, Run *> m_runs;
     RunIntake *m_intake;
+    CheckinLoop *m_checkins;
     Availability m_availability = Availability::Available;
     QDateTime m_snoozeUntil;
     int m_runsStarted = 0;
     bool m_running = false;
-    bool m_checkinInFlight = false;
-    bool m_wakeRequested = false;
     bool m_giveBack = false;
     bool m_terminatingSent = false;
-    bool m_connected = false;
-    bool m_everCheckedIn = false;
-    int m_failedCheckins = 0;
-    QDateTime m_lastCheckin;
-    QString m_lastServerError;
     QElapsedTimer m_idleSince;
     QTimer m_tick;
-    QTimer m_checkinTimer;
     QTimer m_probeTimer;
     bool m_saveQueued = false;
     bool m_statusQueued = false;

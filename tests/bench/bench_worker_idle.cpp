@@ -32,11 +32,6 @@ struct Options
     int settle = 3;
 } options;
 
-bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 20)
-{
-    return codalab::test::spinUntil(condition, timeoutMs, stepMs);
-}
-
 /// CPU ticks of a process from /proc/<pid>/stat: utime+stime, and cutime+cstime of its reaped children.
 struct Ticks
 {
@@ -164,7 +159,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             workerArguments(dir) << QStringLiteral("--local") << QStringLiteral("--local-data-dir")
                                  << dir.filePath(QStringLiteral("server")),
             dir.filePath(QStringLiteral("worker")));
-        REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
+        REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
         print("codalab-worker --local (server embedded)", sample({ worker.pid() }, seconds).first());
     }
@@ -174,7 +169,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
         const QString data = dir.filePath(QStringLiteral("server"));
         Child server(QStringLiteral(CODALAB_LOCAL_SERVER_BIN), { QStringLiteral("--data-dir"), data },
             dir.filePath(QStringLiteral("server")));
-        REQUIRE(spin([&] { return server.printed("listening on"); }, 60000));
+        REQUIRE(codalab::test::spinUntil([&] { return server.printed("listening on"); }, 60000, 20));
         QFile urlFile(data + QStringLiteral("/server-url"));
         REQUIRE(urlFile.open(QIODevice::ReadOnly));
         const QString url = QString::fromUtf8(urlFile.readAll()).trimmed();
@@ -182,7 +177,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             workerArguments(dir) << QStringLiteral("--server") << url << QStringLiteral("--password-file")
                                  << data + QStringLiteral("/codalab-password"),
             dir.filePath(QStringLiteral("worker")));
-        REQUIRE(spin([&] { return worker.printed("serving"); }, 60000));
+        REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
         const QList<Usage> u = sample({ worker.pid(), server.pid() }, seconds);
         print("codalab-worker --server (separate server)", u[0]);

@@ -45,11 +45,6 @@ struct Options
 
 const QString Image = QStringLiteral("codalab-test/busybox:latest");
 
-bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
-{
-    return codalab::test::spinUntil(condition, timeoutMs, stepMs);
-}
-
 double median(QList<double> values)
 {
     std::sort(values.begin(), values.end());
@@ -101,7 +96,7 @@ double bareBatch(int runs, int parallel)
     for (int i = 0; i < qMin(parallel, runs); ++i) {
         launch();
     }
-    REQUIRE(spin([&] { return done == runs; }, 600000, 10));
+    REQUIRE(codalab::test::spinUntil([&] { return done == runs; }, 600000, 10));
     const double seconds = double(t.nsecsElapsed()) / 1e9;
     REQUIRE(failed == 0); // a figure of failed runs would mean nothing
     return seconds;
@@ -189,7 +184,7 @@ TEST_CASE("P1: short runs through local server and worker against bare docker ru
     QHash<QString, qint64> finalizingMs;
     QHash<QString, qint64> forgottenMs;
     int concurrent = 0;
-    REQUIRE(spin(
+    REQUIRE(codalab::test::spinUntil(
         [&] {
             const QList<worker::Run *> held = h.worker->runs();
             concurrent = qMax(concurrent, int(held.size()));
@@ -301,7 +296,7 @@ TEST_CASE("P2: submit to container started against one bare docker run", "[p2]")
         const QString container = QStringLiteral("codalab_run_") + uuid;
         QDateTime started;
         qint64 runningMs = -1;
-        REQUIRE(spin(
+        REQUIRE(codalab::test::spinUntil(
             [&] {
                 if (!started.isValid()) {
                     started = startedAt(h.docker, container);

@@ -50,18 +50,6 @@ struct Options
 
 constexpr qint64 MiB = 1024 * 1024;
 
-using codalab::test::procStatusKiB;
-
-qint64 statusKiB(qint64 pid, const char *field)
-{
-    return procStatusKiB(pid, field);
-}
-
-bool spin(const std::function<bool()> &condition, int timeoutMs, int stepMs = 5)
-{
-    return codalab::test::spinUntil(condition, timeoutMs, stepMs);
-}
-
 /// Resets this process's VmHWM to its current RSS (Linux 4.0+); false where that is not allowed.
 bool resetPeakRss()
 {
@@ -140,7 +128,7 @@ struct ServerProcess
         process.start(QStringLiteral(CODALAB_LOCAL_SERVER_BIN), { QStringLiteral("--data-dir"), dataDir });
         REQUIRE(process.waitForStarted());
         QFile urlFile(dataDir + QStringLiteral("/server-url"));
-        REQUIRE(spin([&] { return urlFile.exists() && urlFile.size() > 0; }, 30000, 20));
+        REQUIRE(codalab::test::spinUntil([&] { return urlFile.exists() && urlFile.size() > 0; }, 30000, 20));
         REQUIRE(urlFile.open(QIODevice::ReadOnly));
         url = QString::fromUtf8(urlFile.readAll()).trimmed();
         QFile passwordFile(dataDir + QStringLiteral("/codalab-password"));
@@ -201,19 +189,20 @@ UploadFigures upload(const ServerProcess &server, const QString &dir)
         finished = true;
     });
     const qint64 self = 0; // this process
-    f.rssBeforeKiB = statusKiB(self, "VmRSS:");
+    f.rssBeforeKiB = codalab::test::procStatusKiB(self, "VmRSS:");
     qint64 peak = f.rssBeforeKiB;
     QTimer sampler;
-    QObject::connect(&sampler, &QTimer::timeout, [&] { peak = qMax(peak, statusKiB(self, "VmRSS:")); });
+    QObject::connect(
+        &sampler, &QTimer::timeout, [&] { peak = qMax(peak, codalab::test::procStatusKiB(self, "VmRSS:")); });
     sampler.start(5);
     const bool hwmReset = resetPeakRss();
     t.start();
     uploader.start();
-    REQUIRE(spin([&] { return finished; }, 1800000));
+    REQUIRE(codalab::test::spinUntil([&] { return finished; }, 1800000));
     f.seconds = double(t.nsecsElapsed()) / 1e9;
     sampler.stop();
     if (hwmReset) {
-        f.hwmGrowthKiB = statusKiB(self, "VmHWM:") - f.rssBeforeKiB;
+        f.hwmGrowthKiB = codalab::test::procStatusKiB(self, "VmHWM:") - f.rssBeforeKiB;
     }
     f.sampledGrowthKiB = peak - f.rssBeforeKiB;
     f.archiveBytes = uploader.archiveSize();
@@ -257,9 +246,9 @@ TEST_CASE("P3: result upload throughput and memory against tar czf", "[p3]")
     for (int i = 0; i < qMax(1, options.repeat); ++i) {
         qint64 tarBytes = 0;
         const double tar = tarCzf(dir, work.filePath(QStringLiteral("tar.tar.gz")), &tarBytes);
-        const qint64 serverHwmBefore = statusKiB(server.process.processId(), "VmHWM:");
+        const qint64 serverHwmBefore = codalab::test::procStatusKiB(server.process.processId(), "VmHWM:");
         const UploadFigures ours = upload(server, dir);
-        const qint64 serverHwmAfter = statusKiB(server.process.processId(), "VmHWM:");
+        const qint64 serverHwmAfter = codalab::test::procStatusKiB(server.process.processId(), "VmHWM:");
         std::printf("  tar czf FILE            %6.2f s  %6.1f MB/s  (archive %.1f MB)\n", tar, mb / tar,
             double(tarBytes) / 1e6);
         std::printf(

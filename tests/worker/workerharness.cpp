@@ -63,14 +63,12 @@ void WorkerHarness::start()
     connection.setTokenManager(tokens.get());
     worker = std::make_unique<worker::Worker>(config, &connection, &docker);
     // In the test process the server is at hand: report stage changes at once, as --local does.
-    localserver::WorkerHub *hub = server.server->workerHub();
     const QString id = config.id;
     QObject::connect(worker.get(), &worker::Worker::wantsCheckin, worker.get(), [this, id] {
         if (server.server) {
             server.server->workerHub()->wake(id);
         }
     });
-    Q_UNUSED(hub);
     QObject::connect(
         worker.get(), &worker::Worker::finished, worker.get(), [this](int code) { exitCode = code; });
     QSignalSpy started(worker.get(), &worker::Worker::started);

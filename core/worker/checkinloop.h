@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <functional>
+
+namespace codalab::server {
+class WorkerApi;
+}
+
+namespace codalab::worker {
+
+/// The cadence of check-ins (codalab-protocol.md §3.0, §3.1, §7, §8): exactly one in flight, the next one
+/// as soon as the previous returns, a pause after repeated failures, pacing of a server that answers idle
+/// check-ins at once, and news sent without waiting out the poll in flight.
+///
+/// Usage: give it the worker's API and a function building each check-in body; start(). answered() brings
+/// each answer's messages; the loop stops after stop().
+class CheckinLoop : public QObject
+{
+    Q_OBJECT
+public:
+    using BodyBuilder = std::function<QJsonObject()>;
+    CheckinLoop(server::WorkerApi *api, BodyBuilder body, QObject *parent = nullptr);
+
+    void start();
+    void stop();
+    /// There is news: between check-ins the next one goes now, and an early empty answer to the one in
+    /// flight (a server woken for it) is not paced.
+    void request();
+
+    bool isConnected() const { return m_connected; }
+    /// Invalid until a check-in succeeded.
+    const QDateTime &lastCheckin() const { return m_lastCheckin; }
+    const QString &lastError() const { return m_lastError; }
+
+    static constexpr int CooldownMs = 5000; ///< after two failures in a row (upstream CHECKIN_COOLDOWN)
+    static constexpr int MinIdleMs = 1000; ///< an idle answer sooner than this: the server does not hold
+
+Q_SIGNALS:
+    /// A check-in went through. `staged`: the runs it reported given back; `lastWord`: it said
+    /// is_terminating and reported every run it listed as staged.
+    void answered(const QJsonArray &messages, const QStringList &staged, bool lastWord);
+    void failed(const QString &error);
+
+private:
+    void checkin();
+
+    server::WorkerApi *m_api;
+    BodyBuilder m_body;
+    QTimer m_timer;
+    bool m_running = false;
+    bool m_inFlight = false;
+    bool m_wakeRequested = false;
+    bool m_connected = false;
+    int m_failures = 0;
+    QDateTime m_lastCheckin;
+    QString m_lastError;
+};
+
+} // namespace codalab::worker
