@@ -33,7 +33,7 @@ TEST_CASE("a run reaches ready with its stdout, stderr and metadata", "[worker][
     CHECK(metadata(b, "data_size").toDouble() > 0);
     CHECK(metadata(b, "docker_image").toString().startsWith(QLatin1String("sha256:")));
     CHECK(metadata(b, "time_preparing").toDouble() >= 0);
-    CHECK(metadata(b, "remote").toString() == QLatin1String("test-worker"));
+    CHECK(metadata(b, "remote").toString() == h.config.id);
     // The worker forgets a finished run: no container, no run directory.
     CHECK(waitUntil([&] { return h.worker->runs().isEmpty(); }, 10000));
     CHECK_FALSE(QDir(h.config.runsDir() + QLatin1Char('/') + uuid).exists());

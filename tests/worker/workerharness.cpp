@@ -6,6 +6,7 @@
 #include "support/spinuntil.h"
 #include "system/machinespecs.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -24,7 +25,9 @@ WorkerHarness::WorkerHarness(LocalServerFixture &s, std::function<void(worker::W
     , connection(&nam)
 {
     REQUIRE(workDir.isValid());
-    config.id = QStringLiteral("test-worker");
+    // Unique per process: ctest runs tests in parallel, and the destructor removes this worker's containers
+    // by their worker label, never another test's.
+    config.id = QStringLiteral("test-worker-%1").arg(QCoreApplication::applicationPid());
     config.workDir = workDir.path();
     config.hostname = QSysInfo::machineHostName();
     config.cpuset = system::MachineSpecs::affinityCpus();
