@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-desktop: the researcher's window onto their worker and their CodaLab runs.
 #include "docker/dockerclient.h"
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

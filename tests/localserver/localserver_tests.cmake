@@ -6,8 +6,6 @@ codalab_add_test(test_localserver integration SOURCES
     localserver/test_localserver_contents.cpp
     localserver/test_localserver_workers.cpp
     localserver/test_localserver_checkin.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
 target_compile_definitions(test_localserver PRIVATE CODALAB_LOCAL_SERVER_BIN="$<TARGET_FILE:codalab-local-server>")

@@ -4,7 +4,5 @@ codalab_add_test(test_server integration SOURCES
     server/test_runrequest.cpp
     server/test_codalabclient.cpp
     server/test_workerapi.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)

@@ -5,22 +5,16 @@ codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp worker
 codalab_add_test(test_worker_readers integration SOURCES
     worker/test_runfilereader.cpp
     worker/test_runreadservice.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp
     LIBRARIES LibArchive::LibArchive)
 codalab_add_test(test_worker_upload integration SOURCES
     worker/test_resultuploader.cpp
     worker/test_resultuploader_retries.cpp
     worker/uploadtestsupport.cpp
     worker/scriptedserver.cpp
-    worker/test_directorysizer.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp)
+    worker/test_directorysizer.cpp)
 codalab_add_test(test_worker_caches integration DOCKER SOURCES
     worker/test_dependencycache.cpp
     worker/test_imagecache.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
 # The engine against a real dockerd and a real codalab-local-server, in process and as the executable.
@@ -31,8 +25,6 @@ codalab_add_test(test_worker_engine integration DOCKER SOURCES
     worker/test_worker_daemon.cpp
     worker/test_worker_gpus.cpp
     worker/workerharness.cpp
-    support/codalabtestdata.cpp
-    support/httptestclient.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
 target_compile_definitions(test_worker_engine PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "imagelistmodel.h"
+#include "machine/imagelistmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

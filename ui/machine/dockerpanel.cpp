@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dockerpanel.h"
+#include "machine/dockerpanel.h"
 
 #include "docker/dockerclient.h"
 #include "docker/dockerselfcheck.h"
 #include "docker/imageinfo.h"
-#include "imagelistmodel.h"
+#include "machine/imagelistmodel.h"
 
 #include <QFontDatabase>
 #include <QGroupBox>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 
-#include "dockerpanel.h"
+#include "machine/dockerpanel.h"
 
 #include <QStatusBar>
 #include <QTabWidget>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Docker pane against the real daemon, and with none; screenshots land in docs/screenshots/
 // when CODALAB_SCREENSHOTS=1.
-#include "dockerpanel.h"
-#include "imagelistmodel.h"
-#include "mainwindow.h"
+#include "machine/dockerpanel.h"
+#include "machine/imagelistmodel.h"
+#include "shell/mainwindow.h"
 #include "support/dockertestenv.h"
 
 #include <QPushButton>

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "server/apiresult.h"
+#include "server/codalabclient.h"
+#include "server/serverconnection.h"
+#include "server/tokenmanager.h"
+
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+
+class QWidget;
+class QAbstractButton;
+
+namespace codalab::server {
+class ApiJob;
+}
+
+namespace codalab::test {
+
+/// Saves widget->grab() as docs/screenshots/<name> when CODALAB_SCREENSHOTS=1 (after letting posted
+/// layout requests run); otherwise does nothing.
+void saveScreenshot(QWidget *widget, const QString &name);
+
+/// The button under `parent` whose text (without '&') or accessible name is `text`; FAILs when none.
+QAbstractButton *findButton(QWidget *parent, const QString &text);
+
+/// Runs the event loop until the job finishes; FAILs after timeoutMs.
+server::ApiResult waitApi(server::ApiJob *job, int timeoutMs = 30000);
+
+/// A CodaLabClient logged in (lazily, as `cl` does) to a server.
+struct ClientSession
+{
+    QNetworkAccessManager nam;
+    server::ServerConnection connection { &nam };
+    server::TokenManager tokens;
+    server::CodaLabClient client { &connection };
+
+    ClientSession(const QString &url, const QString &user, const QString &password);
+};
+
+/// The real `codalab-worker --local` as a child process: its embedded local server and the worker, in a
+/// temporary directory, with no network for containers and a unique worker id. The destructor stops it
+/// (SIGTERM) and removes any container it left.
+class WorkerProcess
+{
+public:
+    explicit WorkerProcess(const QStringList &extraArguments = {});
+    ~WorkerProcess();
+
+    /// Waits until the server URL file and the control socket exist; FAILs with the log after 30 s.
+    void waitReady();
+    QString id() const { return m_id; }
+    QString socketPath() const { return m_dir.filePath(QStringLiteral("worker.sock")); }
+    QString dataDir() const { return m_dir.filePath(QStringLiteral("server")); }
+    QString workDir() const { return m_dir.filePath(QStringLiteral("work")); }
+    QString serverUrl() const;
+    /// Of the local server's root user `codalab`.
+    QString password() const;
+    /// Everything it printed so far.
+    QByteArray log();
+    QProcess &process() { return m_process; }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_id;
+    QProcess m_process;
+    QByteArray m_log;
+};
+
+} // namespace codalab::test

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sources of ui/tray.
+target_sources(codalab_ui PRIVATE
+)
