@@ -6,7 +6,7 @@ target_compile_definitions(codalab_testsupport_gui PUBLIC CODALAB_TEST_WIDGETS
     CODALAB_SCREENSHOT_DIR="${PROJECT_SOURCE_DIR}/docs/screenshots"
     CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>")
 target_include_directories(codalab_testsupport_gui PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/gui)
-target_link_libraries(codalab_testsupport_gui PUBLIC codalab_testhelpers codalab_ui)
+target_link_libraries(codalab_testsupport_gui PUBLIC codalab_testhelpers codalab_ui_common)
 
 # codalab_add_gui_test(NAME [DOCKER] [WORKER] SOURCES ...): label gui; DOCKER needs the real daemon;
 # WORKER builds codalab-worker first, for tests that start it (CODALAB_WORKER_BIN).

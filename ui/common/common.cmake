@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sources of ui/common: what every page shares.
-target_sources(codalab_ui PRIVATE
+# ui/common: what every page shares.
+target_sources(codalab_ui_common PRIVATE
     common/desktopsettings.cpp
     common/workerlink.cpp
 )

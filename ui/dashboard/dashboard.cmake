@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sources of ui/dashboard.
-target_sources(codalab_ui PRIVATE
+# ui/dashboard.
+codalab_add_ui_library(codalab_ui_dashboard SOURCES
 )

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sources of ui/machine: the machine, caches and Docker pages.
-target_sources(codalab_ui PRIVATE
+# ui/machine: the machine, caches and Docker pages.
+codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/dockerpanel.cpp
     machine/imagelistmodel.cpp
 )

@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sources of ui/myruns.
-target_sources(codalab_ui PRIVATE
+# ui/myruns.
+codalab_add_ui_library(codalab_ui_myruns SOURCES
 )

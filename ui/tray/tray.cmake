@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sources of ui/tray.
-target_sources(codalab_ui PRIVATE
+# ui/tray.
+codalab_add_ui_library(codalab_ui_tray SOURCES
 )
