@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/mainwindow.h"
 
-#include "machine/dockerpanel.h"
-
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
 
-// The resources live in the static codalab_ui library, whose initializer the linker would drop.
+// The resources live in the static codalab_ui_common library, whose initializer the linker would drop.
 static void initResources()
 {
     Q_INIT_RESOURCE(resources);
@@ -14,20 +18,97 @@ static void initResources()
 
 namespace codalab::ui {
 
-MainWindow::MainWindow(docker::DockerClient *docker, QWidget *parent)
+MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_dockerPanel(new DockerPanel(docker, this))
+    , m_tabs(new QTabWidget(this))
+    , m_account(new QLabel(this))
+    , m_worker(new QLabel(this))
 {
     initResources();
     setWindowTitle(tr("CodaLab Desktop"));
     setWindowIcon(QIcon(QStringLiteral(":/codalab/icons/codalab-desktop.svg")));
-    auto *tabs = new QTabWidget(this);
-    tabs->setDocumentMode(true);
-    tabs->addTab(m_dockerPanel, tr("Docker"));
-    setCentralWidget(tabs);
-    statusBar()->showMessage(tr("CodaLab Desktop %1").arg(QStringLiteral(CODALAB_VERSION)));
-    resize(820, 560);
-    m_dockerPanel->refresh();
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *submit = file->addAction(tr("&Submit run…"), this, &MainWindow::submitRequested);
+    submit->setShortcut(QKeySequence::New);
+    file->addSeparator();
+    file->addAction(tr("Servers and &accounts…"), this, &MainWindow::profilesRequested);
+    QAction *settings = file->addAction(tr("Se&ttings…"), this, &MainWindow::settingsRequested);
+    settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+,")));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &MainWindow::quitRequested);
+    quit->setShortcut(QKeySequence::Quit);
+
+    m_workerMenuAction = menuBar()->addMenu(new QMenu(tr("&Worker"), this));
+    m_workerMenuAction->setVisible(false);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About CodaLab Desktop"), this, [this] {
+        QMessageBox::about(this, tr("About CodaLab Desktop"),
+            tr("<b>CodaLab Desktop %1</b><p>Lend this computer to CodaLab as a worker, submit runs and watch "
+               "them.</p><p>The worker (codalab-worker) keeps running when this window quits.</p>")
+                .arg(QStringLiteral(CODALAB_VERSION)));
+    });
+
+    m_account->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_worker, 1);
+    statusBar()->addPermanentWidget(m_account);
+    resize(1100, 700);
+}
+
+void MainWindow::addPage(QWidget *page, const QString &title)
+{
+    const int index = m_tabs->addTab(page, title);
+    if (index < 9) {
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(index + 1)));
+        connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
+        addAction(action);
+    }
+}
+
+void MainWindow::showPage(QWidget *page)
+{
+    m_tabs->setCurrentWidget(page);
+}
+
+QWidget *MainWindow::currentPage() const
+{
+    return m_tabs->currentWidget();
+}
+
+void MainWindow::setWorkerMenu(QMenu *menu)
+{
+    QAction *before = m_workerMenuAction;
+    menu->setTitle(tr("&Worker"));
+    m_workerMenuAction = menuBar()->insertMenu(before, menu);
+    menuBar()->removeAction(before);
+    m_workerMenu = menu;
+}
+
+void MainWindow::setAccountText(const QString &text, bool ok)
+{
+    m_account->setText(text);
+    m_account->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020;"));
+}
+
+void MainWindow::setWorkerText(const QString &text, bool ok)
+{
+    m_worker->setText(text);
+    m_worker->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020;"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_hideOnClose) {
+        hide();
+        event->ignore();
+        return;
+    }
+    event->ignore();
+    Q_EMIT quitRequested();
 }
 
 } // namespace codalab::ui

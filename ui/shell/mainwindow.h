@@ -3,26 +3,52 @@
 
 #include <QMainWindow>
 
-namespace codalab::docker {
-class DockerClient;
-}
+class QLabel;
+class QTabWidget;
 
 namespace codalab::ui {
 
-class DockerPanel;
-
-/// The main window. For now it holds the Docker pane; the worker dashboard, logs, machine, caches and
-/// "my runs" panes join it as tabs (issue #6).
+/// The main window: one tab per page (Dashboard, Logs, My runs, Machine, Caches, added by DesktopApp), the
+/// menus (File, Worker — the tray's availability menu — and Help) and a status bar with the account and the
+/// worker's state.
+///
+/// Usage: addPage() each page (Ctrl+1… switch to them), setWorkerMenu() with the tray's menu; connect the
+/// request signals. With hideOnClose() the close button hides the window to the tray; otherwise closing
+/// asks to quit (quitRequested()).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(docker::DockerClient *docker, QWidget *parent = nullptr);
+    explicit MainWindow(QWidget *parent = nullptr);
 
-    DockerPanel *dockerPanel() const { return m_dockerPanel; }
+    void addPage(QWidget *page, const QString &title);
+    void showPage(QWidget *page);
+    QWidget *currentPage() const;
+    QTabWidget *tabs() const { return m_tabs; }
+
+    void setWorkerMenu(QMenu *menu);
+    void setAccountText(const QString &text, bool ok);
+    void setWorkerText(const QString &text, bool ok);
+
+    void setHideOnClose(bool hide) { m_hideOnClose = hide; }
+    bool hideOnClose() const { return m_hideOnClose; }
+
+Q_SIGNALS:
+    void submitRequested();
+    void profilesRequested();
+    void settingsRequested();
+    void quitRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    DockerPanel *m_dockerPanel;
+    QTabWidget *m_tabs;
+    QMenu *m_workerMenu = nullptr;
+    QAction *m_workerMenuAction = nullptr;
+    QLabel *m_account;
+    QLabel *m_worker;
+    bool m_hideOnClose = false;
 };
 
 } // namespace codalab::ui

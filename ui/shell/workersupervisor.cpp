@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "shell/workersupervisor.h"
+
+#include "common/desktopsettings.h"
+#include "common/workerlink.h"
+
+namespace codalab::ui {
+
+WorkerSupervisor::WorkerSupervisor(
+    WorkerLink *link, DesktopSettings *settings, QString program, QString logPath, QObject *parent)
+    : QObject(parent)
+    , m_link(link)
+    , m_settings(settings)
+    , m_program(std::move(program))
+    , m_logPath(std::move(logPath))
+{
+    m_grace.setSingleShot(true);
+    m_grace.setInterval(1500);
+    connect(&m_grace, &QTimer::timeout, this, &WorkerSupervisor::launchIfSilent);
+    connect(m_link, &WorkerLink::connectionChanged, this, [this](bool connected) {
+        if (!connected && m_restarting) {
+            m_restarting = false;
+            launch();
+        }
+    });
+}
+
+void WorkerSupervisor::setTarget(const WorkerLauncher::Target &target, const QProcessEnvironment &environment)
+{
+    m_target = target;
+    m_environment = environment;
+}
+
+void WorkerSupervisor::ensureRunning()
+{
+    if (m_link->socketPath() != m_target.socketPath) {
+        m_link->setSocketPath(m_target.socketPath);
+    }
+    m_grace.start();
+}
+
+void WorkerSupervisor::launchIfSilent()
+{
+    if (m_link->isConnected() || !m_settings->manageWorker()) {
+        return;
+    }
+    launch();
+}
+
+void WorkerSupervisor::restart()
+{
+    if (!m_link->isConnected()) {
+        launch();
+        return;
+    }
+    m_restarting = true;
+    m_link->stop(false, [this](bool ok, const QJsonValue &, const QString &error) {
+        if (!ok) {
+            m_restarting = false;
+            Q_EMIT launchFailed(tr("Cannot stop the worker to restart it: %1").arg(error));
+        }
+    });
+}
+
+void WorkerSupervisor::launch()
+{
+    qint64 pid = 0;
+    QString error;
+    if (!WorkerLauncher::start(m_program, WorkerLauncher::arguments(*m_settings, m_target), m_environment,
+            m_logPath, &pid, &error)) {
+        Q_EMIT launchFailed(error);
+        return;
+    }
+    // The link retries on its own; ask at once so the window fills as soon as the socket exists.
+    m_link->setSocketPath(m_target.socketPath);
+    Q_EMIT launched(pid);
+}
+
+} // namespace codalab::ui
