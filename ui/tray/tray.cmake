@@ -1,4 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# ui/tray.
+# ui/tray: the tray icon (drawn with QPainter, no resources), its menu and the notifications.
 codalab_add_ui_library(codalab_ui_tray SOURCES
+    tray/notificationburst.cpp
+    tray/notifier.cpp
+    tray/traycontroller.cpp
+    tray/trayicons.cpp
+    tray/traymenu.cpp
+    tray/traystate.cpp
 )

@@ -1,2 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Tests of ui/tray.
+# Tests of ui/tray: TrayState and Notifier on status JSON, the icons, and TrayController against a real
+# codalab-worker (GPUs from tests/system/fake-nvidia-smi).
+codalab_add_gui_test(test_gui_tray DOCKER WORKER SOURCES
+    gui/tray/test_traystate.cpp
+    gui/tray/test_notifier.cpp
+    gui/tray/test_trayicons.cpp
+    gui/tray/test_traycontroller.cpp
+    LIBRARIES codalab_ui_tray)
+target_compile_definitions(test_gui_tray PRIVATE FAKE_NVIDIA_SMI="${CMAKE_CURRENT_SOURCE_DIR}/system/fake-nvidia-smi")
