@@ -26,6 +26,22 @@ QJsonValue orNull(const QString &s)
     return s.isEmpty() ? QJsonValue() : QJsonValue(s);
 }
 
+/// A metadata string the server may hold as a number ("request_time": 3600) or as null/"".
+QString metadataString(const QJsonObject &metadata, const char *key)
+{
+    const QJsonValue v = metadata.value(QLatin1String(key));
+    return v.isString() || v.isDouble() ? v.toVariant().toString() : QString();
+}
+
+QStringList stringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &item : v.toArray()) {
+        out << item.toString();
+    }
+    return out;
+}
+
 } // namespace
 
 QString RunRequest::defaultName(const QString &command)
@@ -147,6 +163,45 @@ QJsonObject RunRequest::toCreateBody() const
                 QJsonObject { { QStringLiteral("bundle_type"), QStringLiteral("run") },
                     { QStringLiteral("command"), command }, { QStringLiteral("metadata"), metadata },
                     { QStringLiteral("dependencies"), deps } } } } } } };
+}
+
+RunRequest RunRequest::fromBundle(const QJsonObject &bundle)
+{
+    const QJsonObject a = bundle.contains(QLatin1String("attributes"))
+        ? bundle.value(QLatin1String("attributes")).toObject()
+        : bundle;
+    const QJsonObject m = a.value(QLatin1String("metadata")).toObject();
+    RunRequest r;
+    r.command = a.value(QLatin1String("command")).toString();
+    r.image = metadataString(m, "request_docker_image");
+    r.queue = metadataString(m, "request_queue");
+    r.cpus = qMax(1, m.value(QLatin1String("request_cpus")).toInt(1));
+    r.gpus = qMax(0, m.value(QLatin1String("request_gpus")).toInt(0));
+    r.memory = metadataString(m, "request_memory");
+    r.disk = metadataString(m, "request_disk");
+    r.time = metadataString(m, "request_time");
+    const QJsonValue network = m.value(QLatin1String("request_network"));
+    r.network = network.isBool() ? network.toBool() : true;
+    const int priority = m.value(QLatin1String("request_priority")).toInt(0);
+    if (priority != 0) {
+        r.priority = priority;
+    }
+    r.name = m.value(QLatin1String("name")).toString();
+    r.description = m.value(QLatin1String("description")).toString();
+    r.tags = stringList(m.value(QLatin1String("tags")));
+    r.excludePatterns = stringList(m.value(QLatin1String("exclude_patterns")));
+    r.allowFailedDependencies = m.value(QLatin1String("allow_failed_dependencies")).toBool(false);
+    for (const QJsonValue &v : a.value(QLatin1String("dependencies")).toArray()) {
+        const QJsonObject d = v.toObject();
+        Dependency dep;
+        dep.key = d.value(QLatin1String("child_path")).toString();
+        dep.parentUuid = d.value(QLatin1String("parent_uuid")).toString();
+        dep.parentPath = d.value(QLatin1String("parent_path")).toString();
+        dep.target
+            = dep.parentPath.isEmpty() ? dep.parentUuid : dep.parentUuid + QLatin1Char('/') + dep.parentPath;
+        r.dependencies << dep;
+    }
+    return r;
 }
 
 QString RunRequest::toClCommand() const

@@ -20,6 +20,8 @@ struct RunRequest
         QString target; ///< [<worksheet>//]<bundle>[/<subpath>] as typed
         QString parentUuid; ///< filled in once the target is resolved
         QString parentPath;
+
+        friend bool operator==(const Dependency &, const Dependency &) = default;
     };
 
     QString command;
@@ -50,6 +52,16 @@ struct RunRequest
     /// {"data": [{"type": "bundles", "attributes": {...}}]} with every user-settable key, as `cl run` sends.
     QJsonObject toCreateBody() const;
     QString toClCommand() const;
+
+    /// The request a bundle was created with, from its resource as GET /rest/bundles returns it
+    /// ({"attributes": {...}}; bare attributes are taken too), so that submitting it again runs the same.
+    /// Each dependency's target is "<parent_uuid>[/<parent_path>]", already resolved. The server stores a
+    /// missing value as "" or 0 (codalab-protocol.md 5.3): request_priority 0 comes back as no priority
+    /// (the scheduler orders both alike), request_cpus 0 as 1, a missing request_network as true. The
+    /// worksheet is not part of a bundle: it stays empty (home).
+    static RunRequest fromBundle(const QJsonObject &bundle);
+
+    friend bool operator==(const RunRequest &, const RunRequest &) = default;
 };
 
 } // namespace codalab::server

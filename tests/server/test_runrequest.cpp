@@ -1,11 +1,46 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/localserverfixture.h"
+#include "server/codalabclient.h"
 #include "server/runrequest.h"
+#include "server/runsubmission.h"
+#include "server/serverconnection.h"
+#include "server/tokenmanager.h"
+#include "support/codalabtestdata.h"
 
 #include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
 
 #include <catch2/catch.hpp>
 
+using codalab::server::ApiJob;
+using codalab::server::ApiResult;
 using codalab::server::RunRequest;
+using codalab::server::RunSubmission;
+
+namespace {
+
+/// Submits `request` as `cl run` would, fetches the bundle back and returns its resource.
+QJsonObject submitAndFetch(codalab::server::CodaLabClient &client, const RunRequest &request)
+{
+    QSignalSpy submitted(client.submitRun(request), &RunSubmission::finished);
+    REQUIRE(submitted.wait(30000));
+    const ApiResult created = submitted.first().first().value<ApiResult>();
+    INFO(created.error.message.toStdString());
+    REQUIRE(created.ok());
+    const QString uuid = created.json.object()[QLatin1String("data")]
+                             .toArray()
+                             .first()
+                             .toObject()[QLatin1String("id")]
+                             .toString();
+    QSignalSpy fetched(client.bundle(uuid), &ApiJob::finished);
+    REQUIRE(fetched.wait(30000));
+    const ApiResult r = fetched.first().first().value<ApiResult>();
+    REQUIRE(r.ok());
+    return r.json.object()[QLatin1String("data")].toObject();
+}
+
+} // namespace
 
 TEST_CASE("the default run name follows upstream's rules", "[runrequest]")
 {
@@ -90,4 +125,89 @@ TEST_CASE("the create body carries every key cl run sends, and the cl command li
         == QLatin1String("cl run data:mnist/train 'python train.py' --request-docker-image "
                          "codalab-test/busybox --request-queue my-box "
                          "--request-gpus 1 --request-priority 3"));
+}
+
+TEST_CASE("a request rebuilt from its bundle is the request that created it", "[runrequest][server]")
+{
+    codalab::test::LocalServerFixture f;
+    QNetworkAccessManager nam;
+    codalab::server::ServerConnection connection(&nam);
+    codalab::server::TokenManager tokens(
+        &connection, QStringLiteral("codalab_cli_client"), codalab::server::TokenManager::Mode::Refresh);
+    QString error;
+    REQUIRE(connection.setServerUrl(f.server->url(), &error));
+    connection.setTokenManager(&tokens);
+    tokens.setCredentials(QStringLiteral("codalab"), f.password);
+    codalab::server::CodaLabClient client(&connection);
+    auto http = f.root();
+    const QString dataset = codalab::test::createDataset(
+        *http, QStringLiteral("mnist"), QStringLiteral("train.csv"), "0123456789");
+
+    SECTION("every option set, dependencies with and without a subpath")
+    {
+        RunRequest r;
+        r.command = QStringLiteral("python train.py --lr 0.1 'a b'");
+        r.image = QStringLiteral("codalab-test/busybox:latest");
+        r.queue = QStringLiteral("gpu-box");
+        r.cpus = 3;
+        r.gpus = 2;
+        r.memory = QStringLiteral("512m");
+        r.disk = QStringLiteral("10g");
+        r.time = QStringLiteral("2h");
+        r.network = false;
+        r.priority = 7;
+        r.name = QStringLiteral("train-mnist");
+        r.description = QStringLiteral("a first try");
+        r.tags = QStringList { QStringLiteral("mnist"), QStringLiteral("baseline") };
+        r.excludePatterns = QStringList { QStringLiteral("*.ckpt") };
+        r.allowFailedDependencies = true;
+        r.dependencies = { { QStringLiteral("data"), dataset + QStringLiteral("/train.csv"), dataset,
+                               QStringLiteral("train.csv") },
+            { QStringLiteral("all"), dataset, dataset, QString() } };
+        const RunRequest back = RunRequest::fromBundle(submitAndFetch(client, r));
+        CHECK(back.toClCommand() == r.toClCommand());
+        CHECK(back.dependencies == r.dependencies);
+        CHECK(back == r);
+    }
+
+    SECTION("the defaults cl run sends, and a dependency given by name comes back resolved")
+    {
+        RunRequest r;
+        r.command = QStringLiteral("echo hello");
+        r.name = QStringLiteral("run-echo");
+        const RunRequest back = RunRequest::fromBundle(submitAndFetch(client, r));
+        CHECK(back == r);
+        CHECK_FALSE(back.priority); // sent as null, stored as 0, read back as none
+
+        RunRequest byName = r;
+        byName.dependencies = { *RunRequest::parseDependency(QStringLiteral("x:mnist/train.csv"), &error) };
+        const RunRequest resolved = RunRequest::fromBundle(submitAndFetch(client, byName));
+        REQUIRE(resolved.dependencies.size() == 1);
+        CHECK(resolved.dependencies.first().key == QLatin1String("x"));
+        CHECK(resolved.dependencies.first().parentUuid == dataset);
+        CHECK(resolved.dependencies.first().target == dataset + QStringLiteral("/train.csv"));
+    }
+}
+
+TEST_CASE("a bundle's stored nulls read back as the defaults", "[runrequest]")
+{
+    // As codalab-protocol.md 5.3: null metadata values come back as "" or 0.
+    const QJsonObject bundle { { QStringLiteral("attributes"),
+        QJsonObject { { QStringLiteral("command"), QStringLiteral("true") },
+            { QStringLiteral("metadata"),
+                QJsonObject { { QStringLiteral("name"), QStringLiteral("run-true") },
+                    { QStringLiteral("request_docker_image"), QString() },
+                    { QStringLiteral("request_cpus"), 0 }, { QStringLiteral("request_priority"), 0 },
+                    { QStringLiteral("request_network"), QString() },
+                    { QStringLiteral("request_time"), 3600 } } } } } };
+    const RunRequest r = RunRequest::fromBundle(bundle);
+    CHECK(r.command == QLatin1String("true"));
+    CHECK(r.image.isEmpty());
+    CHECK(r.cpus == 1);
+    CHECK_FALSE(r.priority);
+    CHECK(r.network);
+    CHECK(r.time == QLatin1String("3600"));
+    CHECK(r.validate().isEmpty());
+    // Bare attributes, as a worker's run message carries them, read the same.
+    CHECK(RunRequest::fromBundle(bundle[QLatin1String("attributes")].toObject()) == r);
 }
