@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// FitCheck: the sentences that tell whether a run fits the desktop's own worker, from its status JSON.
+#include "submit/fitcheck.h"
+
+#include <QJsonArray>
+
+#include <catch2/catch.hpp>
+
+using namespace codalab;
+using codalab::ui::FitCheck;
+
+namespace {
+
+/// A worker as WorkerStatus describes it: 8 CPUs lent of 16, one GPU on and one off, 16g of memory,
+/// 20g free in the work directory, tag "desk", available and connected.
+QJsonObject workerStatus()
+{
+    const qint64 g = 1024LL * 1024 * 1024;
+    return QJsonObject { { QStringLiteral("availability"), QStringLiteral("available") },
+        { QStringLiteral("server"), QJsonObject { { QStringLiteral("connected"), true } } },
+        { QStringLiteral("tag"), QStringLiteral("desk") }, { QStringLiteral("tag_exclusive"), false },
+        { QStringLiteral("cpuset"), QJsonArray { 0, 1, 2, 3, 4, 5, 6, 7 } },
+        { QStringLiteral("gpus"),
+            QJsonArray { QJsonObject { { QStringLiteral("uuid"), QStringLiteral("GPU-a") },
+                             { QStringLiteral("enabled"), true } },
+                QJsonObject { { QStringLiteral("uuid"), QStringLiteral("GPU-b") },
+                    { QStringLiteral("enabled"), false } } } },
+        { QStringLiteral("machine"),
+            QJsonObject { { QStringLiteral("cpu_threads"), 16 },
+                { QStringLiteral("memory_total_bytes"), double(16 * g) },
+                { QStringLiteral("disk_free_bytes"), double(20 * g) } } } };
+}
+
+server::RunRequest fitting()
+{
+    server::RunRequest r;
+    r.command = QStringLiteral("python train.py");
+    r.queue = QStringLiteral("desk");
+    r.cpus = 8;
+    r.gpus = 1;
+    r.memory = QStringLiteral("16g");
+    r.disk = QStringLiteral("20g");
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("a run within the worker's means fits without a word", "[gui][submit][fitcheck]")
+{
+    CHECK(FitCheck::check(fitting(), workerStatus()).isEmpty());
+    // No queue tag: a worker that is not tag-exclusive takes it too.
+    server::RunRequest untagged = fitting();
+    untagged.queue.clear();
+    CHECK(FitCheck::check(untagged, workerStatus()).isEmpty());
+}
+
+TEST_CASE("each resource asked beyond the worker is named with both numbers", "[gui][submit][fitcheck]")
+{
+    server::RunRequest r = fitting();
+    r.cpus = 32;
+    r.gpus = 2;
+    r.memory = QStringLiteral("64g");
+    r.disk = QStringLiteral("1t");
+    CHECK(FitCheck::check(r, workerStatus())
+        == QStringList { QStringLiteral("Asks for 32 CPUs; your worker has 8."),
+            QStringLiteral("Asks for 2 GPUs; your worker has 1."),
+            QStringLiteral("Asks for 64g of memory; your worker's machine has 16g."),
+            QStringLiteral("Asks for 1t of disk; your worker's work directory has 20g free.") });
+
+    SECTION("a worker without a cpuset lends every thread, and one without GPUs has none")
+    {
+        QJsonObject status = workerStatus();
+        status.remove(QStringLiteral("cpuset"));
+        status.insert(QStringLiteral("gpus"), QJsonArray());
+        server::RunRequest one = fitting();
+        one.cpus = 17;
+        one.gpus = 1;
+        CHECK(FitCheck::check(one, status)
+            == QStringList { QStringLiteral("Asks for 17 CPUs; your worker has 16."),
+                QStringLiteral("Asks for 1 GPU; your worker has none.") });
+    }
+}
+
+TEST_CASE("a queue tag that keeps the run off this workstation is said so", "[gui][submit][fitcheck]")
+{
+    server::RunRequest r = fitting();
+    r.queue = QStringLiteral("cluster");
+    CHECK(FitCheck::check(r, workerStatus())
+        == QStringList {
+            QStringLiteral("Queue tag “cluster” differs from your worker's tag “desk”: the run will "
+                           "not run on this workstation.") });
+
+    QJsonObject untaggedWorker = workerStatus();
+    untaggedWorker.insert(QStringLiteral("tag"), QString());
+    CHECK(FitCheck::check(r, untaggedWorker)
+              .value(0)
+              .startsWith(QStringLiteral("Queue tag “cluster”: your worker has no tag")));
+
+    QJsonObject exclusive = workerStatus();
+    exclusive.insert(QStringLiteral("tag_exclusive"), true);
+    r.queue.clear();
+    CHECK(FitCheck::check(r, exclusive)
+        == QStringList {
+            QStringLiteral("Your worker only takes runs tagged “desk”: with no queue tag the run "
+                           "will not run on this workstation.") });
+}
+
+TEST_CASE(
+    "a worker that is paused, draining, offline or not running makes the run wait", "[gui][submit][fitcheck]")
+{
+    QJsonObject status = workerStatus();
+    status.insert(QStringLiteral("availability"), QStringLiteral("paused"));
+    CHECK(FitCheck::check(fitting(), status)
+        == QStringList { QStringLiteral("Your worker is paused: the run will wait.") });
+
+    status.insert(QStringLiteral("availability"), QStringLiteral("snoozed"));
+    status.insert(QStringLiteral("snooze_until"), 4102444800.0);
+    const QStringList snoozed = FitCheck::check(fitting(), status);
+    REQUIRE(snoozed.size() == 1);
+    CHECK(snoozed.first().startsWith(QLatin1String("Your worker is snoozed until ")));
+
+    status.insert(QStringLiteral("availability"), QStringLiteral("draining"));
+    CHECK(
+        FitCheck::check(fitting(), status).value(0).contains(QLatin1String("takes no new runs (draining)")));
+
+    status.insert(QStringLiteral("availability"), QStringLiteral("available"));
+    status.insert(QStringLiteral("server"),
+        QJsonObject { { QStringLiteral("connected"), false }, { QStringLiteral("last_error"), QString() } });
+    CHECK(FitCheck::check(fitting(), status).isEmpty()); // not checked in yet: no reason to worry
+    status.insert(QStringLiteral("server"),
+        QJsonObject { { QStringLiteral("connected"), false },
+            { QStringLiteral("last_error"), QStringLiteral("Connection refused") } });
+    CHECK(FitCheck::check(fitting(), status)
+        == QStringList { QStringLiteral("Your worker cannot reach its server: the run will wait.") });
+
+    CHECK(FitCheck::check(fitting(), {})
+        == QStringList { QStringLiteral("Your worker is not running: the run will wait for a worker.") });
+}
+
+TEST_CASE("sizes that do not parse are left to validation, not guessed at", "[gui][submit][fitcheck]")
+{
+    server::RunRequest r = fitting();
+    r.memory = QStringLiteral("2 gigs");
+    r.disk = QStringLiteral("lots");
+    CHECK(FitCheck::check(r, workerStatus()).isEmpty());
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "submit/dependencyeditor.h"
+
+#include "submit/dependencymodel.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace codalab::ui {
+
+DependencyEditor::DependencyEditor(DependencyModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_view(new QTableView)
+{
+    auto *row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_view->setObjectName(QStringLiteral("dependencies"));
+    m_view->setModel(m_model);
+    m_view->setTabKeyNavigation(false); // Tab leaves the table; the arrows move within it
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setHighlightSections(false);
+    m_view->setColumnWidth(DependencyModel::KeyColumn, 110);
+    m_view->setColumnWidth(DependencyModel::TargetColumn, 220);
+    // The header and three rows at least; a taller dialog gives the table the room.
+    m_view->setMinimumHeight(
+        m_view->verticalHeader()->defaultSectionSize() * 4 + 2 * m_view->frameWidth() + 2);
+    m_view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    m_view->installEventFilter(this);
+    m_view->setToolTip(tr("key: bundle[/subpath], as cl run takes them; the key may be left empty"));
+    m_view->setAccessibleName(tr("Dependencies"));
+    row->addWidget(m_view, 1);
+
+    auto *buttons = new QVBoxLayout;
+    buttons->setSpacing(4);
+    auto *add = new QToolButton;
+    add->setText(QStringLiteral("+"));
+    add->setAccessibleName(tr("Add dependency"));
+    add->setToolTip(tr("Add a dependency"));
+    auto *remove = new QToolButton;
+    remove->setText(QStringLiteral("−"));
+    remove->setAccessibleName(tr("Remove dependency"));
+    remove->setToolTip(tr("Remove the selected dependency"));
+    for (QToolButton *b : { add, remove }) {
+        b->setFixedWidth(28);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch();
+    row->addLayout(buttons);
+
+    connect(add, &QToolButton::clicked, this, [this] {
+        const int added = m_model->appendRow();
+        const QModelIndex key = m_model->index(added, DependencyModel::KeyColumn);
+        m_view->setFocus();
+        m_view->setCurrentIndex(key);
+        m_view->edit(key);
+    });
+    connect(remove, &QToolButton::clicked, this, [this] {
+        const QModelIndex current = m_view->currentIndex();
+        if (current.isValid()) {
+            m_model->removeRows(current.row(), 1);
+        }
+    });
+}
+
+bool DependencyEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    // A selected row shows its status in the highlight colours, which hides a problem's red; the current
+    // row (what "Remove dependency" removes) stays.
+    if (watched == m_view && event->type() == QEvent::FocusOut) {
+        m_view->selectionModel()->clearSelection();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void DependencyEditor::showRow(int row)
+{
+    const QModelIndex target = m_model->index(row, DependencyModel::TargetColumn);
+    m_view->setCurrentIndex(target);
+    m_view->scrollTo(target);
+}
+
+} // namespace codalab::ui

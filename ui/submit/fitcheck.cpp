@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "submit/fitcheck.h"
+
+#include "util/bytesize.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLocale>
+
+namespace codalab::ui {
+
+namespace {
+
+QString count(int n, const QString &one, const QString &many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
+QString size(double bytes)
+{
+    return util::ByteSize::format(qint64(bytes));
+}
+
+} // namespace
+
+QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject &status)
+{
+    if (status.isEmpty()) {
+        return { tr("Your worker is not running: the run will wait for a worker.") };
+    }
+    QStringList out;
+    const QString availability = status.value(QLatin1String("availability")).toString();
+    if (availability == QLatin1String("paused")) {
+        out << tr("Your worker is paused: the run will wait.");
+    } else if (availability == QLatin1String("snoozed")) {
+        const QJsonValue until = status.value(QLatin1String("snooze_until"));
+        out << (until.isDouble()
+                ? tr("Your worker is snoozed until %1: the run will wait.")
+                      .arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(until.toDouble())).time(),
+                          QLocale::ShortFormat))
+                : tr("Your worker is snoozed: the run will wait."));
+    } else if (availability == QLatin1String("draining") || availability == QLatin1String("drained")
+        || availability == QLatin1String("stopping")) {
+        out << tr("Your worker takes no new runs (%1): the run will wait for another worker.")
+                   .arg(availability);
+    }
+    // Only a failed check-in counts: a worker that has not checked in yet is not connected either, and its
+    // status is not pushed again when the first check-in goes through.
+    const QJsonObject server = status.value(QLatin1String("server")).toObject();
+    if (!server.value(QLatin1String("connected")).toBool(true)
+        && !server.value(QLatin1String("last_error")).toString().isEmpty()) {
+        out << tr("Your worker cannot reach its server: the run will wait.");
+    }
+
+    // The scheduler's tag rules: a queue tag picks the workers with that tag; a tag-exclusive worker takes
+    // only runs with its tag.
+    const QString tag = status.value(QLatin1String("tag")).toString();
+    if (!request.queue.isEmpty() && request.queue != tag) {
+        out << (tag.isEmpty() ? tr("Queue tag “%1”: your worker has no tag, so the run will not run on this "
+                                   "workstation.")
+                                    .arg(request.queue)
+                              : tr("Queue tag “%1” differs from your worker's tag “%2”: the run will not run "
+                                   "on this workstation.")
+                                    .arg(request.queue, tag));
+    } else if (request.queue.isEmpty() && status.value(QLatin1String("tag_exclusive")).toBool()
+        && !tag.isEmpty()) {
+        out << tr("Your worker only takes runs tagged “%1”: with no queue tag the run will not run on this "
+                  "workstation.")
+                   .arg(tag);
+    }
+
+    const QJsonObject machine = status.value(QLatin1String("machine")).toObject();
+    // A worker without --cpuset lends every CPU of the machine.
+    int cpus = int(status.value(QLatin1String("cpuset")).toArray().size());
+    if (cpus == 0) {
+        cpus = machine.value(QLatin1String("cpu_threads")).toInt();
+    }
+    if (cpus > 0 && request.cpus > cpus) {
+        out << tr("Asks for %1; your worker has %2.")
+                   .arg(count(request.cpus, tr("CPU"), tr("CPUs")))
+                   .arg(cpus);
+    }
+    int gpus = 0;
+    for (const QJsonValue &g : status.value(QLatin1String("gpus")).toArray()) {
+        gpus += g.toObject().value(QLatin1String("enabled")).toBool(true) ? 1 : 0;
+    }
+    if (request.gpus > gpus) {
+        out << tr("Asks for %1; your worker has %2.")
+                   .arg(count(request.gpus, tr("GPU"), tr("GPUs")),
+                       gpus == 0 ? tr("none") : QString::number(gpus));
+    }
+    const double memory = machine.value(QLatin1String("memory_total_bytes")).toDouble();
+    const auto askedMemory = util::ByteSize::parse(request.memory);
+    if (memory > 0 && askedMemory && double(*askedMemory) > memory) {
+        out << tr("Asks for %1 of memory; your worker's machine has %2.")
+                   .arg(request.memory.trimmed(), size(memory));
+    }
+    const QJsonValue freeDisk = machine.value(QLatin1String("disk_free_bytes"));
+    const auto askedDisk = util::ByteSize::parse(request.disk);
+    if (freeDisk.isDouble() && askedDisk && double(*askedDisk) > freeDisk.toDouble()) {
+        out << tr("Asks for %1 of disk; your worker's work directory has %2 free.")
+                   .arg(request.disk.trimmed(), size(freeDisk.toDouble()));
+    }
+    return out;
+}
+
+} // namespace codalab::ui
