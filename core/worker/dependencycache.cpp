@@ -207,7 +207,7 @@ void DependencyCache::setMaxBytes(qint64 bytes)
     evict();
 }
 
-qint64 DependencyCache::cleanNow()
+qint64 DependencyCache::cleanNow(QList<Entry> *removed)
 {
     QList<DependencyKey> unused;
     qint64 freed = 0;
@@ -215,6 +215,9 @@ qint64 DependencyCache::cleanNow()
         if (item.entry.stage == Stage::Ready && item.entry.dependents.isEmpty() && !item.busy) {
             unused.append(item.entry.key);
             freed += item.entry.sizeBytes;
+            if (removed) {
+                removed->append(item.entry);
+            }
         }
     }
     for (const DependencyKey &key : unused) {

@@ -82,10 +82,12 @@ public:
     QJsonArray checkinDependencies() const;
 
     void setMaxBytes(qint64 bytes);
+    qint64 maxBytes() const { return m_maxBytes; }
     void setMaxAttempts(int attempts) { m_maxAttempts = qMax(1, attempts); }
     void setFailedRetentionMs(int ms) { m_failedRetentionMs = qMax(0, ms); }
-    /// Removes every ready entry no run uses now; returns the bytes freed.
-    qint64 cleanNow();
+    /// Removes every ready entry no run uses now (never one being downloaded); returns the bytes freed and,
+    /// when `removed` is given, appends the entries it removed, as they were.
+    qint64 cleanNow(QList<Entry> *removed = nullptr);
 
     static constexpr qint64 DefaultMaxBytes = qint64(10) << 30;
     static constexpr int DefaultMaxAttempts = 3;

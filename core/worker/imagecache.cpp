@@ -166,7 +166,7 @@ void ImageCache::setMaxBytes(std::optional<qint64> bytes)
     evict();
 }
 
-qint64 ImageCache::cleanNow()
+qint64 ImageCache::cleanNow(QList<Entry> *removed)
 {
     QStringList unused;
     qint64 freed = 0;
@@ -174,6 +174,9 @@ qint64 ImageCache::cleanNow()
         if (item.entry.pulledByWorker && item.entry.users.isEmpty() && !item.busy) {
             unused.append(item.entry.image);
             freed += item.entry.sizeBytes;
+            if (removed) {
+                removed->append(item.entry);
+            }
         }
     }
     for (const QString &image : unused) {

@@ -73,11 +73,13 @@ public:
 
     /// nullopt: never remove anything.
     void setMaxBytes(std::optional<qint64> bytes);
+    std::optional<qint64> maxBytes() const { return m_maxBytes; }
     /// 0: pull for every run that asks, as upstream does.
     void setRefreshIntervalSec(int sec) { m_refreshSec = qMax(0, sec); }
     void setFailedRetentionMs(int ms) { m_failedRetentionMs = qMax(0, ms); }
-    /// Removes every image this worker pulled that no run uses; returns the bytes freed.
-    qint64 cleanNow();
+    /// Removes every image this worker pulled that no run uses (never one being checked or pulled); returns
+    /// the bytes freed and, when `removed` is given, appends the entries it removed, as they were.
+    qint64 cleanNow(QList<Entry> *removed = nullptr);
 
     static constexpr int DefaultRefreshIntervalSec = 600;
     static constexpr int DefaultFailedRetentionMs = 10000;

@@ -22,6 +22,7 @@ target_sources(codalab_core PRIVATE
     worker/dependencycache.cpp
     worker/dependencycachestate.cpp
     worker/imagecache.cpp
+    worker/cachecleaner.cpp
     # the server's read/write messages for running bundles
     worker/runfilereader.cpp
     worker/filesummary.cpp

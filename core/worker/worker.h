@@ -68,6 +68,8 @@ public:
     const QDateTime &snoozeUntil() const { return m_snoozeUntil; }
     int runsStarted() const { return m_runsStarted; }
     const system::MachineSpecs &machine() const { return m_machine; }
+    /// Probes every 10 s once started; start() it for figures now (statusChanged() follows).
+    system::MachineProbe *machineProbe() const { return m_probe; }
     QString dockerEndpoint() const;
 
     /// What the next check-in offers: min(free slots, runs left), 0 unless available.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "worker/workercontrol.h"
 
+#include "system/machineprobe.h"
+#include "worker/cachecleaner.h"
 #include "worker/controlserver.h"
 #include "worker/worker.h"
 
@@ -40,6 +42,9 @@ QJsonValue WorkerControl::call(const QString &method, const QJsonValue &params, 
     if (method == QLatin1String("status")) {
         return m_worker->status();
     }
+    if (method == QLatin1String("caches") || method == QLatin1String("cleanCaches")) {
+        return CacheCleaner(m_worker->dependencyCache(), m_worker->imageCache()).call(method, params, error);
+    }
     if (method == QLatin1String("pause")) {
         m_worker->pause();
     } else if (method == QLatin1String("resume")) {
@@ -71,6 +76,8 @@ QJsonValue WorkerControl::call(const QString &method, const QJsonValue &params, 
                 "setGpuEnabled needs {\"uuid\": one of this worker's GPUs, \"enabled\": bool}"));
             return {};
         }
+    } else if (method == QLatin1String("probeMachine")) {
+        m_worker->machineProbe()->start(); // the new figures come with the next `status` event
     } else if (method == QLatin1String("killRun")) {
         if (!m_worker->killRun(p.value(QLatin1String("uuid")).toString())) {
             *error = ControlError::make(1, QStringLiteral("no such run on this worker"));

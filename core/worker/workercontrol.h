@@ -12,8 +12,11 @@ class ControlServer;
 class Worker;
 
 /// The worker's methods on its control socket: `status`, `pause`, `resume`, `snooze` {seconds}, `drain`,
-/// `stop` {giveBack}, `setSlots` {slots}, `setGpuEnabled` {uuid, enabled}, `killRun` {uuid}; and a `status`
-/// event pushed to subscribers whenever the worker's status changes.
+/// `stop` {giveBack}, `setSlots` {slots}, `setGpuEnabled` {uuid, enabled}, `killRun` {uuid}; `caches` (every
+/// dependency and image entry) and `cleanCaches` {dependencies, images} (removes what no run uses), both
+/// described in CacheCleaner; `probeMachine`, which measures the machine now rather than at the next 10 s
+/// probe (the figures come with the next `status` event); and a `status` event pushed to subscribers
+/// whenever the worker's status changes.
 class WorkerControl : public QObject
 {
     Q_OBJECT

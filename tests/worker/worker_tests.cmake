@@ -15,6 +15,7 @@ codalab_add_test(test_worker_upload integration SOURCES
 codalab_add_test(test_worker_caches integration DOCKER SOURCES
     worker/test_dependencycache.cpp
     worker/test_imagecache.cpp
+    worker/test_cache_control.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
 # The engine against a real dockerd and a real codalab-local-server, in process and as the executable.

@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# ui/machine: the machine, caches and Docker pages.
+# ui/machine: the machine, caches and Docker pages (they share the dashboard's table model and units).
 codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/dockerpanel.cpp
     machine/imagelistmodel.cpp
+    machine/gpumodel.cpp
+    machine/machinepage.cpp
+    machine/cachemodel.cpp
+    machine/cachespage.cpp
+    LIBRARIES codalab_ui_dashboard
 )

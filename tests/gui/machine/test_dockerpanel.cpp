@@ -3,8 +3,8 @@
 // when CODALAB_SCREENSHOTS=1.
 #include "machine/dockerpanel.h"
 #include "machine/imagelistmodel.h"
-#include "shell/mainwindow.h"
 #include "support/dockertestenv.h"
+#include "support/guitestsupport.h"
 
 #include <QPushButton>
 #include <QSignalSpy>
@@ -17,24 +17,9 @@
 using namespace codalab;
 
 namespace {
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    if (qEnvironmentVariable("CODALAB_SCREENSHOTS") != QLatin1String("1")) {
-        return;
-    }
-    QTest::qWait(100); // let posted layout requests run, as they would before the next paint
-    REQUIRE(widget->grab().save(QStringLiteral(CODALAB_SCREENSHOT_DIR "/") + name));
-}
-
 QPushButton *button(QWidget *parent, const QString &text)
 {
-    for (QPushButton *b : parent->findChildren<QPushButton *>()) {
-        if (b->text() == text) {
-            return b;
-        }
-    }
-    FAIL("no button " << text.toStdString());
-    return nullptr;
+    return qobject_cast<QPushButton *>(test::findButton(parent, text));
 }
 } // namespace
 
@@ -42,10 +27,12 @@ TEST_CASE(
     "the Docker pane shows the engine and its images, and runs a test container on click", "[gui][docker]")
 {
     docker::DockerClient client;
-    ui::MainWindow window(&client);
+    ui::DockerPanel window(&client);
+    window.resize(820, 560);
     window.show();
-    ui::DockerPanel *panel = window.dockerPanel();
+    ui::DockerPanel *panel = &window;
     QSignalSpy refreshed(panel, &ui::DockerPanel::refreshed);
+    panel->refresh();
     REQUIRE(refreshed.wait(30000));
     CHECK(panel->statusText().contains(
         QRegularExpression(QStringLiteral("^Docker \\d+\\.\\d+.* \\(API 1\\.\\d+\\)"))));
@@ -77,7 +64,7 @@ TEST_CASE(
     CHECK(panel->checkOutput().contains(QLatin1String("Hello from a CodaLab Desktop container: Linux")));
     CHECK(panel->checkOutput().contains(QLatin1String("uid 65534")));
     CHECK(check->isEnabled());
-    saveScreenshot(&window, QStringLiteral("docker-pane.png"));
+    test::saveScreenshot(&window, QStringLiteral("docker-pane.png"));
 }
 
 TEST_CASE("with no Docker the pane says why and offers nothing to run", "[gui][docker]")
@@ -85,14 +72,16 @@ TEST_CASE("with no Docker the pane says why and offers nothing to run", "[gui][d
     QTemporaryDir dir;
     const QString socket = dir.filePath(QStringLiteral("docker.sock"));
     docker::DockerClient client(docker::DockerEndpoint { socket, {} });
-    ui::MainWindow window(&client);
+    ui::DockerPanel window(&client);
+    window.resize(820, 560);
     window.show();
-    ui::DockerPanel *panel = window.dockerPanel();
+    ui::DockerPanel *panel = &window;
     QSignalSpy refreshed(panel, &ui::DockerPanel::refreshed);
+    panel->refresh();
     REQUIRE(refreshed.wait(30000));
     CHECK(panel->statusText().startsWith(QLatin1String("Docker is not available\n")));
     CHECK(panel->statusText().contains(QStringLiteral("Docker is not reachable at ") + socket));
     CHECK(panel->imageModel()->rowCount() == 0);
     CHECK_FALSE(button(panel, QStringLiteral("Run a test container"))->isEnabled());
-    saveScreenshot(&window, QStringLiteral("docker-pane-unreachable.png"));
+    test::saveScreenshot(&window, QStringLiteral("docker-pane-unreachable.png"));
 }

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dashboard/containermodel.h"
+
+#include "dashboard/units.h"
+
+#include <QJsonArray>
+
+namespace codalab::ui {
+
+ContainerModel::ContainerModel(QObject *parent)
+    : KeyedTableModel({ tr("Container"), tr("Bundle"), tr("Owner"), tr("Stage"), tr("Image"),
+                          tr("Time / limit"), tr("CPU"), tr("Memory / limit"), tr("GPUs") },
+        parent)
+{ }
+
+QString ContainerModel::stageText(const QString &stage)
+{
+    QString words = stage.section(QLatin1Char('.'), -1).toLower().replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (!words.isEmpty()) {
+        words[0] = words.at(0).toUpper();
+    }
+    return words;
+}
+
+void ContainerModel::setStatus(const QJsonObject &status)
+{
+    const QJsonArray gpus = status.value(QLatin1String("gpus")).toArray();
+    QList<Row> rows;
+    for (const QJsonValue &value : status.value(QLatin1String("runs")).toArray()) {
+        const QJsonObject run = value.toObject();
+        const QString uuid = run.value(QLatin1String("uuid")).toString();
+        const QString stage = run.value(QLatin1String("stage")).toString();
+        const QString containerId = run.value(QLatin1String("container_id")).toString();
+        // A run still fetching its dependencies or image has no container to show yet.
+        if (uuid.isEmpty() || (containerId.isEmpty() && stage == QLatin1String("RUN_STAGE.PREPARING"))) {
+            continue;
+        }
+        Row row;
+        row.key = uuid;
+        row.rowValues.insert(UuidRole, uuid);
+        row.rowValues.insert(RunDirRole, run.value(QLatin1String("run_dir")).toString());
+        row.rowValues.insert(StageRole, stage);
+
+        const QString name = QStringLiteral("codalab_run_") + uuid;
+        row.setText(ContainerColumn, name);
+        row.set(ContainerColumn, Qt::ToolTipRole,
+            containerId.isEmpty() ? tr("%1\nNo container yet").arg(name)
+                                  : tr("%1\nContainer id %2").arg(name, containerId.left(12)));
+        row.setText(BundleColumn, Units::shortUuid(uuid));
+        row.set(BundleColumn, Qt::ToolTipRole, uuid);
+        row.setText(OwnerColumn, run.value(QLatin1String("owner_id")).toString());
+        row.set(OwnerColumn, Qt::ToolTipRole, tr("The owner's user id on the server"));
+
+        const QString runStatus = run.value(QLatin1String("run_status")).toString();
+        QString stageLine = stageText(stage);
+        if (run.value(QLatin1String("killed")).toBool()) {
+            stageLine = tr("%1 (killed)").arg(stageLine);
+        }
+        // "Running: Running job in container." says one thing twice; the status alone says it once.
+        const QString stageWord = stageText(stage);
+        const bool statusSaysStage
+            = !stageWord.isEmpty() && runStatus.startsWith(stageWord, Qt::CaseInsensitive);
+        if (statusSaysStage && !run.value(QLatin1String("killed")).toBool()) {
+            stageLine = runStatus;
+        } else if (!runStatus.isEmpty()) {
+            stageLine = tr("%1: %2").arg(stageLine, runStatus);
+        }
+        row.setText(StageColumn, stageLine);
+        const QString failure = run.value(QLatin1String("failure_message")).toString();
+        if (!failure.isEmpty()) {
+            row.set(StageColumn, Qt::ToolTipRole, failure);
+        }
+
+        row.setText(ImageColumn, run.value(QLatin1String("image")).toString());
+        row.set(ImageColumn, Qt::ToolTipRole, run.value(QLatin1String("image_digest")).toString());
+
+        const QString elapsed
+            = Units::duration(qint64(run.value(QLatin1String("container_time_total")).toDouble()));
+        const qint64 limit = qint64(run.value(QLatin1String("time_limit")).toDouble());
+        row.setText(
+            TimeColumn, tr("%1 / %2").arg(elapsed, limit > 0 ? Units::duration(limit) : tr("no limit")));
+
+        row.setText(CpuColumn, Units::percent(run.value(QLatin1String("cpu_usage")).toDouble()));
+        row.set(CpuColumn, Qt::ToolTipRole,
+            tr("Of the CPUs it holds: %1")
+                .arg(Units::cpuRanges(run.value(QLatin1String("cpuset")).toArray())));
+        row.set(CpuColumn, Qt::TextAlignmentRole, int(Qt::AlignRight | Qt::AlignVCenter));
+
+        const QString used = Units::bytes(run.value(QLatin1String("memory_bytes")).toDouble());
+        const double memoryLimit = run.value(QLatin1String("memory_limit")).toDouble();
+        row.setText(
+            MemoryColumn, memoryLimit > 0 ? tr("%1 / %2").arg(used, Units::bytes(memoryLimit)) : used);
+        row.set(MemoryColumn, Qt::ToolTipRole,
+            tr("Peak %1").arg(Units::bytes(run.value(QLatin1String("max_memory_bytes")).toDouble())));
+        row.set(MemoryColumn, Qt::TextAlignmentRole, int(Qt::AlignRight | Qt::AlignVCenter));
+
+        const QString gpuNames = Units::gpus(run.value(QLatin1String("gpuset")).toArray(), gpus);
+        row.setText(GpuColumn, gpuNames.isEmpty() ? tr("—") : gpuNames);
+        rows.append(row);
+    }
+    setRows(rows);
+}
+
+} // namespace codalab::ui

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dashboard/keyedtablemodel.h"
+
+#include <QJsonObject>
+
+namespace codalab::ui {
+
+/// The worker's run containers: one row per run of the status that has a container or is past preparing,
+/// keyed by the run's uuid. Columns: the container's name (`codalab_run_<uuid>`), the bundle's short uuid
+/// (as `cl` shows it; the whole one in its tooltip), its owner's user id, stage and run status ("Preparing:
+/// Pulling image", or the status alone when it names the stage), image, elapsed against requested time
+/// ("0:12:03 / 1:00:00", "0:00:05 / no limit"), CPU ("45 %" of the CPUs it holds), memory against its limit
+/// ("1.2 GiB / 2 GiB") and GPUs.
+///
+/// Usage: setStatus() with each status; rows are updated in place (dataChanged for the changed cells only),
+/// so a selection survives. UuidRole and RunDirRole answer on every cell; StageRole gives the raw stage.
+class ContainerModel : public KeyedTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        ContainerColumn,
+        BundleColumn,
+        OwnerColumn,
+        StageColumn,
+        ImageColumn,
+        TimeColumn,
+        CpuColumn,
+        MemoryColumn,
+        GpuColumn,
+        ColumnCount
+    };
+    enum Role { UuidRole = Qt::UserRole + 1, RunDirRole, StageRole };
+
+    explicit ContainerModel(QObject *parent = nullptr);
+
+    void setStatus(const QJsonObject &status);
+
+    /// "RUN_STAGE.CLEANING_UP" → "Cleaning up".
+    static QString stageText(const QString &stage);
+};
+
+} // namespace codalab::ui

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "machine/machinepage.h"
+
+#include "common/workerlink.h"
+#include "dashboard/units.h"
+#include "docker/dockerclient.h"
+#include "machine/gpumodel.h"
+
+#include <QDateTime>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QProgressBar>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace codalab::ui {
+
+namespace {
+
+QLabel *selectableLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    return label;
+}
+
+/// A bar filled to `used` of `total`, labelled with `text` (no '%': the bar would read it as a placeholder).
+void setBar(QProgressBar *bar, double used, double total, const QString &text)
+{
+    bar->setRange(0, 1000);
+    bar->setValue(total > 0 ? qBound(0, int(used / total * 1000), 1000) : 0);
+    bar->setFormat(text);
+    bar->setAccessibleDescription(text);
+}
+
+} // namespace
+
+MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget *parent)
+    : QWidget(parent)
+    , m_link(link)
+    , m_docker(docker)
+    , m_gpus(new GpuModel(this))
+    , m_stack(new QStackedWidget(this))
+    , m_emptyDetail(new QLabel(this))
+    , m_cpu(selectableLabel(this))
+    , m_memory(new QProgressBar(this))
+    , m_workDir(selectableLabel(this))
+    , m_disk(new QProgressBar(this))
+    , m_gpuView(new QTableView(this))
+    , m_gpuNote(selectableLabel(this))
+    , m_dockerVersion(selectableLabel(this))
+    , m_dockerSocket(selectableLabel(this))
+    , m_updated(new QLabel(this))
+{
+    m_memory->setAccessibleName(tr("Memory"));
+    m_disk->setAccessibleName(tr("Work directory disk"));
+    auto *machineBox = new QGroupBox(tr("Processor, memory and disk"), this);
+    auto *form = new QFormLayout(machineBox);
+    form->addRow(tr("Processor:"), m_cpu);
+    form->addRow(tr("Memory:"), m_memory);
+    form->addRow(tr("Work directory:"), m_workDir);
+    form->addRow(QString(), m_disk);
+
+    m_gpuView->setModel(m_gpus);
+    m_gpuView->setAccessibleName(tr("GPUs"));
+    m_gpuView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_gpuView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_gpuView->setWordWrap(false);
+    m_gpuView->verticalHeader()->hide();
+    m_gpuView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_gpuView->horizontalHeader()->setSectionResizeMode(GpuModel::NameColumn, QHeaderView::Stretch);
+    m_gpuView->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // As tall as its rows: a machine has a few GPUs, and an empty white area says nothing.
+    m_gpuView->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_gpuView->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+    auto *gpuBox = new QGroupBox(tr("GPUs"), this);
+    auto *gpuLayout = new QVBoxLayout(gpuBox);
+    gpuLayout->addWidget(m_gpuView);
+    gpuLayout->addWidget(m_gpuNote);
+
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(machineBox);
+    contentLayout->addWidget(gpuBox);
+
+    auto *empty = new QWidget(this);
+    auto *emptyLayout = new QVBoxLayout(empty);
+    auto *emptyTitle = new QLabel(tr("The worker is not running"), empty);
+    QFont titleFont = emptyTitle->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    emptyTitle->setFont(titleFont);
+    emptyTitle->setAlignment(Qt::AlignCenter);
+    m_emptyDetail->setAlignment(Qt::AlignCenter);
+    m_emptyDetail->setWordWrap(true);
+    emptyLayout->addStretch();
+    emptyLayout->addWidget(emptyTitle);
+    emptyLayout->addWidget(m_emptyDetail);
+    emptyLayout->addStretch();
+
+    m_stack->addWidget(empty);
+    m_stack->addWidget(content);
+
+    auto *dockerBox = new QGroupBox(tr("Docker"), this);
+    auto *dockerForm = new QFormLayout(dockerBox);
+    dockerForm->addRow(tr("Engine:"), m_dockerVersion);
+    dockerForm->addRow(tr("Socket:"), m_dockerSocket);
+
+    m_updated->setEnabled(false); // a quiet footnote
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_stack);
+    layout->addWidget(dockerBox);
+    layout->addStretch(1);
+    layout->addWidget(m_updated);
+
+    m_timer.setInterval(3000);
+    connect(&m_timer, &QTimer::timeout, this, &MachinePage::probe);
+    connect(link, &WorkerLink::statusChanged, this, &MachinePage::onStatus);
+    connect(link, &WorkerLink::connectionChanged, this, [this] { onStatus(m_link->status()); });
+    connect(m_gpus, &GpuModel::enabledChangeRequested, this,
+        [this](const QString &uuid, bool enabled) { m_link->setGpuEnabled(uuid, enabled); });
+    m_dockerVersion->setText(tr("Asking Docker…"));
+    m_dockerSocket->setText(m_docker->endpoint().describe());
+    onStatus(link->status());
+}
+
+MachinePage::~MachinePage() = default;
+
+void MachinePage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    probe();
+    m_timer.start();
+    checkDocker();
+}
+
+void MachinePage::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_timer.stop();
+}
+
+void MachinePage::probe()
+{
+    if (m_probeInFlight || !m_link->isConnected()) {
+        m_emptyDetail->setText(m_link->lastError()); // the link does not announce each failed reconnect
+        return;
+    }
+    m_probeInFlight = true;
+    Q_EMIT probeRequested();
+    const auto done = [self = QPointer(this)](bool ok, const QJsonValue &, const QString &) {
+        if (!self) {
+            return;
+        }
+        self->m_probeInFlight = false;
+        if (!ok && self->m_link->isConnected()) {
+            // An older worker without probeMachine: its status still has the last 10-second probe.
+            self->m_probeUnsupported = true;
+            self->m_link->refreshStatus();
+        }
+    };
+    if (m_probeUnsupported) {
+        m_link->refreshStatus();
+        m_probeInFlight = false;
+    } else {
+        m_link->call(QStringLiteral("probeMachine"), {}, done);
+    }
+}
+
+void MachinePage::checkDocker()
+{
+    if (m_versionReply) {
+        return;
+    }
+    m_versionReply = m_docker->version();
+    connect(m_versionReply, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        if (r.error) {
+            m_dockerVersion->setText(tr("Not available: %1").arg(r.error.message));
+        } else {
+            const QJsonObject v = r.json.object();
+            m_dockerVersion->setText(
+                tr("Docker %1 (API %2) on %3/%4")
+                    .arg(v.value(QLatin1String("Version")).toString(),
+                        v.value(QLatin1String("ApiVersion")).toString(),
+                        v.value(QLatin1String("Os")).toString(), v.value(QLatin1String("Arch")).toString()));
+        }
+        Q_EMIT dockerChecked();
+    });
+}
+
+void MachinePage::onStatus(const QJsonObject &status)
+{
+    const QJsonObject machine
+        = m_link->isConnected() ? status.value(QLatin1String("machine")).toObject() : QJsonObject();
+    m_gpus->setStatus(m_link->isConnected() ? status : QJsonObject());
+    m_stack->setCurrentIndex(machine.isEmpty() ? 0 : 1);
+    if (machine.isEmpty()) {
+        m_emptyDetail->setText(
+            m_link->isConnected() ? tr("Waiting for the worker's status…") : m_link->lastError());
+        m_updated->clear();
+        return;
+    }
+    const QString model = machine.value(QLatin1String("cpu_model")).toString();
+    const int threads = machine.value(QLatin1String("cpu_threads")).toInt();
+    const QString cpus = Units::cpuRanges(status.value(QLatin1String("cpuset")).toArray());
+    m_cpu->setText(tr("%1 — %2; runs may use CPUs %3")
+                       .arg(model.isEmpty() ? tr("unknown model") : model,
+                           threads == 1 ? tr("1 thread") : tr("%1 threads").arg(threads),
+                           cpus.isEmpty() ? tr("none") : cpus));
+
+    const double memTotal = machine.value(QLatin1String("memory_total_bytes")).toDouble();
+    const double memFree = machine.value(QLatin1String("memory_available_bytes")).toDouble();
+    setBar(m_memory, memTotal - memFree, memTotal,
+        tr("%1 available of %2").arg(Units::bytes(memFree), Units::bytes(memTotal)));
+
+    const double diskTotal = machine.value(QLatin1String("disk_total_bytes")).toDouble();
+    const double diskFree = machine.value(QLatin1String("disk_free_bytes")).toDouble();
+    m_workDir->setText(machine.value(QLatin1String("work_dir")).toString());
+    setBar(m_disk, diskTotal - diskFree, diskTotal,
+        tr("%1 free of %2").arg(Units::bytes(diskFree), Units::bytes(diskTotal)));
+
+    const bool anyGpu = m_gpus->rowCount() > 0;
+    m_gpuView->setVisible(anyGpu);
+    const QString warning = machine.value(QLatin1String("gpu_warning")).toString();
+    m_gpuNote->setText(anyGpu
+            ? warning
+            : (warning.isEmpty() ? tr("No NVIDIA GPU: runs that ask for GPUs do not come here.")
+                                 : tr("No GPU for runs: %1").arg(warning)));
+    m_gpuNote->setVisible(!m_gpuNote->text().isEmpty());
+
+    const QString endpoint
+        = status.value(QLatin1String("docker")).toObject().value(QLatin1String("endpoint")).toString();
+    if (!endpoint.isEmpty()) {
+        m_dockerSocket->setText(tr("%1 (the worker's)").arg(endpoint));
+    }
+    m_updated->setText(tr("Updated at %1; refreshed every few seconds while this page is shown.")
+                           .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+}
+
+bool MachinePage::showsEmptyState() const
+{
+    return m_stack->currentIndex() == 0;
+}
+
+QString MachinePage::cpuText() const
+{
+    return m_cpu->text();
+}
+
+QString MachinePage::memoryText() const
+{
+    return m_memory->format();
+}
+
+QString MachinePage::diskText() const
+{
+    return m_disk->format();
+}
+
+QString MachinePage::dockerText() const
+{
+    return m_dockerVersion->text() + QLatin1Char('\n') + m_dockerSocket->text();
+}
+
+} // namespace codalab::ui
