@@ -252,6 +252,11 @@ QString RunRequest::toClCommand() const
         words << QStringLiteral("--allow-failed-dependencies");
     }
     option("-w", worksheet);
+    if (!network) {
+        // cl run's --request-network can only ask for a network; say so rather than show a command that
+        // would quietly give the run one.
+        words << QStringLiteral("# no network: request_network false has no cl run flag");
+    }
     return words.join(QLatin1Char(' '));
 }
 

@@ -284,6 +284,7 @@ QJsonObject Worker::checkinBody() const
 
 void Worker::onAnswer(const QJsonArray &messages, const QStringList &staged, bool lastWord)
 {
+    notifyStatus(); // server.connected and last_checkin changed: the window shows the check-in's age
     m_terminatingSent = m_terminatingSent || lastWord;
     // Runs given back were reported `staged` in this check-in; the server has them now.
     for (const QString &uuid : staged) {

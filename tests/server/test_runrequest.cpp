@@ -125,6 +125,9 @@ TEST_CASE("the create body carries every key cl run sends, and the cl command li
         == QLatin1String("cl run data:mnist/train 'python train.py' --request-docker-image "
                          "codalab-test/busybox --request-queue my-box "
                          "--request-gpus 1 --request-priority 3"));
+    // cl run cannot ask for no network: the line says so instead of quietly giving the run one.
+    r.network = false;
+    CHECK(r.toClCommand().endsWith(QLatin1String(" # no network: request_network false has no cl run flag")));
 }
 
 TEST_CASE("a request rebuilt from its bundle is the request that created it", "[runrequest][server]")
