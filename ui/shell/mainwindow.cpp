@@ -44,6 +44,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_workerMenuAction = menuBar()->addMenu(new QMenu(tr("&Worker"), this));
     m_workerMenuAction->setVisible(false);
 
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("The worker's &log"), this, &MainWindow::workerLogRequested);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About CodaLab Desktop"), this, [this] {
         QMessageBox::about(this, tr("About CodaLab Desktop"),

@@ -37,6 +37,7 @@ Q_SIGNALS:
     void submitRequested();
     void profilesRequested();
     void settingsRequested();
+    void workerLogRequested();
     void quitRequested();
 
 protected:

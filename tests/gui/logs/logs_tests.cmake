@@ -1,2 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Tests of ui/logs.
+# Tests of ui/logs: the byte window, local files (sparse multi-gigabyte ones included), and a run's files
+# read through a real local server. The benchmark is built here but is not a ctest test: it prints figures.
+codalab_add_gui_test(test_gui_logs DOCKER WORKER SOURCES
+    gui/logs/test_logwindow.cpp
+    gui/logs/test_logview.cpp
+    gui/logs/test_logspage.cpp
+    LIBRARIES codalab_ui_logs)
+
+add_executable(bench_log_tail bench/bench_log_tail.cpp)
+target_link_libraries(bench_log_tail PRIVATE codalab_testsupport_gui codalab_ui_logs)

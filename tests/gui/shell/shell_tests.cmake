@@ -7,5 +7,9 @@ codalab_add_gui_test(test_gui_shell DOCKER WORKER SOURCES
     gui/shell/test_shell_parts.cpp
     gui/shell/test_shell_dialogs.cpp
     LIBRARIES codalab_ui_shell)
+# The whole application: every page, a real worker and its local server.
+codalab_add_gui_test(test_gui_desktop DOCKER WORKER SOURCES
+    gui/shell/test_desktop_app.cpp
+    LIBRARIES codalab_ui_desktop)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${codalab_saved_emulator}")
 unset(codalab_saved_emulator)

@@ -110,7 +110,8 @@ TEST_CASE("what is typed becomes the exact request and cl run line", "[gui][subm
         == "cl run 'python train.py --lr 0.1' --name train-1 --description 'first try' "
            "--request-docker-image "
            "python:3.12 --request-queue gpu-box --request-cpus 4 --request-gpus 2 --request-memory 8g "
-           "--request-disk 20g --request-time 3h --request-priority 5 --tags ml nightly exp -w ws1");
+           "--request-disk 20g --request-time 3h --request-priority 5 --tags ml nightly exp -w ws1 "
+           "# no network: request_network false has no cl run flag");
     CHECK(dialog.problems().isEmpty());
 
     QTest::mouseClick(test::findButton(&dialog, QStringLiteral("Copy")), Qt::LeftButton);

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The whole desktop on a first start with nothing configured: the local profile, codalab-worker started with
+// its embedded local server, a run submitted through the dialog, watched to `ready` in My runs and its
+// stdout read in the Logs page. Screenshots of every page land in docs/screenshots/ (CODALAB_SCREENSHOTS=1).
+#include "common/desktopsettings.h"
+#include "common/workerlink.h"
+#include "dashboard/containermodel.h"
+#include "dashboard/dashboardpage.h"
+#include "docker/dockerclient.h"
+#include "logs/logsource.h"
+#include "logs/logspage.h"
+#include "logs/logview.h"
+#include "machine/cachespage.h"
+#include "machine/machinepage.h"
+#include "myruns/myrunsmodel.h"
+#include "myruns/myrunspage.h"
+#include "secrets/profilestore.h"
+#include "secrets/secretstore.h"
+#include "shell/desktopapp.h"
+#include "shell/mainwindow.h"
+#include "submit/submitrundialog.h"
+#include "support/guitestsupport.h"
+#include "support/spinuntil.h"
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QNetworkAccessManager>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+
+using namespace codalab;
+using codalab::test::spinUntil;
+
+namespace {
+
+/// A DesktopApp over temporary directories, with the real codalab-worker; the destructor stops the worker it
+/// started (it is detached, so nothing else would).
+struct DesktopFixture
+{
+    QTemporaryDir dir;
+    QSettings qsettings { dir.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat };
+    secrets::SecretStore keyring { QStringLiteral("CodaLab Desktop tests"), std::chrono::milliseconds(200) };
+    docker::DockerClient docker;
+    QNetworkAccessManager nam;
+    std::unique_ptr<ui::DesktopApp> app;
+    std::unique_ptr<QSignalSpy> launched;
+
+    DesktopFixture()
+    {
+        ui::DesktopOptions o;
+        o.workerId = QStringLiteral("gui-desktop-%1").arg(QCoreApplication::applicationPid());
+        o.workerSocket = dir.filePath(QStringLiteral("worker.sock"));
+        o.workerProgram = QStringLiteral(CODALAB_WORKER_BIN);
+        o.workerLog = dir.filePath(QStringLiteral("worker.log"));
+        o.localDataDir = dir.filePath(QStringLiteral("local-server"));
+        o.autostartConfigHome = dir.filePath(QStringLiteral("config"));
+        o.extraWorkerArguments = { QStringLiteral("--no-network") };
+        o.workerGraceMs = 300;
+        qsettings.setValue(QStringLiteral("worker/workDir"), dir.filePath(QStringLiteral("work")));
+        app = std::make_unique<ui::DesktopApp>(&qsettings, &keyring, &docker, &nam, o);
+        app->worker()->setReconnectIntervalMs(100);
+    }
+
+    ~DesktopFixture()
+    {
+        if (app->worker()->isConnected()) {
+            bool stopped = false;
+            app->worker()->stop(false, [&](bool, const QJsonValue &, const QString &) { stopped = true; });
+            spinUntil([&] { return stopped && !app->worker()->isConnected(); }, 20000);
+        }
+        app.reset();
+    }
+};
+
+QString stateOf(ui::MyRunsModel *model, const QString &uuid)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex i = model->index(row, 0);
+        if (i.data(ui::MyRunsModel::UuidRole).toString() == uuid) {
+            return i.data(ui::MyRunsModel::StateRole).toString();
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("first start: the local server and the worker start, and a run submitted in the dialog is "
+          "watched to ready with its output",
+    "[gui][shell][e2e]")
+{
+    DesktopFixture f;
+    QSignalSpy ready(f.app.get(), &ui::DesktopApp::accountReady);
+    QSignalSpy accountFailed(f.app.get(), &ui::DesktopApp::accountFailed);
+    f.app->start(false);
+    CHECK(f.app->window()->isVisible());
+    REQUIRE(spinUntil([&] { return ready.size() == 1 || !accountFailed.isEmpty(); }, 60000));
+    INFO((accountFailed.isEmpty() ? QString() : accountFailed.first().first().toString()).toStdString());
+    REQUIRE(ready.size() == 1);
+    // Nothing was configured: the one profile is the local one, and it is current.
+    REQUIRE(f.app->profiles()->profiles().size() == 1);
+    CHECK(f.app->profiles()->currentProfile()->local);
+    REQUIRE(spinUntil([&] { return !f.app->worker()->status().isEmpty(); }, 30000));
+
+    ui::SubmitRunDialog *dialog = f.app->openSubmitDialog();
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitForWindowExposed(dialog));
+    auto *command = dialog->findChild<QPlainTextEdit *>(QStringLiteral("command"));
+    auto *image = dialog->findChild<QComboBox *>(QStringLiteral("image"));
+    REQUIRE(command);
+    REQUIRE(image);
+    QTest::keyClicks(command, QStringLiteral("echo hello from the desktop; sleep 4; echo done"));
+    image->setEditText(QStringLiteral("codalab-test/busybox:latest"));
+    test::saveScreenshot(dialog, QStringLiteral("submit-dialog-local.png"));
+    QSignalSpy submitted(dialog, &ui::SubmitRunDialog::submitted);
+    QTest::mouseClick(test::findButton(dialog, QStringLiteral("Submit")), Qt::LeftButton);
+    REQUIRE(submitted.wait(30000));
+    const QString uuid = submitted.first().first().toString();
+    REQUIRE_FALSE(uuid.isEmpty());
+
+    // It runs here: the dashboard shows its container while it runs.
+    ui::MainWindow *window = f.app->window();
+    window->showPage(f.app->dashboard());
+    ui::ContainerModel *containers = f.app->dashboard()->containerModel();
+    const bool shown = spinUntil(
+        [&] {
+            for (int row = 0; row < containers->rowCount(); ++row) {
+                for (int column = 0; column < containers->columnCount(); ++column) {
+                    if (containers->index(row, column).data().toString().contains(uuid.left(10))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        },
+        30000);
+    CHECK(shown);
+    test::saveScreenshot(window, QStringLiteral("main-dashboard.png"));
+
+    // My runs follows it to ready.
+    window->showPage(f.app->myRuns());
+    f.app->myRuns()->setRefreshInterval(300);
+    ui::MyRunsModel *runs = f.app->myRuns()->model();
+    REQUIRE(spinUntil([&] { return stateOf(runs, uuid) == QLatin1String("ready"); }, 60000));
+    test::saveScreenshot(window, QStringLiteral("main-my-runs.png"));
+
+    // Its stdout, in the Logs page.
+    REQUIRE(f.app->myRuns()->selectRun(uuid));
+    f.app->myRuns()->requestLogs();
+    CHECK(window->currentPage() == f.app->logs());
+    REQUIRE(spinUntil(
+        [&] {
+            return f.app->logs()->stdoutView()->text().contains(
+                QLatin1String("hello from the desktop\ndone"));
+        },
+        30000));
+    test::saveScreenshot(window, QStringLiteral("main-logs.png"));
+
+    window->showPage(f.app->machine());
+    test::saveScreenshot(window, QStringLiteral("main-machine.png"));
+    window->showPage(f.app->caches());
+    test::saveScreenshot(window, QStringLiteral("main-caches.png"));
+}
+
+TEST_CASE("a second start finds the worker the first one started and starts none", "[gui][shell][e2e]")
+{
+    DesktopFixture f;
+    QSignalSpy ready(f.app.get(), &ui::DesktopApp::accountReady);
+    f.app->start(true);
+    REQUIRE(spinUntil([&] { return ready.size() == 1; }, 60000));
+    const QString pidBefore = f.app->worker()->status().value(QLatin1String("worker_id")).toString();
+
+    // The window quits (the worker keeps running, as it would after the user quit) and comes back.
+    f.app->window()->hide();
+    ui::DesktopOptions o = f.app->options();
+    f.app.reset();
+    f.app = std::make_unique<ui::DesktopApp>(&f.qsettings, &f.keyring, &f.docker, &f.nam, o);
+    f.app->worker()->setReconnectIntervalMs(100);
+    QSignalSpy readyAgain(f.app.get(), &ui::DesktopApp::accountReady);
+    f.app->start(false);
+    REQUIRE(spinUntil([&] { return readyAgain.size() == 1; }, 60000));
+    CHECK(f.app->worker()->status().value(QLatin1String("worker_id")).toString() == pidBefore);
+    CHECK(f.app->worker()->status().value(QLatin1String("runs_started")).toInt() == 0);
+}

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "shell/desktopapp.h"
+
+#include "common/desktopsettings.h"
+#include "common/workerlink.h"
+#include "dashboard/dashboardpage.h"
+#include "localserver/localserverconfig.h"
+#include "logs/logspage.h"
+#include "machine/cachespage.h"
+#include "machine/machinepage.h"
+#include "myruns/myrunspage.h"
+#include "secrets/profilestore.h"
+#include "secrets/secretstore.h"
+#include "shell/autostartfile.h"
+#include "shell/mainwindow.h"
+#include "shell/profilesdialog.h"
+#include "shell/serversession.h"
+#include "shell/settingsdialog.h"
+#include "shell/workersupervisor.h"
+#include "submit/submitrundialog.h"
+#include "tray/traycontroller.h"
+#include "worker/controlserver.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QMessageBox>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QStatusBar>
+#include <QSysInfo>
+
+namespace codalab::ui {
+
+namespace {
+
+DesktopOptions withDefaults(DesktopOptions o, QSettings *settings)
+{
+    if (o.workerId.isEmpty()) {
+        o.workerId = settings->value(QStringLiteral("worker/id"), QSysInfo::machineHostName()).toString();
+    }
+    if (o.workerSocket.isEmpty()) {
+        o.workerSocket = worker::ControlServer::defaultSocketPath(o.workerId);
+    }
+    if (o.workerProgram.isEmpty()) {
+        o.workerProgram = WorkerLauncher::findWorkerProgram();
+    }
+    if (o.workerLog.isEmpty()) {
+        o.workerLog = WorkerLauncher::defaultLogPath(o.workerId);
+    }
+    if (o.localDataDir.isEmpty()) {
+        o.localDataDir = localserver::LocalServerConfig::defaultDataDir();
+    }
+    return o;
+}
+
+} // namespace
+
+DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docker::DockerClient *docker,
+    QNetworkAccessManager *nam, DesktopOptions options, QObject *parent)
+    : QObject(parent)
+    , m_qsettings(settings)
+    , m_secrets(secrets)
+    , m_docker(docker)
+    , m_options(withDefaults(std::move(options), settings))
+    , m_settings(new DesktopSettings(settings, this))
+    , m_profiles(new secrets::ProfileStore(settings, this))
+    , m_session(new ServerSession(nam, this))
+    , m_link(new WorkerLink(this))
+    , m_supervisor(
+          new WorkerSupervisor(m_link, m_settings, m_options.workerProgram, m_options.workerLog, this))
+    , m_autostart(std::make_unique<AutostartFile>(
+          QCoreApplication::applicationFilePath(), m_options.autostartConfigHome))
+{
+    m_supervisor->setGraceMs(m_options.workerGraceMs);
+    m_localServerPoll.setInterval(300);
+    connect(&m_localServerPoll, &QTimer::timeout, this, &DesktopApp::waitForLocalServer);
+    buildWindow();
+    wireTray();
+
+    connect(m_link, &WorkerLink::statusChanged, this, &DesktopApp::updateWorkerText);
+    connect(m_link, &WorkerLink::statusChanged, this, &DesktopApp::updateLogState);
+    connect(m_link, &WorkerLink::connectionChanged, this, &DesktopApp::updateWorkerText);
+    connect(m_supervisor, &WorkerSupervisor::launched, this,
+        [this] { m_window->setWorkerText(tr("Starting the worker…"), true); });
+    connect(m_supervisor, &WorkerSupervisor::launchFailed, this, [this](const QString &message) {
+        m_window->setWorkerText(tr("The worker could not start: %1").arg(message), false);
+    });
+    connect(m_session, &ServerSession::opened, this, [this](const QString &userName) {
+        m_window->setAccountText(m_profile.local ? tr("This computer (local server)")
+                                                 : tr("%1 at %2").arg(userName, m_profile.serverUrl),
+            true);
+        m_myRuns->refresh();
+        Q_EMIT accountReady(userName);
+    });
+    connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
+        if (m_profile.local && m_localServerWaited < m_options.localServerWaitMs) {
+            // The URL file may be the previous run's while the worker still starts its server: look again.
+            m_localServerPoll.start();
+            return;
+        }
+        m_window->setAccountText(tr("Not logged in: %1").arg(message), false);
+        Q_EMIT accountFailed(message);
+    });
+}
+
+DesktopApp::~DesktopApp() = default;
+
+void DesktopApp::buildWindow()
+{
+    m_window = std::make_unique<MainWindow>();
+    m_dashboard = new DashboardPage(m_link);
+    m_logs = new LogsPage;
+    m_myRuns = new MyRunsPage(m_session->client());
+    m_machine = new MachinePage(m_link, m_docker);
+    m_caches = new CachesPage(m_link);
+    m_window->addPage(m_dashboard, tr("&Dashboard"));
+    m_window->addPage(m_logs, tr("&Logs"));
+    m_window->addPage(m_myRuns, tr("&My runs"));
+    m_window->addPage(m_machine, tr("M&achine"));
+    m_window->addPage(m_caches, tr("&Caches"));
+
+    connect(m_dashboard, &DashboardPage::runSelected, this, &DesktopApp::showLocalLogs);
+    connect(m_myRuns, &MyRunsPage::logsRequested, this, &DesktopApp::showLogsOf);
+    connect(m_myRuns, &MyRunsPage::rerunRequested, this,
+        [this](const server::RunRequest &request) { openSubmitDialog(&request); });
+    connect(m_window.get(), &MainWindow::submitRequested, this, [this] { openSubmitDialog(); });
+    connect(m_window.get(), &MainWindow::settingsRequested, this, &DesktopApp::openSettings);
+    connect(m_window.get(), &MainWindow::profilesRequested, this, &DesktopApp::openProfiles);
+    connect(m_window.get(), &MainWindow::workerLogRequested, this, [this] {
+        m_logs->showWorkerLog(m_supervisor->logPath());
+        m_window->showPage(m_logs);
+    });
+}
+
+void DesktopApp::wireTray()
+{
+    m_tray = new TrayController(m_link, m_settings, this);
+    m_tray->setDialogParent(m_window.get());
+    m_window->setWorkerMenu(m_tray->menu());
+    m_window->setHideOnClose(m_tray->isTrayAvailable());
+    connect(m_window.get(), &MainWindow::quitRequested, m_tray, &TrayController::requestQuit);
+    connect(m_tray, &TrayController::toggleWindowRequested, this, [this] {
+        if (m_window->isVisible() && !m_window->isMinimized()) {
+            m_window->hide();
+        } else {
+            showWindow();
+        }
+    });
+    connect(m_tray, &TrayController::showWindowRequested, this, &DesktopApp::showWindow);
+    connect(m_tray, &TrayController::submitRequested, this, [this] { openSubmitDialog(); });
+    connect(m_tray, &TrayController::quitRequested, this, &DesktopApp::quit);
+    connect(m_tray, &TrayController::trayUnavailable, this, [this](const QString &reason) {
+        m_window->statusBar()->showMessage(
+            tr("No system tray: CodaLab Desktop runs as a normal window (%1).").arg(reason), 30000);
+    });
+    connect(m_tray, &TrayController::notificationWithoutTray, this,
+        [this](const QString &title, const QString &body) {
+            m_window->statusBar()->showMessage(title + QStringLiteral(" — ") + body, 15000);
+        });
+}
+
+void DesktopApp::start(bool minimized)
+{
+    if (m_profiles->profiles().isEmpty()) {
+        // First start: this computer's own server, so the user can submit a run with no other step.
+        const QString id = m_profiles->add(secrets::Profile::makeLocal());
+        m_profiles->setCurrentProfile(id);
+    }
+    std::optional<secrets::Profile> current = m_profiles->currentProfile();
+    if (!current) {
+        current = m_profiles->profiles().first();
+        m_profiles->setCurrentProfile(current->id);
+    }
+    openProfile(*current);
+    if (!minimized || !m_tray->isTrayAvailable()) {
+        showWindow();
+    }
+}
+
+void DesktopApp::openProfile(const secrets::Profile &profile)
+{
+    m_profile = profile;
+    m_session->close();
+    m_localServerPoll.stop();
+    m_localServerWaited = 0;
+    WorkerLauncher::Target target;
+    target.workerId = m_options.workerId;
+    target.socketPath = m_options.workerSocket;
+    target.local = profile.local;
+    target.localDataDir = m_options.localDataDir;
+    target.serverUrl = profile.serverUrl;
+    target.extraArguments = m_options.extraWorkerArguments;
+    if (profile.local) {
+        m_window->setAccountText(tr("Starting this computer's CodaLab server…"), true);
+        m_supervisor->setTarget(target, QProcessEnvironment::systemEnvironment());
+        m_supervisor->ensureRunning();
+        m_localServerPoll.start();
+        return;
+    }
+    m_window->setAccountText(tr("Logging in to %1…").arg(profile.serverUrl), true);
+    secrets::SecretJob *job = m_secrets->read(profile.secretKey());
+    connect(
+        job, &secrets::SecretJob::finished, this, [this, profile, target](const secrets::SecretResult &r) {
+            if (m_profile.id != profile.id) {
+                return; // another profile was chosen meanwhile
+            }
+            if (!r.ok()) {
+                const QString message
+                    = tr("No password for %1 in the keyring: %2 (File → Servers and accounts)")
+                          .arg(profile.username, r.error.message);
+                m_window->setAccountText(message, false);
+                Q_EMIT accountFailed(message);
+                return;
+            }
+            // The worker gets the account through its environment, never a flag `ps` would show.
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(QStringLiteral("CODALAB_USERNAME"), profile.username);
+            environment.insert(QStringLiteral("CODALAB_PASSWORD"), r.secret);
+            m_supervisor->setTarget(target, environment);
+            m_supervisor->ensureRunning();
+            m_session->open(profile.serverUrl, profile.username, r.secret);
+        });
+}
+
+void DesktopApp::waitForLocalServer()
+{
+    QString url;
+    QString user;
+    QString password;
+    if (ServerSession::readLocalServer(m_options.localDataDir, &url, &user, &password)
+        && m_link->isConnected()) {
+        m_localServerPoll.stop();
+        m_session->open(url, user, password);
+        return;
+    }
+    m_localServerWaited += m_localServerPoll.interval();
+    if (m_localServerWaited >= m_options.localServerWaitMs) {
+        m_localServerPoll.stop();
+        const QString message = tr("The local server did not start (Worker → its log says why)");
+        m_window->setAccountText(message, false);
+        Q_EMIT accountFailed(message);
+    }
+}
+
+void DesktopApp::showWindow()
+{
+    m_window->show();
+    if (m_window->isMinimized()) {
+        m_window->showNormal();
+    }
+    m_window->raise();
+    m_window->activateWindow();
+}
+
+void DesktopApp::handleArguments(const QStringList &arguments)
+{
+    if (!arguments.contains(QLatin1String("--minimized"))) {
+        showWindow();
+    }
+}
+
+SubmitRunDialog *DesktopApp::openSubmitDialog(const server::RunRequest *prefill)
+{
+    if (m_submitDialog) {
+        if (prefill) {
+            m_submitDialog->setRequest(*prefill);
+        }
+        m_submitDialog->raise();
+        m_submitDialog->activateWindow();
+        return m_submitDialog;
+    }
+    auto *dialog = new SubmitRunDialog(m_session->client(), m_link, m_docker, m_settings, m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (prefill) {
+        dialog->setRequest(*prefill);
+    } else if (!m_profile.defaultQueueTag.isEmpty() || !m_profile.defaultWorksheet.isEmpty()) {
+        server::RunRequest defaults = dialog->request();
+        if (!m_profile.defaultQueueTag.isEmpty()) {
+            defaults.queue = m_profile.defaultQueueTag;
+        }
+        defaults.worksheet = m_profile.defaultWorksheet;
+        dialog->setRequest(defaults);
+    }
+    connect(dialog, &SubmitRunDialog::submitted, this, [this](const QString &uuid) {
+        m_window->statusBar()->showMessage(tr("Submitted run %1").arg(uuid.left(10)), 10000);
+        m_myRuns->refresh();
+        m_myRuns->selectRun(uuid);
+    });
+    m_submitDialog = dialog;
+    dialog->show();
+    return dialog;
+}
+
+void DesktopApp::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_settings, m_autostart.get(), m_link->status(), m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        bool restart = dialog->workerRestartNeeded();
+        if (m_link->isConnected()) {
+            m_link->setSlots(m_settings->workerSlots());
+            const QStringList chosen = m_settings->workerGpus();
+            QStringList offered;
+            for (const QJsonValue &v : m_link->status().value(QLatin1String("gpus")).toArray()) {
+                const QString uuid = v.toObject().value(QLatin1String("uuid")).toString();
+                offered.append(uuid);
+                m_link->setGpuEnabled(uuid, chosen.isEmpty() || chosen.contains(uuid));
+            }
+            for (const QString &uuid : chosen) {
+                restart = restart || (uuid != QLatin1String("NONE") && !offered.contains(uuid));
+            }
+        }
+        if (restart && m_link->isConnected()) {
+            auto *ask = new QMessageBox(QMessageBox::Question, tr("Restart the worker?"),
+                tr("Some settings take effect when the worker restarts. Restart it now? Runs in progress "
+                   "keep "
+                   "running and the worker picks them up again."),
+                QMessageBox::Yes | QMessageBox::No, m_window.get());
+            ask->setAttribute(Qt::WA_DeleteOnClose);
+            connect(ask, &QMessageBox::accepted, m_supervisor, &WorkerSupervisor::restart);
+            ask->open();
+        }
+    });
+    dialog->open();
+}
+
+void DesktopApp::openProfiles()
+{
+    auto *dialog = new ProfilesDialog(m_profiles, m_secrets, m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProfilesDialog::profileActivated, this, [this, dialog](const QString &id) {
+        const std::optional<secrets::Profile> profile = m_profiles->profile(id);
+        if (!profile) {
+            return;
+        }
+        const bool workerTargetChanges = profile->local != m_profile.local
+            || (!profile->local && profile->serverUrl != m_profile.serverUrl);
+        openProfile(*profile);
+        if (workerTargetChanges && m_link->isConnected()) {
+            auto *ask = new QMessageBox(QMessageBox::Question, tr("Work for this server?"),
+                tr("Your worker works for the previous server. Restart it for %1? Its runs in progress are "
+                   "given back to their server first.")
+                    .arg(profile->name),
+                QMessageBox::Yes | QMessageBox::No, dialog);
+            ask->setAttribute(Qt::WA_DeleteOnClose);
+            connect(ask, &QMessageBox::accepted, m_supervisor, &WorkerSupervisor::restart);
+            ask->open();
+        }
+    });
+    dialog->open();
+}
+
+void DesktopApp::showLogsOf(const QString &uuid)
+{
+    for (const QJsonValue &v : m_link->status().value(QLatin1String("runs")).toArray()) {
+        const QJsonObject run = v.toObject();
+        if (run.value(QLatin1String("uuid")).toString() == uuid
+            && !run.value(QLatin1String("run_dir")).toString().isEmpty()) {
+            showLocalLogs(uuid, run.value(QLatin1String("run_dir")).toString());
+            m_window->showPage(m_logs);
+            return;
+        }
+    }
+    m_localLogRun.clear();
+    m_logs->showRemoteRun(m_session->client(), uuid);
+    m_window->showPage(m_logs);
+}
+
+void DesktopApp::showLocalLogs(const QString &uuid, const QString &runDir)
+{
+    m_localLogRun = uuid;
+    m_logs->showLocalRun(uuid, runDir);
+    updateLogState();
+}
+
+void DesktopApp::updateLogState()
+{
+    if (m_localLogRun.isEmpty()) {
+        return;
+    }
+    for (const QJsonValue &v : m_link->status().value(QLatin1String("runs")).toArray()) {
+        const QJsonObject run = v.toObject();
+        if (run.value(QLatin1String("uuid")).toString() == m_localLogRun) {
+            m_logs->setRunState(run.value(QLatin1String("state")).toString());
+            return;
+        }
+    }
+}
+
+void DesktopApp::updateWorkerText()
+{
+    if (!m_link->isConnected()) {
+        m_window->setWorkerText(tr("Worker not running: %1").arg(m_link->lastError()), false);
+        return;
+    }
+    const QJsonObject s = m_link->status();
+    if (s.isEmpty()) {
+        return;
+    }
+    int busy = 0;
+    const QJsonArray slotArray = s.value(QLatin1String("slots")).toArray();
+    for (const QJsonValue &v : slotArray) {
+        busy += v.toObject().value(QLatin1String("run")).isString() ? 1 : 0;
+    }
+    const QJsonObject server = s.value(QLatin1String("server")).toObject();
+    const bool connected = server.value(QLatin1String("connected")).toBool();
+    const QString serverText = connected
+        ? tr("server connected")
+        : tr("server not reached: %1").arg(server.value(QLatin1String("last_error")).toString());
+    m_window->setWorkerText(tr("Worker %1: %2 · %3 of %4 slots busy · %5")
+                                .arg(s.value(QLatin1String("worker_id")).toString(),
+                                    s.value(QLatin1String("availability")).toString())
+                                .arg(busy)
+                                .arg(slotArray.size())
+                                .arg(serverText),
+        connected);
+}
+
+void DesktopApp::quit(bool stopWorker)
+{
+    m_window->hide();
+    if (stopWorker && m_link->isConnected()) {
+        m_link->stop(
+            false, [this](bool, const QJsonValue &, const QString &) { Q_EMIT quitRequested(true); });
+        return;
+    }
+    Q_EMIT quitRequested(false);
+}
+
+} // namespace codalab::ui
