@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboard/containermodel.h"
 
-#include "dashboard/units.h"
+#include "common/units.h"
 
 #include <QJsonArray>
 

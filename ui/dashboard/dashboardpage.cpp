@@ -4,7 +4,7 @@
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/slotmodel.h"
-#include "dashboard/units.h"
+#include "common/units.h"
 
 #include <QAction>
 #include <QClipboard>

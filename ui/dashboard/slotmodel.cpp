@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboard/slotmodel.h"
 
-#include "dashboard/units.h"
+#include "common/units.h"
 
 #include <QBrush>
 #include <QJsonArray>

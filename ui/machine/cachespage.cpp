@@ -2,7 +2,7 @@
 #include "machine/cachespage.h"
 
 #include "common/workerlink.h"
-#include "dashboard/units.h"
+#include "common/units.h"
 #include "machine/cachemodel.h"
 
 #include <QFormLayout>

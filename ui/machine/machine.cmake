@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# ui/machine: the machine, caches and Docker pages (they share the dashboard's table model and units).
+# ui/machine: the machine, caches and Docker pages.
 codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/dockerpanel.cpp
     machine/imagelistmodel.cpp
@@ -7,5 +7,4 @@ codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/machinepage.cpp
     machine/cachemodel.cpp
     machine/cachespage.cpp
-    LIBRARIES codalab_ui_dashboard
 )

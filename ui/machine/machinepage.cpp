@@ -2,7 +2,7 @@
 #include "machine/machinepage.h"
 
 #include "common/workerlink.h"
-#include "dashboard/units.h"
+#include "common/units.h"
 #include "docker/dockerclient.h"
 #include "machine/gpumodel.h"
 

@@ -5,7 +5,7 @@
 #include "dashboard/containermodel.h"
 #include "dashboard/dashboardpage.h"
 #include "dashboard/slotmodel.h"
-#include "dashboard/units.h"
+#include "common/units.h"
 #include "server/runrequest.h"
 #include "server/runsubmission.h"
 #include "support/guitestsupport.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dashboard/units.h"
+#include "common/units.h"
 
 #include <QList>
 

@@ -7,7 +7,7 @@
 
 namespace codalab::ui {
 
-/// How the dashboard, machine and caches pages write the worker's numbers: sizes in binary units ("1.2 GiB"),
+/// How every page writes numbers: sizes in binary units ("1.2 GiB"),
 /// durations as a clock ("0:12:03"), ages ("3 s ago"), CPU lists as ranges ("0-3,8") and short uuids.
 class Units
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How the worker pages write sizes, durations, ages and CPU lists.
-#include "dashboard/units.h"
+#include "common/units.h"
 
 #include <catch2/catch.hpp>
 

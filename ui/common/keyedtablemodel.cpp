@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "dashboard/keyedtablemodel.h"
+#include "common/keyedtablemodel.h"
 
 #include <QSet>
 
