@@ -5,6 +5,7 @@
 #include "worker/controlclient.h"
 
 #include <QJsonObject>
+#include <QPointer>
 
 namespace codalab::ui {
 
@@ -117,6 +118,31 @@ void WorkerLink::call(const QString &method, const QJsonValue &params, Callback 
                 done(ok, result, error.message);
             }
             if (!ok) {
+                Q_EMIT commandFailed(method, error.message);
+            }
+        });
+}
+
+void WorkerLink::call(const QString &method, const QJsonValue &params, QObject *context, ResultCallback done)
+{
+    QPointer<QObject> guard(context);
+    if (!m_connected) {
+        const QString message = m_lastError.isEmpty() ? tr("The worker is not running") : m_lastError;
+        QTimer::singleShot(0, context, [this, method, message, done, guard] {
+            if (guard && done) {
+                done({}, worker::ControlError::TransportError, message);
+            }
+            Q_EMIT commandFailed(method, message);
+        });
+        return;
+    }
+    worker::ControlCall *c = m_client->call(method, params);
+    connect(c, &worker::ControlCall::finished, context,
+        [this, method, done, guard](const QJsonValue &result, const worker::ControlError &error) {
+            if (guard && done) {
+                done(result, error.code, error.message);
+            }
+            if (error.isError()) {
                 Q_EMIT commandFailed(method, error.message);
             }
         });

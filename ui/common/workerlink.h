@@ -30,6 +30,9 @@ class WorkerLink : public QObject
     Q_OBJECT
 public:
     using Callback = std::function<void(bool ok, const QJsonValue &result, const QString &error)>;
+    /// With the worker's error code (ControlError::code; 0 when it answered), e.g. to tell MethodNotFound
+    /// from a timeout.
+    using ResultCallback = std::function<void(const QJsonValue &result, int errorCode, const QString &error)>;
 
     explicit WorkerLink(QObject *parent = nullptr);
     ~WorkerLink() override;
@@ -50,6 +53,8 @@ public:
 
     /// Any method of the control socket (see WorkerControl).
     void call(const QString &method, const QJsonValue &params = {}, Callback done = {});
+    /// The same, for callers that may go away first: `done` runs only while `context` lives.
+    void call(const QString &method, const QJsonValue &params, QObject *context, ResultCallback done);
     void refreshStatus();
 
     void pause(Callback done = {});

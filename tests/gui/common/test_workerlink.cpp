@@ -44,6 +44,24 @@ TEST_CASE("the link follows the worker's status and its commands change it", "[g
     REQUIRE(spinUntil([&] { return failed.size() == 1; }, 10000));
     CHECK(failed.first().at(0).toString() == QLatin1String("killRun"));
     CHECK_FALSE(failed.first().at(1).toString().isEmpty());
+
+    // With a context: the error code tells an unknown method apart, and a context gone means no call back.
+    int code = 0;
+    QObject context;
+    link.call(QStringLiteral("noSuchMethod"), {}, &context,
+        [&](const QJsonValue &, int errorCode, const QString &) { code = errorCode; });
+    REQUIRE(spinUntil([&] { return code != 0; }, 10000));
+    CHECK(code == -32601); // JSON-RPC "method not found"
+    bool calledBack = false;
+    auto *gone = new QObject;
+    link.call(QStringLiteral("status"), {}, gone,
+        [&](const QJsonValue &, int, const QString &) { calledBack = true; });
+    delete gone;
+    // Answers come in order: once a later call is answered, the first one was too.
+    bool later = false;
+    link.call(QStringLiteral("status"), {}, [&](bool, const QJsonValue &, const QString &) { later = true; });
+    REQUIRE(spinUntil([&] { return later; }, 10000));
+    CHECK_FALSE(calledBack);
 }
 
 TEST_CASE(
