@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/autostartfile.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -37,7 +38,7 @@ QString AutostartFile::contents() const
                           "Type=Application\n"
                           "Name=CodaLab Desktop\n"
                           "Comment=Lend this computer to CodaLab and watch your runs\n"
-                          "Exec=%1 --minimized\n"
+                          "Exec=%1\n"
                           "Icon=org.codalab.Desktop\n"
                           "Terminal=false\n"
                           "X-GNOME-Autostart-enabled=true\n")
@@ -48,18 +49,20 @@ bool AutostartFile::setEnabled(bool enabled, QString *error)
 {
     if (!enabled) {
         if (QFileInfo::exists(m_path) && !QFile::remove(m_path)) {
-            *error = QObject::tr("Cannot remove %1").arg(m_path);
+            *error = QCoreApplication::translate("AutostartFile", "Cannot remove %1").arg(m_path);
             return false;
         }
         return true;
     }
     if (!QDir().mkpath(QFileInfo(m_path).absolutePath())) {
-        *error = QObject::tr("Cannot create %1").arg(QFileInfo(m_path).absolutePath());
+        *error = QCoreApplication::translate("AutostartFile", "Cannot create %1")
+                     .arg(QFileInfo(m_path).absolutePath());
         return false;
     }
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly) || file.write(contents().toUtf8()) < 0 || !file.commit()) {
-        *error = QObject::tr("Cannot write %1: %2").arg(m_path, file.errorString());
+        *error = QCoreApplication::translate("AutostartFile", "Cannot write %1: %2")
+                     .arg(m_path, file.errorString());
         return false;
     }
     return true;

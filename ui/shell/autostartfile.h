@@ -6,7 +6,8 @@
 namespace codalab::ui {
 
 /// "Start at login" as the XDG autostart spec has it: a desktop entry in $XDG_CONFIG_HOME/autostart
-/// (default ~/.config/autostart) that starts codalab-desktop minimised to the tray.
+/// (default ~/.config/autostart) that starts codalab-desktop; the "start minimised" setting decides whether
+/// it opens its window or stays in the tray.
 class AutostartFile
 {
 public:

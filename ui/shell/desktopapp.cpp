@@ -172,7 +172,7 @@ void DesktopApp::start(bool minimized)
         m_profiles->setCurrentProfile(current->id);
     }
     openProfile(*current);
-    if (!minimized || !m_tray->isTrayAvailable()) {
+    if (!(minimized || m_settings->startMinimized()) || !m_tray->isTrayAvailable()) {
         showWindow();
     }
 }
@@ -224,6 +224,9 @@ void DesktopApp::openProfile(const secrets::Profile &profile)
 
 void DesktopApp::waitForLocalServer()
 {
+    // Every look counts toward the limit, a failed login included, so a server that keeps refusing ends in
+    // accountFailed() instead of a login every 300 ms for ever.
+    m_localServerWaited += m_localServerPoll.interval();
     QString url;
     QString user;
     QString password;
@@ -233,7 +236,6 @@ void DesktopApp::waitForLocalServer()
         m_session->open(url, user, password);
         return;
     }
-    m_localServerWaited += m_localServerPoll.interval();
     if (m_localServerWaited >= m_options.localServerWaitMs) {
         m_localServerPoll.stop();
         const QString message = tr("The local server did not start (Worker → its log says why)");
@@ -409,10 +411,8 @@ void DesktopApp::updateWorkerText()
         : tr("server not reached: %1").arg(server.value(QLatin1String("last_error")).toString());
     m_window->setWorkerText(tr("Worker %1: %2 · %3 of %4 slots busy · %5")
                                 .arg(s.value(QLatin1String("worker_id")).toString(),
-                                    s.value(QLatin1String("availability")).toString())
-                                .arg(busy)
-                                .arg(slotArray.size())
-                                .arg(serverText),
+                                    s.value(QLatin1String("availability")).toString(), QString::number(busy),
+                                    QString::number(slotArray.size()), serverText),
         connected);
 }
 
@@ -420,8 +420,8 @@ void DesktopApp::quit(bool stopWorker)
 {
     m_window->hide();
     if (stopWorker && m_link->isConnected()) {
-        m_link->stop(
-            false, [this](bool, const QJsonValue &, const QString &) { Q_EMIT quitRequested(true); });
+        m_link->call(QStringLiteral("stop"), QJsonObject { { QStringLiteral("giveBack"), false } }, this,
+            [this](const QJsonValue &, int, const QString &) { Q_EMIT quitRequested(true); });
         return;
     }
     Q_EMIT quitRequested(false);

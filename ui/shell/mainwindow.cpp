@@ -49,10 +49,13 @@ MainWindow::MainWindow(QWidget *parent)
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About CodaLab Desktop"), this, [this] {
-        QMessageBox::about(this, tr("About CodaLab Desktop"),
+        auto *about = new QMessageBox(QMessageBox::Information, tr("About CodaLab Desktop"),
             tr("<b>CodaLab Desktop %1</b><p>Lend this computer to CodaLab as a worker, submit runs and watch "
                "them.</p><p>The worker (codalab-worker) keeps running when this window quits.</p>")
-                .arg(QStringLiteral(CODALAB_VERSION)));
+                .arg(QStringLiteral(CODALAB_VERSION)),
+            QMessageBox::Ok, this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->open(); // never exec(): no nested event loop
     });
 
     m_account->setTextInteractionFlags(Qt::TextSelectableByMouse);

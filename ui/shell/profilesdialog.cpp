@@ -217,8 +217,8 @@ bool ProfilesDialog::save()
     m_list->setCurrentIndex(m_model->index(m_model->rowOf(m_editingId)));
     m_status->setText(tr("Saved."));
     if (!password.isEmpty()) {
-        const auto saved = m_profiles->profile(m_editingId);
-        secrets::SecretJob *job = m_secrets->write(saved->secretKey(), password);
+        const secrets::Profile saved = m_profiles->profile(m_editingId).value_or(p);
+        secrets::SecretJob *job = m_secrets->write(saved.secretKey(), password);
         connect(job, &secrets::SecretJob::finished, this, [this](const secrets::SecretResult &result) {
             const QString message = result.ok()
                 ? tr("Saved; the password is in the keyring.")

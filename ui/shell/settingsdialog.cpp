@@ -96,6 +96,7 @@ SettingsDialog::SettingsDialog(
     connect(browse, &QPushButton::clicked, this, [this] {
         // A non-native dialog: the native one may block in ways the event loop does not see.
         auto *dialog = new QFileDialog(this, tr("Work directory"), m_workDir->text());
+        dialog->setOption(QFileDialog::DontUseNativeDialog);
         dialog->setFileMode(QFileDialog::Directory);
         dialog->setOption(QFileDialog::ShowDirsOnly);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -219,10 +220,21 @@ void SettingsDialog::accept()
     if (!checkFields()) {
         return;
     }
-    const QString before = m_settings->workerCpuset() + QLatin1Char('|') + m_settings->workerWorkDir()
-        + QLatin1Char('|') + m_settings->maxWorkDirSize() + QLatin1Char('|') + m_settings->maxImageCacheSize()
-        + QLatin1Char('|') + m_settings->workerTag() + QLatin1Char('|')
-        + QString::number(m_settings->workerTagExclusive());
+    // The one step that can fail goes first: nothing is saved unless all of it can be.
+    QString error;
+    if (m_startAtLogin->isChecked() != m_autostart->isEnabled()
+        && !m_autostart->setEnabled(m_startAtLogin->isChecked(), &error)) {
+        m_error->setText(error);
+        m_error->show();
+        return;
+    }
+    // What the running worker cannot change live: a change means a restart.
+    const auto restartFlags = [this] {
+        return QStringList { m_settings->workerCpuset(), m_settings->workerWorkDir(),
+            m_settings->maxWorkDirSize(), m_settings->maxImageCacheSize(), m_settings->workerTag(),
+            QString::number(m_settings->workerTagExclusive()) };
+    };
+    const QStringList before = restartFlags();
     m_settings->setWorkerSlots(m_slots->value());
     m_settings->setWorkerCpuset(m_cpuset->text());
     m_settings->setWorkerGpus(chosenGpus());
@@ -235,19 +247,7 @@ void SettingsDialog::accept()
     for (int i = 0; i < m_notifications.size(); ++i) {
         m_settings->setNotificationEnabled(notificationKinds[i], m_notifications.at(i)->isChecked());
     }
-    const QString after = m_settings->workerCpuset() + QLatin1Char('|') + m_settings->workerWorkDir()
-        + QLatin1Char('|') + m_settings->maxWorkDirSize() + QLatin1Char('|') + m_settings->maxImageCacheSize()
-        + QLatin1Char('|') + m_settings->workerTag() + QLatin1Char('|')
-        + QString::number(m_settings->workerTagExclusive());
-    m_restartNeeded = before != after;
-    QString error;
-    if (m_startAtLogin->isChecked() != m_autostart->isEnabled()
-        && !m_autostart->setEnabled(m_startAtLogin->isChecked(), &error)) {
-        m_settings->setStartAtLogin(m_autostart->isEnabled());
-        m_error->setText(error);
-        m_error->show();
-        return;
-    }
+    m_restartNeeded = before != restartFlags();
     m_settings->setStartAtLogin(m_startAtLogin->isChecked());
     QDialog::accept();
 }

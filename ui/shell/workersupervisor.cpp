@@ -4,6 +4,8 @@
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
 
+#include <QJsonObject>
+
 namespace codalab::ui {
 
 WorkerSupervisor::WorkerSupervisor(
@@ -54,12 +56,13 @@ void WorkerSupervisor::restart()
         return;
     }
     m_restarting = true;
-    m_link->stop(false, [this](bool ok, const QJsonValue &, const QString &error) {
-        if (!ok) {
-            m_restarting = false;
-            Q_EMIT launchFailed(tr("Cannot stop the worker to restart it: %1").arg(error));
-        }
-    });
+    m_link->call(QStringLiteral("stop"), QJsonObject { { QStringLiteral("giveBack"), false } }, this,
+        [this](const QJsonValue &, int code, const QString &error) {
+            if (code != 0) {
+                m_restarting = false;
+                Q_EMIT launchFailed(tr("Cannot stop the worker to restart it: %1").arg(error));
+            }
+        });
 }
 
 void WorkerSupervisor::launch()

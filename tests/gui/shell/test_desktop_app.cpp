@@ -34,6 +34,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <functional>
 
 using namespace codalab;
 using codalab::test::spinUntil;
@@ -52,7 +53,7 @@ struct DesktopFixture
     std::unique_ptr<ui::DesktopApp> app;
     std::unique_ptr<QSignalSpy> launched;
 
-    DesktopFixture()
+    explicit DesktopFixture(const std::function<void(ui::DesktopOptions &)> &tweak = {})
     {
         ui::DesktopOptions o;
         o.workerId = QStringLiteral("gui-desktop-%1").arg(QCoreApplication::applicationPid());
@@ -63,6 +64,9 @@ struct DesktopFixture
         o.autostartConfigHome = dir.filePath(QStringLiteral("config"));
         o.extraWorkerArguments = { QStringLiteral("--no-network") };
         o.workerGraceMs = 300;
+        if (tweak) {
+            tweak(o);
+        }
         qsettings.setValue(QStringLiteral("worker/workDir"), dir.filePath(QStringLiteral("work")));
         app = std::make_unique<ui::DesktopApp>(&qsettings, &keyring, &docker, &nam, o);
         app->worker()->setReconnectIntervalMs(100);
@@ -188,4 +192,21 @@ TEST_CASE("a second start finds the worker the first one started and starts none
     REQUIRE(spinUntil([&] { return readyAgain.size() == 1; }, 60000));
     CHECK(f.app->worker()->status().value(QLatin1String("worker_id")).toString() == pidBefore);
     CHECK(f.app->worker()->status().value(QLatin1String("runs_started")).toInt() == 0);
+}
+
+TEST_CASE("with no worker program the window says why, and the account gives up after its wait",
+    "[gui][shell][e2e]")
+{
+    DesktopFixture f([](ui::DesktopOptions &o) {
+        o.workerProgram = QStringLiteral("/nonexistent/codalab-worker");
+        o.localServerWaitMs = 1500;
+    });
+    QSignalSpy failed(f.app.get(), &ui::DesktopApp::accountFailed);
+    f.app->start(false);
+    REQUIRE(failed.wait(20000));
+    CHECK(failed.first().first().toString().contains(QLatin1String("local server did not start")));
+    CHECK_FALSE(f.app->worker()->isConnected());
+    QTest::qWait(1000);
+    CHECK(failed.size() == 1); // it gave up once, and stays given up
+    test::saveScreenshot(f.app->window(), QStringLiteral("main-no-worker.png"));
 }

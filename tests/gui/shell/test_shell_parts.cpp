@@ -72,19 +72,18 @@ TEST_CASE(
     REQUIRE(file.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(file.readAll());
     CHECK(text.startsWith(QLatin1String("[Desktop Entry]\n")));
-    CHECK(text.contains(QLatin1String("\nExec=\"/opt/Coda Lab/codalab-desktop\" --minimized\n")));
+    CHECK(text.contains(QLatin1String("\nExec=\"/opt/Coda Lab/codalab-desktop\"\n")));
     CHECK(text.contains(QLatin1String("\nType=Application\n")));
     REQUIRE(autostart.setEnabled(false, &error));
     CHECK_FALSE(QFileInfo::exists(autostart.path()));
 
-    // A config directory that cannot be written says so.
-    QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
-    if (!QFileInfo(dir.path()).isWritable()) { // root writes anyway
-        CHECK_FALSE(autostart.setEnabled(true, &error));
-        CHECK(error.contains(dir.path()));
-    }
-    QFile::setPermissions(
-        dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    // A config directory that cannot be made says so (a file stands where it should be; root cannot either).
+    QFile blocker(dir.filePath(QStringLiteral("not-a-dir")));
+    REQUIRE(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    ui::AutostartFile blocked(QStringLiteral("/usr/bin/codalab-desktop"), blocker.fileName());
+    CHECK_FALSE(blocked.setEnabled(true, &error));
+    CHECK(error.contains(blocker.fileName()));
 }
 
 TEST_CASE("the worker is started with the flags the settings say", "[gui][shell][launcher]")
