@@ -183,14 +183,12 @@ bool DependencyModel::setData(const QModelIndex &index, const QVariant &value, i
         return true;
     }
     field = text;
-    ++r.revision;
+    // Only the target is looked up: a key edit keeps the lookup, and its answer still in flight lands.
+    // Bumping the revision without asking again would leave the row resolving for ever.
     if (index.column() == TargetColumn) {
         r.givenUuid.clear();
         r.givenPath.clear();
-        r.lookup = Lookup::Pending;
-        r.uuid.clear();
-        r.name.clear();
-        r.message.clear();
+        restartLookup(r);
     }
     // The key column's derived text and every status may change (keys relate rows to each other).
     Q_EMIT dataChanged(this->index(index.row(), KeyColumn), this->index(index.row(), TargetColumn));
@@ -321,14 +319,20 @@ void DependencyModel::invalidateLookups()
 {
     for (Row &r : m_rows) {
         if (r.givenUuid.isEmpty()) {
-            ++r.revision;
-            r.lookup = Lookup::Pending;
-            r.uuid.clear();
-            r.name.clear();
-            r.message.clear();
+            restartLookup(r);
         }
     }
     statusColumnChanged();
+}
+
+void DependencyModel::restartLookup(Row &row)
+{
+    // The one place the revision moves, always with the row pending again, so lookups() asks anew.
+    ++row.revision;
+    row.lookup = Lookup::Pending;
+    row.uuid.clear();
+    row.name.clear();
+    row.message.clear();
 }
 
 int DependencyModel::rowOf(quint64 id) const

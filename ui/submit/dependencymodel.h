@@ -15,15 +15,15 @@ namespace codalab::ui {
 /// removal. dependencies() is what the rows say, as RunRequest dependencies (blank rows and rows that do
 /// not parse are left out; problem() names them). Resolution is done outside (DependencyResolver):
 /// lookups() lists the rows waiting for one, each with the revision it was asked for, and
-/// setLookupResult() records the answer unless the row was edited (or removed) in between, so a late
-/// answer never marks a row it no longer belongs to.
+/// setLookupResult() records the answer unless the row's target was edited (or the row removed) in between,
+/// so a late answer never marks a row it no longer belongs to; a key edit keeps the lookup and its answer.
 class DependencyModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column { KeyColumn, TargetColumn, StatusColumn, ColumnCount };
     enum class Lookup {
-        Pending, ///< not asked yet (or asked before the last edit)
+        Pending, ///< not asked yet (or asked before the target last changed)
         Resolving,
         Resolved,
         NotFound, ///< the server says there is no such bundle: the row is invalid
@@ -91,6 +91,8 @@ private:
     QString localProblem(int row) const;
     QString statusText(int row) const;
     int rowOf(quint64 id) const;
+    /// A new revision, and the row waits for a new lookup: an older answer is dropped, a newer one asked.
+    static void restartLookup(Row &row);
     void statusColumnChanged();
 
     QList<Row> m_rows;

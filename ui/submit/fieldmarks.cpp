@@ -67,11 +67,11 @@ void FieldMarks::mark(const QString &field, const QString &message)
     it->message->show();
 }
 
-void FieldMarks::markProblems(const QStringList &problems)
+void FieldMarks::markProblems(const QList<Problem> &problems)
 {
     QHash<QString, QStringList> messages;
-    for (const QString &p : problems) {
-        messages[p.section(QStringLiteral(": "), 0, 0)] << p.section(QStringLiteral(": "), 1);
+    for (const Problem &p : problems) {
+        messages[p.field] << p.message;
     }
     for (auto it = messages.cbegin(); it != messages.cend(); ++it) {
         mark(it.key(), it.value().join(QLatin1Char('\n')));

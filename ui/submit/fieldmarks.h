@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -14,11 +15,21 @@ namespace codalab::ui {
 /// style sheet draws), the message in a line under it and as its tool tip.
 ///
 /// Usage: wrap each input with add(name, input), in the form's order, and put the returned widget in the
-/// layout; mark() and unmark() by name, or markProblems() with "field: message" lines as
-/// RunRequest::validate() words them; focusFirst() moves focus to the first marked field of the form.
+/// layout; mark() and unmark() by name, or markProblems() with {field, message} pairs; focusFirst() moves
+/// focus to the first marked field of the form.
 class FieldMarks
 {
 public:
+    /// One thing wrong with a form: the field's name as given to add() (an identifier, never translated)
+    /// and the message the user reads (translated). Kept apart so a translation cannot move a mark.
+    struct Problem
+    {
+        QString field;
+        QString message;
+
+        friend bool operator==(const Problem &, const Problem &) = default;
+    };
+
     /// The style sheet rule that draws the mark; set it on the form once.
     static QString styleSheet();
 
@@ -27,8 +38,8 @@ public:
     /// Marks `input` instead of what add() was given (a composite editor's main widget).
     void setMarkedWidget(const QString &field, QWidget *input);
     void mark(const QString &field, const QString &message);
-    /// Each field named before the first ": " gets its messages, one a line.
-    void markProblems(const QStringList &problems);
+    /// Each field gets its messages, one a line; a field that was not added is skipped.
+    void markProblems(const QList<Problem> &problems);
     void unmark(const QString &field);
     void clear();
     QStringList marked() const;

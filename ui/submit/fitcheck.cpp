@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "submit/fitcheck.h"
 
+#include "common/units.h"
 #include "util/bytesize.h"
 
 #include <QDateTime>
@@ -8,20 +9,6 @@
 #include <QLocale>
 
 namespace codalab::ui {
-
-namespace {
-
-QString count(int n, const QString &one, const QString &many)
-{
-    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
-}
-
-QString size(double bytes)
-{
-    return util::ByteSize::format(qint64(bytes));
-}
-
-} // namespace
 
 QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject &status)
 {
@@ -75,31 +62,32 @@ QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject
     if (cpus == 0) {
         cpus = machine.value(QLatin1String("cpu_threads")).toInt();
     }
+    // One sentence per resource, its plural on the asked count; the request stays as typed ("64g"), the
+    // machine's amounts are written the way every page writes sizes ("16 GiB").
     if (cpus > 0 && request.cpus > cpus) {
-        out << tr("Asks for %1; your worker has %2.")
-                   .arg(count(request.cpus, tr("CPU"), tr("CPUs")))
-                   .arg(cpus);
+        out << tr("Asks for %n CPU(s); your worker has %1.", nullptr, request.cpus)
+                   .arg(QString::number(cpus));
     }
     int gpus = 0;
     for (const QJsonValue &g : status.value(QLatin1String("gpus")).toArray()) {
         gpus += g.toObject().value(QLatin1String("enabled")).toBool(true) ? 1 : 0;
     }
     if (request.gpus > gpus) {
-        out << tr("Asks for %1; your worker has %2.")
-                   .arg(count(request.gpus, tr("GPU"), tr("GPUs")),
-                       gpus == 0 ? tr("none") : QString::number(gpus));
+        out << (gpus == 0 ? tr("Asks for %n GPU(s); your worker has none.", nullptr, request.gpus)
+                          : tr("Asks for %n GPU(s); your worker has %1.", nullptr, request.gpus)
+                                .arg(QString::number(gpus)));
     }
     const double memory = machine.value(QLatin1String("memory_total_bytes")).toDouble();
     const auto askedMemory = util::ByteSize::parse(request.memory);
     if (memory > 0 && askedMemory && double(*askedMemory) > memory) {
         out << tr("Asks for %1 of memory; your worker's machine has %2.")
-                   .arg(request.memory.trimmed(), size(memory));
+                   .arg(request.memory.trimmed(), Units::bytes(memory));
     }
     const QJsonValue freeDisk = machine.value(QLatin1String("disk_free_bytes"));
     const auto askedDisk = util::ByteSize::parse(request.disk);
     if (freeDisk.isDouble() && askedDisk && double(*askedDisk) > freeDisk.toDouble()) {
         out << tr("Asks for %1 of disk; your worker's work directory has %2 free.")
-                   .arg(request.disk.trimmed(), size(freeDisk.toDouble()));
+                   .arg(request.disk.trimmed(), Units::bytes(freeDisk.toDouble()));
     }
     return out;
 }

@@ -8,5 +8,6 @@ codalab_add_ui_library(codalab_ui_submit SOURCES
     submit/fitcheck.cpp
     submit/imagecombobox.cpp
     submit/priorityspinbox.cpp
+    submit/runform.cpp
     submit/submitrundialog.cpp
 )

@@ -8,15 +8,10 @@
 #include <QDialog>
 #include <QPointer>
 
-class QCheckBox;
-class QDialogButtonBox;
-class QGridLayout;
-class QGroupBox;
+class QCloseEvent;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QVBoxLayout;
 
 namespace codalab::docker {
@@ -29,12 +24,10 @@ struct ApiResult;
 
 namespace codalab::ui {
 
-class DependencyEditor;
 class DependencyModel;
 class DependencyResolver;
 class DesktopSettings;
-class ImageComboBox;
-class PrioritySpinBox;
+class RunForm;
 class WorkerLink;
 
 /// The run-submission dialog: everything `cl run` takes, a live `cl run ...` preview that can be copied,
@@ -47,7 +40,8 @@ class WorkerLink;
 /// form says. Submit checks everything first: invalid fields are marked where they are, focus goes to
 /// the first, and nothing is sent. Otherwise the run is submitted (RunSubmission); on success the image
 /// is remembered, submitted(uuid) fires and the dialog accepts; a server error is shown in the dialog
-/// with everything typed kept.
+/// with everything typed kept. While a submission is in flight the dialog cannot be cancelled or closed
+/// (Cancel is disabled, Esc and the window's close button are refused): it closes once the server answers.
 class SubmitRunDialog : public QDialog
 {
     Q_OBJECT
@@ -59,13 +53,13 @@ public:
     void setRequest(const server::RunRequest &request);
     server::RunRequest request() const;
 
-    /// Every problem of the form, each as "field: message" (field as in RunRequest::validate() and
+    /// Every problem of the form, each as {field, message} (field as in RunRequest::validate(), or
     /// "image", "dependencies"); empty when it can be sent.
-    QStringList problems() const;
+    QList<FieldMarks::Problem> problems() const;
     /// The fields marked invalid by the last submit attempt.
-    QStringList markedFields() const { return m_marks.marked(); }
+    QStringList markedFields() const;
     /// The message under a marked field; empty when it is not marked.
-    QString fieldMessage(const QString &field) const { return m_marks.message(field); }
+    QString fieldMessage(const QString &field) const;
     QStringList fitWarnings() const { return m_fitWarnings; }
     DependencyModel *dependencyModel() const { return m_dependencies; }
     DependencyResolver *dependencyResolver() const { return m_resolver; }
@@ -73,55 +67,36 @@ public:
 
 public Q_SLOTS:
     void submit();
+    /// Refused while a submission is in flight: the server may be creating the run, and only this dialog
+    /// would learn its uuid. The dialog accepts on its own once the server answers.
+    void reject() override;
 
 Q_SIGNALS:
     void submitted(const QString &bundleUuid);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    QLabel *labelFor(const QString &text, QWidget *input);
-    static QGridLayout *formGrid(QGroupBox *group);
-    static void addGridRow(QGridLayout *grid, QLabel *label, QWidget *field);
-    void buildForm();
-    QGroupBox *buildResources();
-    QGroupBox *buildDetails();
     void buildFooter(QVBoxLayout *top);
-    void watchEdits();
     void updateDerived();
     void updateFitCheck();
     void showStatus(const QString &text, bool error);
+    void setSubmitting(bool submitting);
     void onSubmitted(const server::ApiResult &result, const QString &uuid, const QString &image);
 
     server::CodaLabClient *m_client;
     WorkerLink *m_worker;
     DesktopSettings *m_settings;
-    server::RunRequest m_base; ///< what the form does not show (exclude patterns) comes from here
-    bool m_queueTouched = false;
 
-    QPlainTextEdit *m_command = nullptr;
-    ImageComboBox *m_image = nullptr;
-    QLineEdit *m_queue = nullptr;
-    QSpinBox *m_cpus = nullptr;
-    QSpinBox *m_gpus = nullptr;
-    QLineEdit *m_memory = nullptr;
-    QLineEdit *m_disk = nullptr;
-    QLineEdit *m_time = nullptr;
-    QCheckBox *m_network = nullptr;
-    QCheckBox *m_allowFailed = nullptr;
-    PrioritySpinBox *m_priority = nullptr;
-    QLineEdit *m_worksheet = nullptr;
-    QLineEdit *m_name = nullptr;
-    QLineEdit *m_description = nullptr;
-    QLineEdit *m_tags = nullptr;
-    DependencyEditor *m_dependencyEditor = nullptr;
     DependencyModel *m_dependencies = nullptr;
     DependencyResolver *m_resolver = nullptr;
+    RunForm *m_form = nullptr;
     QLabel *m_fitLabel = nullptr;
     QLineEdit *m_preview = nullptr;
     QLabel *m_status = nullptr;
-    QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_submitButton = nullptr;
-    FieldMarks m_marks;
-    QList<QLabel *> m_labels; ///< the first label column of every group
+    QPushButton *m_cancelButton = nullptr;
     QStringList m_fitWarnings;
     QPointer<server::RunSubmission> m_submission;
 };

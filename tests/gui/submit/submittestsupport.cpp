@@ -17,6 +17,26 @@
 
 namespace codalab::test {
 
+MapTranslator::MapTranslator(QHash<QString, QStringList> translations)
+    : m_translations(std::move(translations))
+{
+    QCoreApplication::installTranslator(this);
+}
+
+MapTranslator::~MapTranslator()
+{
+    QCoreApplication::removeTranslator(this);
+}
+
+QString MapTranslator::translate(const char *, const char *sourceText, const char *, int n) const
+{
+    const QStringList forms = m_translations.value(QString::fromUtf8(sourceText));
+    if (forms.isEmpty()) {
+        return {};
+    }
+    return forms.size() > 1 && n != 1 ? forms.at(1) : forms.at(0);
+}
+
 void typeInto(QWidget *input, const QString &text)
 {
     QWidget *target = input;

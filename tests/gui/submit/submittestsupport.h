@@ -3,6 +3,9 @@
 
 #include "server/runrequest.h"
 
+#include <QHash>
+#include <QStringList>
+#include <QTranslator>
 #include <QWidget>
 
 #include <catch2/catch.hpp>
@@ -12,6 +15,22 @@ class SubmitRunDialog;
 }
 
 namespace codalab::test {
+
+/// A translation held in memory, as a .qm file would give it: each source text maps to its translation,
+/// or for a "%n" text to its singular and plural forms (English rule: 1 is singular). Other texts stay
+/// untranslated. It is installed in the application for as long as it lives.
+class MapTranslator : public QTranslator
+{
+public:
+    explicit MapTranslator(QHash<QString, QStringList> translations);
+    ~MapTranslator() override;
+    QString translate(const char *context, const char *sourceText, const char *disambiguation = nullptr,
+        int n = -1) const override;
+    bool isEmpty() const override { return m_translations.isEmpty(); }
+
+private:
+    QHash<QString, QStringList> m_translations;
+};
 
 /// The child of `parent` named `name`; REQUIREs it.
 template<class T> T *child(QWidget *parent, const char *name)

@@ -149,6 +149,34 @@ TEST_CASE("a given parent uuid stands until the target is edited, and late answe
     CHECK_FALSE(model.setLookupResult(id, again[0].revision, DependencyModel::Lookup::NotFound));
 }
 
+TEST_CASE("a key edited while its row resolves keeps the lookup, and its answer lands", "[gui][submit][deps]")
+{
+    DependencyModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.appendRow({}, QStringLiteral("mnist"));
+    const auto asked = model.lookups();
+    REQUIRE(asked.size() == 1);
+    CHECK(model.setLookupResult(asked[0].rowId, asked[0].revision, DependencyModel::Lookup::Resolving));
+
+    // Only the target is looked up: the answer for "mnist" is still the row's answer under its new key.
+    edit(model, 0, DependencyModel::KeyColumn, QStringLiteral("data"));
+    CHECK(model.lookup(0) == DependencyModel::Lookup::Resolving);
+    CHECK(model.setLookupResult(asked[0].rowId, asked[0].revision, DependencyModel::Lookup::Resolved,
+        QStringLiteral("0xabcdefabcdefabcdefabcdefabcdefab"), QStringLiteral("mnist")));
+    CHECK(model.lookup(0) == DependencyModel::Lookup::Resolved);
+    CHECK(cell(model, 0, DependencyModel::StatusColumn) == QStringLiteral("→ 0xabcdefab… (mnist)"));
+
+    // Whenever an answer is refused, the row is asked again: no row waits for an answer that never lands.
+    edit(model, 0, DependencyModel::TargetColumn, QStringLiteral("cifar"));
+    const auto again = model.lookups();
+    REQUIRE(again.size() == 1);
+    CHECK(model.setLookupResult(again[0].rowId, again[0].revision, DependencyModel::Lookup::Resolving));
+    model.invalidateLookups();
+    CHECK_FALSE(model.setLookupResult(again[0].rowId, again[0].revision, DependencyModel::Lookup::Resolved));
+    CHECK(model.lookup(0) == DependencyModel::Lookup::Pending);
+    CHECK(model.lookups().size() == 1);
+}
+
 TEST_CASE("rows resolve against the server once typing pauses; a missing bundle is marked",
     "[gui][submit][deps][server]")
 {
@@ -201,6 +229,16 @@ TEST_CASE("rows resolve against the server once typing pauses; a missing bundle 
         resolver.setWorksheet({});
         REQUIRE(spinUntil([&] { return settled(model, resolver); }, 20000));
         CHECK(model.lookup(good) == DependencyModel::Lookup::Resolved);
+    }
+    SECTION("a key edited while its row is looked up does not leave the row resolving")
+    {
+        edit(model, good, DependencyModel::TargetColumn, QStringLiteral("mnist/sub"));
+        // Usually caught while its lookup is in flight; a quicker answer must stand after the key edit too.
+        REQUIRE(spinUntil([&] { return model.lookup(good) != DependencyModel::Lookup::Pending; }, 20000));
+        edit(model, good, DependencyModel::KeyColumn, QStringLiteral("renamed"));
+        REQUIRE(spinUntil([&] { return settled(model, resolver); }, 20000));
+        CHECK(model.lookup(good) == DependencyModel::Lookup::Resolved);
+        CHECK(model.dependencies().first().key == QLatin1String("renamed"));
     }
     SECTION("a row edited while its lookup is in flight gets the answer for what it says now")
     {

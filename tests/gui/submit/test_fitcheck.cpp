@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // FitCheck: the sentences that tell whether a run fits the desktop's own worker, from its status JSON.
 #include "submit/fitcheck.h"
+#include "submittestsupport.h"
 
 #include <QJsonArray>
 
@@ -62,10 +63,11 @@ TEST_CASE("each resource asked beyond the worker is named with both numbers", "[
     r.memory = QStringLiteral("64g");
     r.disk = QStringLiteral("1t");
     CHECK(FitCheck::check(r, workerStatus())
-        == QStringList { QStringLiteral("Asks for 32 CPUs; your worker has 8."),
-            QStringLiteral("Asks for 2 GPUs; your worker has 1."),
-            QStringLiteral("Asks for 64g of memory; your worker's machine has 16g."),
-            QStringLiteral("Asks for 1t of disk; your worker's work directory has 20g free.") });
+        == QStringList { QStringLiteral("Asks for 32 CPU(s); your worker has 8."),
+            QStringLiteral("Asks for 2 GPU(s); your worker has 1."),
+            // The request as typed; the machine as every page writes sizes.
+            QStringLiteral("Asks for 64g of memory; your worker's machine has 16 GiB."),
+            QStringLiteral("Asks for 1t of disk; your worker's work directory has 20 GiB free.") });
 
     SECTION("a worker without a cpuset lends every thread, and one without GPUs has none")
     {
@@ -76,9 +78,52 @@ TEST_CASE("each resource asked beyond the worker is named with both numbers", "[
         one.cpus = 17;
         one.gpus = 1;
         CHECK(FitCheck::check(one, status)
-            == QStringList { QStringLiteral("Asks for 17 CPUs; your worker has 16."),
-                QStringLiteral("Asks for 1 GPU; your worker has none.") });
+            == QStringList { QStringLiteral("Asks for 17 CPU(s); your worker has 16."),
+                QStringLiteral("Asks for 1 GPU(s); your worker has none.") });
     }
+    SECTION("odd machine amounts are written in binary units, the request as the user wrote it")
+    {
+        QJsonObject status = workerStatus();
+        QJsonObject machine = status.value(QStringLiteral("machine")).toObject();
+        machine.insert(QStringLiteral("memory_total_bytes"), 23.5 * 1024 * 1024 * 1024);
+        machine.insert(QStringLiteral("disk_free_bytes"), 1536.0 * 1024 * 1024);
+        status.insert(QStringLiteral("machine"), machine);
+        server::RunRequest big = fitting();
+        big.memory = QStringLiteral(" 24G ");
+        big.disk = QStringLiteral("2048m");
+        CHECK(FitCheck::check(big, status)
+            == QStringList { QStringLiteral("Asks for 24G of memory; your worker's machine has 23.5 GiB."),
+                QStringLiteral("Asks for 2048m of disk; your worker's work directory has 1.5 GiB free.") });
+    }
+}
+
+TEST_CASE(
+    "counts take the translation's plural forms, each sentence translated whole", "[gui][submit][fitcheck]")
+{
+    // What an English or German .qm gives: the sentence with its number, in the form the number needs.
+    test::MapTranslator german({ { QStringLiteral("Asks for %n CPU(s); your worker has %1."),
+                                     { QStringLiteral("Verlangt %n CPU; Ihr Worker hat %1."),
+                                         QStringLiteral("Verlangt %n CPUs; Ihr Worker hat %1.") } },
+        { QStringLiteral("Asks for %n GPU(s); your worker has none."),
+            { QStringLiteral("Verlangt %n GPU; Ihr Worker hat keine."),
+                QStringLiteral("Verlangt %n GPUs; Ihr Worker hat keine.") } },
+        { QStringLiteral("Asks for %n GPU(s); your worker has %1."),
+            { QStringLiteral("Verlangt %n GPU; Ihr Worker hat %1."),
+                QStringLiteral("Verlangt %n GPUs; Ihr Worker hat %1.") } } });
+    QJsonObject status = workerStatus();
+    server::RunRequest r = fitting();
+    r.cpus = 9;
+    r.gpus = 2;
+    CHECK(FitCheck::check(r, status)
+        == QStringList { QStringLiteral("Verlangt 9 CPUs; Ihr Worker hat 8."),
+            QStringLiteral("Verlangt 2 GPUs; Ihr Worker hat 1.") });
+    status.insert(QStringLiteral("gpus"), QJsonArray());
+    status.insert(QStringLiteral("cpuset"), QJsonArray { 0 });
+    r.cpus = 2;
+    r.gpus = 1;
+    CHECK(FitCheck::check(r, status)
+        == QStringList { QStringLiteral("Verlangt 2 CPUs; Ihr Worker hat 1."),
+            QStringLiteral("Verlangt 1 GPU; Ihr Worker hat keine.") });
 }
 
 TEST_CASE("a queue tag that keeps the run off this workstation is said so", "[gui][submit][fitcheck]")

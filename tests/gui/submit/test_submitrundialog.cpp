@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -31,6 +32,7 @@
 
 using namespace codalab;
 using codalab::test::child;
+using codalab::test::spinUntil;
 using codalab::test::typeInto;
 using codalab::ui::SubmitRunDialog;
 
@@ -197,6 +199,77 @@ TEST_CASE("invalid fields are marked where they are and nothing is sent", "[gui]
     CHECK(dialog.isVisible());
     requests.clear();
     CHECK(bundleCount(s) == bundlesBefore);
+}
+
+TEST_CASE(
+    "marks land on their fields in any language: only the message is translated", "[gui][submit][dialog]")
+{
+    test::MapTranslator german({ // What a translator made of the former "field: message" texts: the field's
+                                 // name translated too, so the mark had no field to go to.
+        { QStringLiteral("image: an image name has no spaces"),
+            { QStringLiteral("Image: ein Image-Name enthält keine Leerzeichen") } },
+        { QStringLiteral("dependencies: row %1: %2"), { QStringLiteral("Abhängigkeiten: Zeile %1: %2") } },
+        { QStringLiteral("an image name has no spaces"),
+            { QStringLiteral("ein Image-Name enthält keine Leerzeichen") } },
+        { QStringLiteral("row %1: %2"), { QStringLiteral("Zeile %1: %2") } } });
+    test::ClientSession s(
+        QStringLiteral("http://127.0.0.1:9"), QStringLiteral("codalab"), QStringLiteral("x"));
+    SubmitRunDialog dialog(&s.client, nullptr, nullptr, nullptr);
+    dialog.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&dialog));
+    typeInto(child<QPlainTextEdit>(&dialog, "command"), QStringLiteral("echo hi"));
+    typeInto(child<ui::ImageComboBox>(&dialog, "image"), QStringLiteral("python 3"));
+    dialog.dependencyModel()->appendRow(QStringLiteral("my data"), QStringLiteral("mnist"));
+
+    const QList<ui::FieldMarks::Problem> problems = dialog.problems();
+    CHECK(problems
+        == QList<ui::FieldMarks::Problem> {
+            { QStringLiteral("image"), QStringLiteral("ein Image-Name enthält keine Leerzeichen") },
+            { QStringLiteral("dependencies"),
+                QStringLiteral("Zeile 1: keys use letters, digits and _ - . /") } });
+    QTest::mouseClick(test::findButton(&dialog, QStringLiteral("Submit")), Qt::LeftButton);
+    CHECK(dialog.markedFields() == QStringList { QStringLiteral("dependencies"), QStringLiteral("image") });
+    CHECK(dialog.fieldMessage(QStringLiteral("image"))
+        == QStringLiteral("ein Image-Name enthält keine Leerzeichen"));
+    CHECK(dialog.fieldMessage(QStringLiteral("dependencies"))
+        == QStringLiteral("Zeile 1: keys use letters, digits and _ - . /"));
+    auto *image = child<ui::ImageComboBox>(&dialog, "image");
+    CHECK((dialog.focusWidget() == image || dialog.focusWidget() == image->lineEdit()));
+    CHECK_FALSE(dialog.isSubmitting());
+}
+
+TEST_CASE("while the run is being submitted the dialog cannot be cancelled or closed, and then accepts",
+    "[gui][submit][dialog]")
+{
+    test::LocalServerFixture f;
+    test::ClientSession s(f.server->url(), QStringLiteral("codalab"), f.password);
+    // As the desktop opens it: deleted once it closes, so a dialog closed too early hears nothing back.
+    auto *dialog = new SubmitRunDialog(&s.client, nullptr, nullptr, nullptr);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QPointer<SubmitRunDialog> alive(dialog);
+    QSignalSpy submitted(dialog, &SubmitRunDialog::submitted);
+    dialog->show();
+    REQUIRE(QTest::qWaitForWindowExposed(dialog));
+    typeInto(child<QPlainTextEdit>(dialog, "command"), QStringLiteral("echo submitted"));
+    auto *cancel = test::findButton(dialog, QStringLiteral("Cancel"));
+    CHECK(cancel->isEnabled());
+
+    QTest::mouseClick(test::findButton(dialog, QStringLiteral("Submit")), Qt::LeftButton);
+    REQUIRE(dialog->isSubmitting());
+    CHECK_FALSE(cancel->isEnabled());
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    CHECK_FALSE(dialog->close()); // the window's close button
+    dialog->reject();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    REQUIRE(alive);
+    CHECK(dialog->isVisible());
+    CHECK(child<QLabel>(dialog, "status")->text().startsWith(QStringLiteral("Submitting…")));
+
+    REQUIRE(spinUntil([&] { return !submitted.isEmpty(); }, 30000));
+    const QString uuid = submitted.first().first().toString();
+    CHECK(bundleAttributes(s, uuid)[QLatin1String("command")].toString() == QLatin1String("echo submitted"));
+    // Accepted as always once the server has the run, and so closed and deleted.
+    REQUIRE(spinUntil([&] { return alive.isNull(); }, 5000));
 }
 
 TEST_CASE("submit creates the run as typed; a server error keeps everything typed", "[gui][submit][dialog]")

@@ -76,7 +76,7 @@ TEST_CASE("a run submitted from the dialog lands on this workstation's worker", 
         test::waitDependencies(dialog);
         CHECK(dialog.dependencyModel()->problem(0).isEmpty());
         CHECK(dialog.dependencyModel()->problem(1) == QLatin1String("No bundle found with name glove-6b"));
-        CHECK(dialog.fitWarnings().contains(QStringLiteral("Asks for 2 GPUs; your worker has none.")));
+        CHECK(dialog.fitWarnings().contains(QStringLiteral("Asks for 2 GPU(s); your worker has none.")));
         CHECK(child<QLabel>(&dialog, "fitCheck")->isVisible());
         child<QPlainTextEdit>(&dialog, "command")->setFocus();
         test::saveScreenshot(&dialog, QStringLiteral("submit-dialog.png"));
