@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboard/dashboardpage.h"
 
+#include "common/units.h"
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/slotmodel.h"
-#include "common/units.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -74,7 +74,10 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     m_availability->setFont(big);
     m_availability->setTextFormat(Qt::RichText);
     m_connection->setTextFormat(Qt::RichText);
-    m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Read-only details: selectable and copyable with the mouse and the keyboard alike.
+    m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_identity->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_message->setWordWrap(true);
     m_message->hide();
@@ -97,7 +100,7 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     m_emptyTitle->setAlignment(Qt::AlignCenter);
     m_emptyDetail->setAlignment(Qt::AlignCenter);
     m_emptyDetail->setWordWrap(true);
-    m_emptyDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_emptyDetail->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     emptyLayout->addStretch(1);
     emptyLayout->addWidget(emptyIcon);
     emptyLayout->addWidget(m_emptyTitle);
@@ -247,7 +250,7 @@ QString DashboardPage::availabilityText() const
     }
     if (a == QLatin1String("draining")) {
         const int left = int(m_status.value(QLatin1String("runs")).toArray().size());
-        return left == 1 ? tr("Draining (1 run left)") : tr("Draining (%1 runs left)").arg(left);
+        return tr("Draining (%n run(s) left)", nullptr, left);
     }
     if (a == QLatin1String("drained")) {
         return tr("Drained: takes no new runs");
@@ -351,7 +354,7 @@ void DashboardPage::confirmKill(const QString &uuid)
     box->setInformativeText(tr("%1\n\nIts container is stopped now and the run ends as killed. What it wrote "
                                "so far is kept with the bundle.")
                                 .arg(command.isEmpty() ? uuid : command));
-    QPushButton *kill = box->addButton(tr("Kill run"), QMessageBox::DestructiveRole);
+    QPushButton *kill = box->addButton(tr("&Kill run"), QMessageBox::DestructiveRole);
     box->setDefaultButton(box->addButton(QMessageBox::Cancel));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);

@@ -58,8 +58,7 @@ void CacheModel::setCaches(const QJsonObject &caches, qint64 now)
         common(row, e);
         const int dependents = e.value(QLatin1String("dependents")).toInt();
         if (dependents > 0) {
-            row.setText(
-                InUseColumn, dependents == 1 ? tr("Yes (1 run)") : tr("Yes (%1 runs)").arg(dependents));
+            row.setText(InUseColumn, tr("Yes (%n run(s))", nullptr, dependents));
         }
         row.setText(StateColumn, capitalised(e.value(QLatin1String("state")).toString()));
         rows.append(row);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "machine/cachespage.h"
 
-#include "common/workerlink.h"
 #include "common/units.h"
+#include "common/workerlink.h"
 #include "machine/cachemodel.h"
+#include "machine/usagebar.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -11,7 +12,6 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -19,28 +19,14 @@
 
 namespace codalab::ui {
 
-namespace {
-
-/// Filled to `used` of `cap` (empty when there is no cap), labelled with `text` (no '%' in it: the bar would
-/// read it as a placeholder).
-void setBar(QProgressBar *bar, double used, double cap, const QString &text)
-{
-    bar->setRange(0, 1000);
-    bar->setValue(cap > 0 ? qBound(0, int(used / cap * 1000), 1000) : 0);
-    bar->setFormat(text);
-    bar->setAccessibleDescription(text);
-}
-
-} // namespace
-
 CachesPage::CachesPage(WorkerLink *link, QWidget *parent)
     : QWidget(parent)
     , m_link(link)
     , m_model(new CacheModel(this))
     , m_empty(new QLabel(this))
     , m_content(new QWidget(this))
-    , m_dependencyBar(new QProgressBar(this))
-    , m_imageBar(new QProgressBar(this))
+    , m_dependencyBar(new UsageBar(this))
+    , m_imageBar(new UsageBar(this))
     , m_view(new QTableView(this))
     , m_result(new QLabel(this))
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
@@ -70,7 +56,7 @@ CachesPage::CachesPage(WorkerLink *link, QWidget *parent)
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
     m_result->setWordWrap(true);
-    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_refreshButton->setToolTip(tr("Ask the worker for its caches again"));
     m_cleanButton->setToolTip(tr("Remove every dependency and worker-pulled image that no run uses"));
     auto *buttons = new QHBoxLayout;
@@ -162,9 +148,9 @@ void CachesPage::onCaches(const QJsonObject &caches)
     const QJsonArray deps = caches.value(QLatin1String("dependencies")).toArray();
     const double depBytes = caches.value(QLatin1String("dependencies_bytes")).toDouble();
     const double depCap = caches.value(QLatin1String("dependencies_max_bytes")).toDouble();
-    setBar(m_dependencyBar, depBytes, depCap,
+    m_dependencyBar->setUsage(depBytes, depCap,
         tr("%1, %2 of %3")
-            .arg(deps.size() == 1 ? tr("1 entry") : tr("%1 entries").arg(deps.size()), Units::bytes(depBytes),
+            .arg(tr("%n entry(ies)", nullptr, int(deps.size())), Units::bytes(depBytes),
                 Units::bytes(depCap)));
 
     int pulled = 0;
@@ -173,8 +159,8 @@ void CachesPage::onCaches(const QJsonObject &caches)
     }
     const double imageBytes = caches.value(QLatin1String("images_bytes")).toDouble();
     const QJsonValue imageCap = caches.value(QLatin1String("images_max_bytes"));
-    const QString images = pulled == 1 ? tr("1 image") : tr("%1 images").arg(pulled);
-    setBar(m_imageBar, imageBytes, imageCap.toDouble(),
+    const QString images = tr("%n image(s)", nullptr, pulled);
+    m_imageBar->setUsage(imageBytes, imageCap.toDouble(),
         imageCap.isDouble()
             ? tr("%1, %2 of %3").arg(images, Units::bytes(imageBytes), Units::bytes(imageCap.toDouble()))
             : tr("%1, %2 (no limit)").arg(images, Units::bytes(imageBytes)));
@@ -192,7 +178,7 @@ void CachesPage::cleanNow()
         "This removes every dependency no run uses and every Docker image the worker pulled that no run "
         "uses. Anything a run uses now, downloads under way and images the worker did not pull are kept.\n\n"
         "What is removed is downloaded or pulled again when a run needs it."));
-    QPushButton *clean = box->addButton(tr("Clean now"), QMessageBox::AcceptRole);
+    QPushButton *clean = box->addButton(tr("C&lean now"), QMessageBox::AcceptRole);
     box->setDefaultButton(box->addButton(QMessageBox::Cancel));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
@@ -227,8 +213,8 @@ void CachesPage::clean()
                 self->m_result->setText(deps + images == 0
                         ? tr("Nothing to remove: every entry is in use or not the worker's.")
                         : tr("Removed %1 and %2; freed %3.")
-                              .arg(deps == 1 ? tr("1 dependency") : tr("%1 dependencies").arg(deps),
-                                  images == 1 ? tr("1 image") : tr("%1 images").arg(images), freed));
+                              .arg(tr("%n dependency(ies)", nullptr, deps),
+                                  tr("%n image(s)", nullptr, images), freed));
             }
             self->refresh();
             Q_EMIT self->cleaned(r);
@@ -237,12 +223,12 @@ void CachesPage::clean()
 
 QString CachesPage::dependenciesText() const
 {
-    return m_dependencyBar->format();
+    return m_dependencyBar->usageText();
 }
 
 QString CachesPage::imagesText() const
 {
-    return m_imageBar->format();
+    return m_imageBar->usageText();
 }
 
 QString CachesPage::resultText() const

@@ -8,13 +8,13 @@
 
 class QLabel;
 class QMessageBox;
-class QProgressBar;
 class QPushButton;
 class QTableView;
 
 namespace codalab::ui {
 
 class CacheModel;
+class UsageBar;
 class WorkerLink;
 
 /// The worker's dependency cache and Docker images: each entry (CacheModel) with its size, last use and
@@ -40,9 +40,9 @@ public:
     /// Asks for confirmation, then cleans.
     void cleanNow();
 
-    /// "1 entry, 2 KiB of 10 GiB"
+    /// "1 entry(ies), 2 KiB of 10 GiB"
     QString dependenciesText() const;
-    /// "1 image, 4.1 MiB (no limit)": of the images the worker pulled.
+    /// "1 image(s), 4.1 MiB (no limit)": of the images the worker pulled.
     QString imagesText() const;
     /// What the last clean removed, or why it failed.
     QString resultText() const;
@@ -65,8 +65,8 @@ private:
     CacheModel *m_model;
     QLabel *m_empty;
     QWidget *m_content;
-    QProgressBar *m_dependencyBar;
-    QProgressBar *m_imageBar;
+    UsageBar *m_dependencyBar;
+    UsageBar *m_imageBar;
     QTableView *m_view;
     QLabel *m_result;
     QPushButton *m_refreshButton;

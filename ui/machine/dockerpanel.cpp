@@ -31,8 +31,8 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
     , m_icon(new QLabel(this))
     , m_headline(new QLabel(this))
     , m_detail(new QLabel(this))
-    , m_refreshButton(new QPushButton(tr("Refresh"), this))
-    , m_checkButton(new QPushButton(tr("Run a test container"), this))
+    , m_refreshButton(new QPushButton(tr("&Refresh"), this))
+    , m_checkButton(new QPushButton(tr("Run a &test container"), this))
     , m_table(new QTableView(this))
     , m_output(new QPlainTextEdit(this))
 {
@@ -40,8 +40,9 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
     headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.25);
     headlineFont.setBold(true);
     m_headline->setFont(headlineFont);
-    m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_detail->setWordWrap(true);
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_icon, 0, Qt::AlignTop);
@@ -53,13 +54,14 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
 
     auto *proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_images);
-    proxy->setSortRole(Qt::DisplayRole);
+    proxy->setSortRole(ImageListModel::SortRole); // bytes and times, not their text
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(ImageListModel::NameColumn, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter); // as the GPU table
     m_table->horizontalHeader()->setSectionResizeMode(ImageListModel::NameColumn, QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(
         ImageListModel::IdColumn, QHeaderView::ResizeToContents);
@@ -67,6 +69,12 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
         ImageListModel::SizeColumn, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(
         ImageListModel::CreatedColumn, QHeaderView::ResizeToContents);
+    m_table->setAccessibleName(tr("Local images"));
+    m_table->setWordWrap(false);
+    // As tall as its rows up to a few, then it scrolls: the check below stays in view.
+    m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+    m_table->setMaximumHeight(m_table->verticalHeader()->defaultSectionSize() * 7);
     auto *imagesBox = new QGroupBox(tr("Local images"), this);
     auto *imagesLayout = new QVBoxLayout(imagesBox);
     imagesLayout->addWidget(m_table);
@@ -75,7 +83,7 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
     m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_output->setPlaceholderText(
         tr("Runs the selected image with no network, as CodaLab runs bundles, and shows what it printed."));
-    m_output->setMaximumHeight(120);
+    m_output->setMaximumHeight(100);
     auto *checkBox = new QGroupBox(tr("Check"), this);
     auto *checkLayout = new QVBoxLayout(checkBox);
     auto *checkRow = new QHBoxLayout;
@@ -85,9 +93,11 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
     checkLayout->addWidget(m_output);
 
     auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0); // it sits in a page's group box
     layout->addLayout(header);
-    layout->addWidget(imagesBox, 1);
+    layout->addWidget(imagesBox);
     layout->addWidget(checkBox);
+    layout->addStretch(1);
 
     connect(m_refreshButton, &QPushButton::clicked, this, &DockerPanel::refresh);
     connect(m_checkButton, &QPushButton::clicked, this, &DockerPanel::runCheck);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "machine/imagelistmodel.h"
 
+#include "common/units.h"
+
 #include <QLocale>
 
 namespace codalab::ui {
@@ -62,8 +64,7 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     const ImageInfo &image = m_images.at(index.row());
-    const QString reference
-        = image.repoTags.isEmpty() ? QStringLiteral("<untagged>") : image.repoTags.first();
+    const QString reference = image.repoTags.isEmpty() ? tr("<untagged>") : image.repoTags.first();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -72,7 +73,7 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         case IdColumn:
             return image.id.mid(7, 12); // as `docker images` shows it, without "sha256:"
         case SizeColumn:
-            return formatSize(image.sizeBytes);
+            return Units::bytes(double(image.sizeBytes));
         case CreatedColumn:
             return QLocale().toString(image.created.toLocalTime(), QLocale::ShortFormat);
         default:
@@ -86,6 +87,20 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         return image.repoTags.isEmpty() ? image.id : image.repoTags.first();
     case SizeBytesRole:
         return image.sizeBytes;
+    case SortRole:
+        switch (index.column()) {
+        case NameColumn:
+            // Untagged images (build leftovers) after the named ones, so the first row is one to run.
+            return image.repoTags.isEmpty() ? QString(QChar(0xFFFF) + image.id) : reference;
+        case IdColumn:
+            return image.id;
+        case SizeColumn:
+            return image.sizeBytes;
+        case CreatedColumn:
+            return image.created.toMSecsSinceEpoch();
+        default:
+            return {};
+        }
     default:
         return {};
     }
@@ -108,11 +123,6 @@ QVariant ImageListModel::headerData(int section, Qt::Orientation orientation, in
     default:
         return {};
     }
-}
-
-QString ImageListModel::formatSize(qint64 bytes)
-{
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 } // namespace codalab::ui

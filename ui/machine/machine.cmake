@@ -7,4 +7,5 @@ codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/machinepage.cpp
     machine/cachemodel.cpp
     machine/cachespage.cpp
+    machine/usagebar.cpp
 )

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "machine/machinepage.h"
 
-#include "common/workerlink.h"
 #include "common/units.h"
+#include "common/workerlink.h"
 #include "docker/dockerclient.h"
+#include "machine/dockerpanel.h"
 #include "machine/gpumodel.h"
+#include "machine/usagebar.h"
+#include "worker/controlerror.h"
 
 #include <QDateTime>
 #include <QFormLayout>
@@ -12,7 +15,6 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
-#include <QProgressBar>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
@@ -25,18 +27,9 @@ namespace {
 QLabel *selectableLabel(QWidget *parent)
 {
     auto *label = new QLabel(parent);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     label->setWordWrap(true);
     return label;
-}
-
-/// A bar filled to `used` of `total`, labelled with `text` (no '%': the bar would read it as a placeholder).
-void setBar(QProgressBar *bar, double used, double total, const QString &text)
-{
-    bar->setRange(0, 1000);
-    bar->setValue(total > 0 ? qBound(0, int(used / total * 1000), 1000) : 0);
-    bar->setFormat(text);
-    bar->setAccessibleDescription(text);
 }
 
 } // namespace
@@ -49,13 +42,13 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     , m_stack(new QStackedWidget(this))
     , m_emptyDetail(new QLabel(this))
     , m_cpu(selectableLabel(this))
-    , m_memory(new QProgressBar(this))
+    , m_memory(new UsageBar(this))
     , m_workDir(selectableLabel(this))
-    , m_disk(new QProgressBar(this))
+    , m_disk(new UsageBar(this))
     , m_gpuView(new QTableView(this))
     , m_gpuNote(selectableLabel(this))
-    , m_dockerVersion(selectableLabel(this))
-    , m_dockerSocket(selectableLabel(this))
+    , m_dockerPanel(new DockerPanel(docker, this))
+    , m_workerDocker(selectableLabel(this))
     , m_updated(new QLabel(this))
 {
     m_memory->setAccessibleName(tr("Memory"));
@@ -107,10 +100,13 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     m_stack->addWidget(empty);
     m_stack->addWidget(content);
 
+    // The engine as the desktop reaches it, its images and the no-network check (DockerPanel); below it,
+    // the worker's own endpoint when that is another one (the two can differ through DOCKER_HOST).
     auto *dockerBox = new QGroupBox(tr("Docker"), this);
-    auto *dockerForm = new QFormLayout(dockerBox);
-    dockerForm->addRow(tr("Engine:"), m_dockerVersion);
-    dockerForm->addRow(tr("Socket:"), m_dockerSocket);
+    auto *dockerLayout = new QVBoxLayout(dockerBox);
+    dockerLayout->addWidget(m_dockerPanel);
+    dockerLayout->addWidget(m_workerDocker);
+    m_workerDocker->hide();
 
     m_updated->setEnabled(false); // a quiet footnote
 
@@ -126,8 +122,7 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     connect(link, &WorkerLink::connectionChanged, this, [this] { onStatus(m_link->status()); });
     connect(m_gpus, &GpuModel::enabledChangeRequested, this,
         [this](const QString &uuid, bool enabled) { m_link->setGpuEnabled(uuid, enabled); });
-    m_dockerVersion->setText(tr("Asking Docker…"));
-    m_dockerSocket->setText(m_docker->endpoint().describe());
+    connect(m_dockerPanel, &DockerPanel::refreshed, this, &MachinePage::dockerChecked);
     onStatus(link->status());
 }
 
@@ -153,46 +148,27 @@ void MachinePage::probe()
         m_emptyDetail->setText(m_link->lastError()); // the link does not announce each failed reconnect
         return;
     }
-    m_probeInFlight = true;
     Q_EMIT probeRequested();
-    const auto done = [self = QPointer(this)](bool ok, const QJsonValue &, const QString &) {
-        if (!self) {
-            return;
-        }
-        self->m_probeInFlight = false;
-        if (!ok && self->m_link->isConnected()) {
-            // An older worker without probeMachine: its status still has the last 10-second probe.
-            self->m_probeUnsupported = true;
-            self->m_link->refreshStatus();
-        }
-    };
     if (m_probeUnsupported) {
         m_link->refreshStatus();
-        m_probeInFlight = false;
-    } else {
-        m_link->call(QStringLiteral("probeMachine"), {}, done);
+        return;
     }
+    m_probeInFlight = true;
+    m_link->call(
+        QStringLiteral("probeMachine"), {}, this, [this](const QJsonValue &, int code, const QString &) {
+            m_probeInFlight = false;
+            // Only a worker that does not know the method is asked for its status from now on (that still has
+            // the last 10-second probe); a timeout or a busy worker is asked to probe again next time.
+            if (code == worker::ControlError::MethodNotFound) {
+                m_probeUnsupported = true;
+                m_link->refreshStatus();
+            }
+        });
 }
 
 void MachinePage::checkDocker()
 {
-    if (m_versionReply) {
-        return;
-    }
-    m_versionReply = m_docker->version();
-    connect(m_versionReply, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
-        if (r.error) {
-            m_dockerVersion->setText(tr("Not available: %1").arg(r.error.message));
-        } else {
-            const QJsonObject v = r.json.object();
-            m_dockerVersion->setText(
-                tr("Docker %1 (API %2) on %3/%4")
-                    .arg(v.value(QLatin1String("Version")).toString(),
-                        v.value(QLatin1String("ApiVersion")).toString(),
-                        v.value(QLatin1String("Os")).toString(), v.value(QLatin1String("Arch")).toString()));
-        }
-        Q_EMIT dockerChecked();
-    });
+    m_dockerPanel->refresh(); // does nothing while a refresh is under way
 }
 
 void MachinePage::onStatus(const QJsonObject &status)
@@ -212,18 +188,17 @@ void MachinePage::onStatus(const QJsonObject &status)
     const QString cpus = Units::cpuRanges(status.value(QLatin1String("cpuset")).toArray());
     m_cpu->setText(tr("%1 — %2; runs may use CPUs %3")
                        .arg(model.isEmpty() ? tr("unknown model") : model,
-                           threads == 1 ? tr("1 thread") : tr("%1 threads").arg(threads),
-                           cpus.isEmpty() ? tr("none") : cpus));
+                           tr("%n thread(s)", nullptr, threads), cpus.isEmpty() ? tr("none") : cpus));
 
     const double memTotal = machine.value(QLatin1String("memory_total_bytes")).toDouble();
     const double memFree = machine.value(QLatin1String("memory_available_bytes")).toDouble();
-    setBar(m_memory, memTotal - memFree, memTotal,
+    m_memory->setUsage(memTotal - memFree, memTotal,
         tr("%1 available of %2").arg(Units::bytes(memFree), Units::bytes(memTotal)));
 
     const double diskTotal = machine.value(QLatin1String("disk_total_bytes")).toDouble();
     const double diskFree = machine.value(QLatin1String("disk_free_bytes")).toDouble();
     m_workDir->setText(machine.value(QLatin1String("work_dir")).toString());
-    setBar(m_disk, diskTotal - diskFree, diskTotal,
+    m_disk->setUsage(diskTotal - diskFree, diskTotal,
         tr("%1 free of %2").arg(Units::bytes(diskFree), Units::bytes(diskTotal)));
 
     const bool anyGpu = m_gpus->rowCount() > 0;
@@ -237,9 +212,10 @@ void MachinePage::onStatus(const QJsonObject &status)
 
     const QString endpoint
         = status.value(QLatin1String("docker")).toObject().value(QLatin1String("endpoint")).toString();
-    if (!endpoint.isEmpty()) {
-        m_dockerSocket->setText(tr("%1 (the worker's)").arg(endpoint));
-    }
+    const bool otherDocker = !endpoint.isEmpty() && endpoint != m_docker->endpoint().describe();
+    m_workerDocker->setText(
+        otherDocker ? tr("The worker uses the Docker engine at %1.").arg(endpoint) : QString());
+    m_workerDocker->setVisible(otherDocker);
     m_updated->setText(tr("Updated at %1; refreshed every few seconds while this page is shown.")
                            .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
 }
@@ -256,17 +232,19 @@ QString MachinePage::cpuText() const
 
 QString MachinePage::memoryText() const
 {
-    return m_memory->format();
+    return m_memory->usageText();
 }
 
 QString MachinePage::diskText() const
 {
-    return m_disk->format();
+    return m_disk->usageText();
 }
 
 QString MachinePage::dockerText() const
 {
-    return m_dockerVersion->text() + QLatin1Char('\n') + m_dockerSocket->text();
+    const QString worker = m_workerDocker->text();
+    return worker.isEmpty() ? m_dockerPanel->statusText()
+                            : m_dockerPanel->statusText() + QLatin1Char('\n') + worker;
 }
 
 } // namespace codalab::ui

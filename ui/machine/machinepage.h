@@ -2,34 +2,35 @@
 #pragma once
 
 #include <QJsonObject>
-#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
 class QLabel;
-class QProgressBar;
 class QStackedWidget;
 class QTableView;
 
 namespace codalab::docker {
 class DockerClient;
-class DockerReply;
 } // namespace codalab::docker
 
 namespace codalab::ui {
 
+class DockerPanel;
 class GpuModel;
+class UsageBar;
 class WorkerLink;
 
 /// The machine the worker runs on, as its status describes it: CPU model and threads (and the CPUs runs may
 /// use), memory total and available, the work directory's disk, each GPU (GpuModel, with a check box that
-/// asks the worker to use it for runs or not), and Docker: the engine's version (asked through
-/// DockerClient::version()) and the socket the worker uses.
+/// asks the worker to use it for runs or not), and Docker (DockerPanel: the engine's version and socket, its
+/// local images, and a check that runs a container with no network; plus the worker's engine when it uses
+/// another one).
 ///
 /// Usage: construct with the desktop's WorkerLink and DockerClient. While the page is visible it asks the
 /// worker to measure the machine again every refreshIntervalMs() (the `probeMachine` method; a worker
-/// without it is asked for its status instead), so memory, disk and GPU figures stay live; hidden, it asks
-/// nothing. probeRequested() fires for each request.
+/// that answers "method not found" is asked for its status instead; any other failure is retried), so
+/// memory, disk and GPU figures stay live; hidden, it asks nothing. probeRequested() fires for each request.
+/// Each time it is shown it asks Docker again; dockerChecked() follows the answer.
 class MachinePage : public QWidget
 {
     Q_OBJECT
@@ -38,6 +39,7 @@ public:
     ~MachinePage() override;
 
     GpuModel *gpuModel() const { return m_gpus; }
+    DockerPanel *dockerPanel() const { return m_dockerPanel; }
     int refreshIntervalMs() const { return m_timer.interval(); }
     void setRefreshIntervalMs(int ms) { m_timer.setInterval(ms); }
     /// Whether live figures are being asked for (only while visible).
@@ -47,7 +49,10 @@ public:
     QString cpuText() const;
     QString memoryText() const;
     QString diskText() const;
+    /// DockerPanel::statusText(), and the worker's engine on a line of its own when it is another one.
     QString dockerText() const;
+    /// Whether the worker was found without `probeMachine` (so it is asked for its status instead).
+    bool probeUnsupported() const { return m_probeUnsupported; }
 
 Q_SIGNALS:
     void probeRequested();
@@ -68,16 +73,15 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_emptyDetail;
     QLabel *m_cpu;
-    QProgressBar *m_memory;
+    UsageBar *m_memory;
     QLabel *m_workDir;
-    QProgressBar *m_disk;
+    UsageBar *m_disk;
     QTableView *m_gpuView;
     QLabel *m_gpuNote;
-    QLabel *m_dockerVersion;
-    QLabel *m_dockerSocket;
+    DockerPanel *m_dockerPanel;
+    QLabel *m_workerDocker;
     QLabel *m_updated;
     QTimer m_timer;
-    QPointer<docker::DockerReply> m_versionReply;
     bool m_probeInFlight = false;
     bool m_probeUnsupported = false;
 };

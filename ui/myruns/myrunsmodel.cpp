@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "myruns/myrunsmodel.h"
 
+#include "common/units.h"
 #include "server/apijob.h"
 #include "server/codalabclient.h"
 #include "util/duration.h"
@@ -80,6 +81,24 @@ void MyRunsModel::refresh()
     m_queued = false;
     m_job = m_client->search({ QStringLiteral(".mine"), QStringLiteral(".limit=200") });
     connect(m_job, &server::ApiJob::finished, this, &MyRunsModel::onSearched);
+}
+
+void MyRunsModel::clear()
+{
+    if (m_job) {
+        // The answer is for the account that was: it must not fill the list again (cancel() emits nothing).
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job.clear();
+    }
+    m_queued = false;
+    m_loaded = false;
+    if (!m_rows.isEmpty()) {
+        beginRemoveRows({}, 0, int(m_rows.size()) - 1);
+        m_rows.clear();
+        endRemoveRows();
+    }
+    setError({});
 }
 
 void MyRunsModel::setAutoRefresh(int ms)
@@ -209,7 +228,7 @@ MyRunsModel::Row MyRunsModel::makeRow(const QJsonObject &bundle) const
     row.cells[ImageColumn] = image.isEmpty() ? tr("server default") : image;
     row.cells[QueueColumn] = m.value(QLatin1String("request_queue")).toString();
     const auto created = qint64(m.value(QLatin1String("created")).toDouble());
-    row.cells[CreatedColumn] = created > 0 ? formatAge(m_now() - created) : QString();
+    row.cells[CreatedColumn] = created > 0 ? Units::ago(m_now() - created) : QString();
     if (m.contains(QLatin1String("started")) && m.value(QLatin1String("time")).isDouble()) {
         row.cells[RunTimeColumn] = util::Duration::format(qint64(m.value(QLatin1String("time")).toDouble()));
     }
@@ -314,21 +333,6 @@ QVariant MyRunsModel::headerData(int section, Qt::Orientation orientation, int r
     default:
         return {};
     }
-}
-
-QString MyRunsModel::formatAge(qint64 seconds)
-{
-    if (seconds < 60) {
-        return tr("just now"); // also a clock a little behind the server's
-    }
-    if (seconds < 3600) {
-        return tr("%1 min ago").arg(seconds / 60);
-    }
-    if (seconds < 86400) {
-        return tr("%1 h ago").arg(seconds / 3600);
-    }
-    const qint64 days = seconds / 86400;
-    return days == 1 ? tr("1 day ago") : tr("%1 days ago").arg(days);
 }
 
 const QStringList &MyRunsModel::activeStates()

@@ -55,6 +55,9 @@ public:
     void refresh();
     /// A search is in flight or queued.
     bool isRefreshing() const { return m_job || m_queued; }
+    /// Forgets everything, as after a logout or a switch to another account: no rows, no error, hasLoaded()
+    /// false; the answer of a search in flight is dropped. The auto-refresh interval is kept.
+    void clear();
     /// Refreshes every `ms` milliseconds; 0 stops it.
     void setAutoRefresh(int ms);
     int autoRefreshInterval() const;
@@ -73,8 +76,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    /// "just now", "5 min ago", "3 h ago", "2 days ago".
-    static QString formatAge(qint64 seconds);
     /// The states the page calls active: created, staged, making, starting, preparing, running, finalizing.
     static const QStringList &activeStates();
     /// ready, failed, killed: nothing more happens to the bundle and it cannot be killed.

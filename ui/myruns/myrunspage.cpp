@@ -34,15 +34,15 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
     , m_filter(new MyRunsFilterModel(this))
     , m_stateCombo(new QComboBox(this))
     , m_textFilter(new QLineEdit(this))
-    , m_refreshButton(new QPushButton(tr("Refresh"), this))
+    , m_refreshButton(new QPushButton(tr("&Refresh"), this))
     , m_banner(new QLabel(this))
     , m_stack(new QStackedWidget(this))
     , m_table(new QTableView(m_stack))
     , m_placeholder(new QLabel(m_stack))
     , m_details(new RunDetailsPanel(this))
-    , m_logsButton(new QPushButton(tr("Logs"), this))
-    , m_killButton(new QPushButton(tr("Kill"), this))
-    , m_rerunButton(new QPushButton(tr("Rerun…"), this))
+    , m_logsButton(new QPushButton(tr("&Logs"), this))
+    , m_killButton(new QPushButton(tr("&Kill…"), this))
+    , m_rerunButton(new QPushButton(tr("R&erun…"), this))
 {
     m_stateCombo->addItem(tr("All"), QStringList());
     m_stateCombo->addItem(tr("Active"), MyRunsModel::activeStates());
@@ -67,7 +67,7 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
     filters->addWidget(m_refreshButton);
 
     m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fde7e9; color: #5f0a12; border: 1px solid "
                                            "#e8a0a8; border-radius: 4px; padding: 6px; }"));
     m_banner->hide();
@@ -94,7 +94,7 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
 
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
-    m_placeholder->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_placeholder->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_placeholder->setMargin(24);
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_placeholder);
@@ -177,6 +177,16 @@ void MyRunsPage::hideEvent(QHideEvent *event)
 void MyRunsPage::refresh()
 {
     m_model->refresh();
+}
+
+void MyRunsPage::clear()
+{
+    m_model->clear(); // removing the rows clears the selection, and so the details and the buttons
+    m_actionError.clear();
+    m_loadedAt.clear();
+    m_details->setBundle({});
+    updateSelection();
+    updateView();
 }
 
 QJsonObject MyRunsPage::selectedBundle() const

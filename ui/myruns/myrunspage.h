@@ -32,6 +32,7 @@ class RunDetailsPanel;
 /// refreshes every refreshInterval() ms. Connect logsRequested(uuid) to the log viewer and
 /// rerunRequested(request) to the submission dialog (prefilled with the request). Kills go straight to
 /// the server; killFinished(uuid, ok) reports each one, and a failure is also shown above the table.
+/// Call clear() when the account changes (logout, profile switch).
 class MyRunsPage : public QWidget
 {
     Q_OBJECT
@@ -61,6 +62,9 @@ public:
 
 public Q_SLOTS:
     void refresh();
+    /// Forgets the runs of the account that was (logout, another profile): no rows, no details, no error;
+    /// the page says it is loading until the next refresh answers (MyRunsModel::clear()).
+    void clear();
     void requestLogs();
     /// Asks for confirmation (a window-modal box, nothing blocks), then kills the selected run.
     void killSelected();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "myruns/rundetailspanel.h"
 
+#include "common/units.h"
 #include "myruns/myrunsmodel.h"
 #include "util/duration.h"
 
@@ -30,10 +31,8 @@ QString resourcesText(const QJsonObject &m)
     const int gpus = m.value(QLatin1String("request_gpus")).toInt(0);
     const auto sized = [&m](const char *key) { return m.value(QLatin1String(key)).toVariant().toString(); };
     QStringList parts;
-    parts << (cpus == 1 ? RunDetailsPanel::tr("1 CPU") : RunDetailsPanel::tr("%1 CPUs").arg(cpus));
-    parts << (gpus == 0 ? RunDetailsPanel::tr("no GPU")
-            : gpus == 1 ? RunDetailsPanel::tr("1 GPU")
-                        : RunDetailsPanel::tr("%1 GPUs").arg(gpus));
+    parts << RunDetailsPanel::tr("%n CPU(s)", nullptr, cpus);
+    parts << (gpus == 0 ? RunDetailsPanel::tr("no GPU") : RunDetailsPanel::tr("%n GPU(s)", nullptr, gpus));
     const QString memory = sized("request_memory");
     parts << RunDetailsPanel::tr("memory %1").arg(memory.isEmpty() ? QStringLiteral("2g") : memory);
     const QString disk = sized("request_disk");
@@ -67,7 +66,7 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
 
     m_notice->setWordWrap(true);
     m_notice->setTextFormat(Qt::RichText);
-    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_notice->hide();
 
     const QString labels[FieldCount] = { tr("UUID:"), tr("Name:"), tr("State:"), tr("Command:"), tr("Image:"),
@@ -93,7 +92,7 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
         auto *label = new QLabel(labels[p.field], m_content);
         auto *value = new QLabel(m_content);
         value->setTextFormat(Qt::PlainText);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         value->setWordWrap(p.span > 1);
         label->setBuddy(value);
         grid->addWidget(label, p.row, p.column, Qt::AlignLeft | Qt::AlignTop);
@@ -198,8 +197,8 @@ QString RunDetailsPanel::timeText(const QJsonValue &secs) const
     if (t <= 0) {
         return none;
     }
-    return tr("%1 (%2)").arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(t), QLocale::ShortFormat),
-        MyRunsModel::formatAge(m_now() - t));
+    return tr("%1 (%2)").arg(
+        QLocale().toString(QDateTime::fromSecsSinceEpoch(t), QLocale::ShortFormat), Units::ago(m_now() - t));
 }
 
 QString RunDetailsPanel::fieldText(Field field) const

@@ -72,12 +72,12 @@ QString NotificationBurst::title() const
     const int finished = count(Kind::RunFinished);
     const int failed = count(Kind::RunFailed);
     if (finished > 0) {
-        parts << (finished == 1 ? tr("1 run finished") : tr("%1 runs finished").arg(finished));
+        parts << tr("%n run(s) finished", nullptr, finished);
         if (failed > 0) {
-            parts << tr("%1 failed").arg(failed);
+            parts << tr("%n failed", nullptr, failed);
         }
     } else if (failed > 0) {
-        parts << (failed == 1 ? tr("1 run failed") : tr("%1 runs failed").arg(failed));
+        parts << tr("%n run(s) failed", nullptr, failed);
     }
     // Only the last word on the connection counts: add() already dropped an offline that came back.
     const auto lastLink = std::find_if(m_events.crbegin(), m_events.crend(),
@@ -103,7 +103,7 @@ QString NotificationBurst::body() const
     QStringList lines;
     for (const Event &e : m_events) {
         if (lines.size() == MaxBodyLines) {
-            lines << tr("…and %1 more").arg(m_events.size() - MaxBodyLines);
+            lines << tr("…and %n more", nullptr, int(m_events.size() - MaxBodyLines));
             break;
         }
         lines << line(e);

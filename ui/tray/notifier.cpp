@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tray/notifier.h"
 
+#include "common/units.h"
+
 #include <QJsonArray>
-#include <QLocale>
 
 namespace codalab::ui {
 
@@ -153,11 +154,8 @@ void Notifier::updateDisk(const QJsonObject &status)
     }
     m_diskLow = low;
     if (low) {
-        const QLocale locale;
         const QString where = machine.value(QLatin1String("work_dir")).toString();
-        const QString amount
-            = tr("%1 (%2%)")
-                  .arg(locale.formattedDataSize(qint64(free)), locale.toString(100.0 * free / total, 'f', 1));
+        const QString amount = tr("%1 (%2)").arg(Units::bytes(free), Units::percent(free / total));
         post(Setting::DiskLow,
             { Kind::DiskLow, {},
                 where.isEmpty() ? tr("Only %1 left on the worker's disk.").arg(amount)

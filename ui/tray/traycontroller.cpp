@@ -36,15 +36,13 @@ TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QO
 
     connect(m_menu->availableAction(), &QAction::triggered, this, &TrayController::onAvailableToggled);
     for (QAction *action : m_menu->snoozeActions()) {
-        connect(action, &QAction::triggered, this, [this, action] {
-            m_worker->snooze(action->data().toInt(), [this](bool ok, auto, auto) { resyncOnFailure(ok); });
-        });
+        connect(action, &QAction::triggered, this,
+            [this, action] { m_worker->snooze(action->data().toInt(), resyncOnFailure()); });
     }
-    connect(m_menu->drainAction(), &QAction::triggered, this,
-        [this] { m_worker->drain([this](bool ok, auto, auto) { resyncOnFailure(ok); }); });
+    connect(m_menu->drainAction(), &QAction::triggered, this, [this] { m_worker->drain(resyncOnFailure()); });
     connect(m_menu->stopAction(), &QAction::triggered, this, &TrayController::onStop);
     connect(m_menu.get(), &TrayMenu::gpuToggled, this, [this](const QString &uuid, bool enabled) {
-        m_worker->setGpuEnabled(uuid, enabled, [this](bool ok, auto, auto) { resyncOnFailure(ok); });
+        m_worker->setGpuEnabled(uuid, enabled, resyncOnFailure());
     });
     connect(m_menu->submitAction(), &QAction::triggered, this, &TrayController::submitRequested);
     connect(m_menu->openAction(), &QAction::triggered, this, &TrayController::showWindowRequested);
@@ -112,18 +110,21 @@ void TrayController::refresh()
     Q_EMIT stateChanged();
 }
 
-void TrayController::resyncOnFailure(bool ok)
+WorkerLink::Callback TrayController::resyncOnFailure()
 {
     // The worker refused or is gone: put the ticks back to what it really does (it says why through
-    // WorkerLink::commandFailed, which the window shows).
-    if (!ok) {
-        refresh();
-    }
+    // WorkerLink::commandFailed, which the window shows). The answer may come after the controller is gone
+    // (the link outlives it): the guard makes that a no-op.
+    return [self = QPointer<TrayController>(this)](bool ok, const QJsonValue &, const QString &) {
+        if (self && !ok) {
+            self->refresh();
+        }
+    };
 }
 
 void TrayController::onAvailableToggled(bool checked)
 {
-    const auto done = [this](bool ok, auto, auto) { resyncOnFailure(ok); };
+    const WorkerLink::Callback done = resyncOnFailure();
     if (checked) {
         m_worker->resume(done);
     } else {
@@ -140,16 +141,14 @@ void TrayController::onStop()
     q.text = tr("Stop the worker and give its runs back?");
     q.informativeText = runs == 0
         ? tr("The worker holds no runs. It stops now and takes no more until it is started again.")
-        : (runs == 1 ? tr("Its run goes back to the CodaLab server, which starts it again on a worker "
-                          "(this one, once it runs again, or another). The worker then stops.")
-                     : tr("Its %1 runs go back to the CodaLab server, which starts them again on a worker "
-                          "(this one, once it runs again, or another). The worker then stops.")
-                           .arg(runs));
+        : tr("Its %n run(s) go back to the CodaLab server, which starts them again on a worker (this one, "
+             "once it runs again, or another). The worker then stops.",
+            nullptr, runs);
     q.buttons = QMessageBox::Yes | QMessageBox::Cancel;
     q.defaultButton = QMessageBox::Cancel;
     ask(q, [this](QMessageBox::StandardButton answer) {
         if (answer == QMessageBox::Yes) {
-            m_worker->stop(true, [this](bool ok, auto, auto) { resyncOnFailure(ok); });
+            m_worker->stop(true, resyncOnFailure());
         }
     });
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/workerlink.h"
 #include "tray/traystate.h"
 
 #include <QIcon>
@@ -95,7 +96,8 @@ private:
     void onStop();
     void onQuit();
     void showNotification(const QString &title, const QString &body);
-    void resyncOnFailure(bool ok);
+    /// A command's callback that puts the menu back to the worker's real state when the command fails.
+    WorkerLink::Callback resyncOnFailure();
 
     WorkerLink *m_worker;
     DesktopSettings *m_settings;

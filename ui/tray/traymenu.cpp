@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tray/traymenu.h"
 
+#include "common/units.h"
+
 #include <QAction>
 #include <QJsonArray>
-#include <QLocale>
 
 namespace codalab::ui {
 
@@ -34,9 +35,8 @@ TrayMenu::TrayMenu(QWidget *parent)
     for (const auto &s : snoozes) {
         QAction *action = named(addAction(s.text), s.name);
         action->setData(s.hours * 3600);
-        action->setToolTip(s.hours == 1
-                ? tr("Take no new runs for an hour, then become available again.")
-                : tr("Take no new runs for %1 hours, then become available again.").arg(s.hours));
+        action->setToolTip(
+            tr("Take no new runs for %n hour(s), then become available again.", nullptr, s.hours));
         m_snooze << action;
     }
     m_drain = named(addAction(tr("&Drain (finish current runs, take no new ones)")), "drainAction");
@@ -66,7 +66,7 @@ QString TrayMenu::gpuLabel(const QJsonObject &gpu, int position)
     if (mib <= 0) {
         return tr("GPU %1: %2").arg(number, name);
     }
-    const QString memory = QLocale().formattedDataSize(qint64(mib * 1024 * 1024), 0);
+    const QString memory = Units::bytes(mib * 1024 * 1024);
     return tr("GPU %1: %2 (%3)").arg(number, name, memory);
 }
 

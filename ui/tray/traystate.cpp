@@ -70,7 +70,7 @@ TrayState TrayState::fromStatus(
 
 QString TrayState::runsText() const
 {
-    return m_runs == 1 ? tr("1 run") : tr("%1 runs").arg(m_runs);
+    return tr("%n run(s)", nullptr, m_runs);
 }
 
 QString TrayState::slotsText() const
@@ -81,7 +81,7 @@ QString TrayState::slotsText() const
     if (m_freeSlots == 0) {
         return tr("all slots busy");
     }
-    return m_freeSlots == 1 ? tr("1 slot free") : tr("%1 slots free").arg(m_freeSlots);
+    return tr("%n slot(s) free", nullptr, m_freeSlots);
 }
 
 QString TrayState::snoozeEndText() const

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The dashboard page against a real codalab-worker --local: a run shows up in a slot and in the containers
 // table, is killed through the page, and ends killed; with no worker the page says so.
+#include "common/units.h"
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/dashboardpage.h"
 #include "dashboard/slotmodel.h"
-#include "common/units.h"
 #include "server/runrequest.h"
 #include "server/runsubmission.h"
 #include "support/guitestsupport.h"
@@ -177,12 +177,13 @@ TEST_CASE("a run shows in its slot and as a container, and the page kills it", "
     QPushButton *kill = qobject_cast<QPushButton *>(test::findButton(&page, QStringLiteral("Kill run…")));
     REQUIRE(kill);
     REQUIRE(kill->isEnabled());
+    QSignalSpy answered(&page, &ui::DashboardPage::killAnswered); // before acting, so nothing is missed
     answerNextMessageBox(QStringLiteral("Cancel"));
     QTest::mouseClick(kill, Qt::LeftButton);
     REQUIRE(spinUntil([] { return QApplication::activeModalWidget() == nullptr; }, 5000));
-    QSignalSpy answered(&page, &ui::DashboardPage::killAnswered);
-    QTest::qWait(200);
     CHECK(answered.isEmpty());
+    CHECK(bundleState(session.client, uuid) != QLatin1String("killed"));
+    CHECK(rowOf(containers, ContainerModel::UuidRole, uuid) >= 0);
 
     // Confirmed, the worker kills it and the server records it killed.
     answerNextMessageBox(QStringLiteral("Kill run"));
@@ -192,6 +193,7 @@ TEST_CASE("a run shows in its slot and as a container, and the page kills it", "
     CHECK(answered.first().at(1).toBool());
     REQUIRE(spinUntil([&] { return bundleState(session.client, uuid) == QLatin1String("killed"); }, 60000));
     REQUIRE(spinUntil([&] { return rowOf(containers, ContainerModel::UuidRole, uuid) < 0; }, 30000));
+    CHECK(answered.size() == 1); // the one confirmed kill: Cancel had sent none
     CHECK(page.slotModel()->index(slotRow, SlotModel::RunColumn).data().toString() == QLatin1String("idle"));
 }
 

@@ -59,7 +59,7 @@ TEST_CASE("cache entries show kind, name, size, last use, use and state", "[gui]
     CHECK(text(model, 0, CacheModel::SizeColumn) == QLatin1String("1.5 KiB"));
     CHECK(model.index(0, CacheModel::NameColumn).data(CacheModel::SizeRole).toDouble() == 1536);
     CHECK(text(model, 0, CacheModel::LastUsedColumn) == QLatin1String("3 s ago"));
-    CHECK(text(model, 0, CacheModel::InUseColumn) == QLatin1String("Yes (2 runs)"));
+    CHECK(text(model, 0, CacheModel::InUseColumn) == QLatin1String("Yes (2 run(s))"));
     CHECK(model.index(0, 0).data(CacheModel::InUseRole).toBool());
     CHECK(text(model, 0, CacheModel::StateColumn) == QLatin1String("Ready"));
     CHECK(text(model, 1, CacheModel::NameColumn) == Bundle + QStringLiteral("/data/train"));

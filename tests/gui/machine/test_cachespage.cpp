@@ -154,8 +154,8 @@ TEST_CASE("the caches page lists the worker's caches and Clean now removes only 
         == QStringLiteral("Ready · pulled by the worker"));
     CHECK(model->index(rowOf(model, TestImage), CacheModel::StateColumn).data().toString()
         == QStringLiteral("Ready · kept: not pulled by the worker"));
-    CHECK(page.dependenciesText() == QLatin1String("1 entry, 2 KiB of 10 GiB"));
-    CHECK(page.imagesText() == QLatin1String("1 image, 4.1 MiB (no limit)"));
+    CHECK(page.dependenciesText() == QLatin1String("1 entry(ies), 2 KiB of 10 GiB"));
+    CHECK(page.imagesText() == QLatin1String("1 image(s), 4.1 MiB (no limit)"));
     test::saveScreenshot(&page, QStringLiteral("caches.png"));
 
     // Cancel removes nothing.
@@ -180,7 +180,7 @@ TEST_CASE("the caches page lists the worker's caches and Clean now removes only 
     const QJsonArray removedImages = result[QLatin1String("images")][QLatin1String("removed")].toArray();
     REQUIRE(removedImages.size() == 1);
     CHECK(removedImages.at(0)[QLatin1String("image")].toString() == pulled);
-    CHECK(page.resultText() == QLatin1String("Removed 1 dependency and 1 image; freed 4.1 MiB."));
+    CHECK(page.resultText() == QLatin1String("Removed 1 dependency(ies) and 1 image(s); freed 4.1 MiB."));
 
     // Gone from the disk, from Docker and from the table; the image a run uses stays.
     REQUIRE(spinUntil([&] { return rowOf(model, CachedBundle) < 0 && rowOf(model, pulled) < 0; }, 20000));
@@ -195,6 +195,6 @@ TEST_CASE("the caches page lists the worker's caches and Clean now removes only 
         },
         20000));
     REQUIRE(spinUntil(
-        [&] { return page.dependenciesText() == QLatin1String("0 entries, 0 B of 10 GiB"); }, 10000));
-    CHECK(page.imagesText() == QLatin1String("0 images, 0 B (no limit)"));
+        [&] { return page.dependenciesText() == QLatin1String("0 entry(ies), 0 B of 10 GiB"); }, 10000));
+    CHECK(page.imagesText() == QLatin1String("0 image(s), 0 B (no limit)"));
 }

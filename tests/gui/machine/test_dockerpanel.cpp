@@ -48,6 +48,13 @@ TEST_CASE(
     // Select the test image in the table, then click.
     auto *table = panel->findChild<QTableView *>();
     REQUIRE(table);
+    // The table sorts sizes as numbers (and so, through the same role, creation times).
+    table->sortByColumn(ui::ImageListModel::SizeColumn, Qt::AscendingOrder);
+    for (int row = 1; row < table->model()->rowCount(); ++row) {
+        CHECK(table->model()->index(row - 1, 0).data(ui::ImageListModel::SizeBytesRole).toLongLong()
+            <= table->model()->index(row, 0).data(ui::ImageListModel::SizeBytesRole).toLongLong());
+    }
+    table->sortByColumn(ui::ImageListModel::NameColumn, Qt::AscendingOrder);
     for (int row = 0; row < table->model()->rowCount(); ++row) {
         if (table->model()->index(row, 0).data(ui::ImageListModel::ReferenceRole).toString()
             == test::TestImage) {

@@ -3,6 +3,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 
 #include <catch2/catch.hpp>
 
@@ -32,8 +33,7 @@ TEST_CASE("the image model applies a new listing row by row", "[gui][model]")
     CHECK(model.columnCount() == ImageListModel::ColumnCount);
     CHECK(model.index(1, ImageListModel::NameColumn).data().toString() == QLatin1String("b:1"));
     CHECK(model.index(1, ImageListModel::IdColumn).data().toString() == QLatin1String("bbbbbbbbbbbb"));
-    CHECK(
-        model.index(1, ImageListModel::SizeColumn).data().toString() == ImageListModel::formatSize(2000000));
+    CHECK(model.index(1, ImageListModel::SizeColumn).data().toString() == QLatin1String("1.9 MiB"));
     CHECK(model.index(1, 0).data(ImageListModel::SizeBytesRole).toLongLong() == 2000000);
     CHECK(model.headerData(ImageListModel::SizeColumn, Qt::Horizontal).toString() == QLatin1String("Size"));
 
@@ -61,4 +61,45 @@ TEST_CASE("the image model applies a new listing row by row", "[gui][model]")
 
     model.setImages({});
     CHECK(model.rowCount() == 0);
+}
+
+TEST_CASE("images sort by size in bytes and by creation time, not by their text", "[gui][model]")
+{
+    ImageListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    // As text, "1.9 MiB" < "1000 B" < "3 B", and "1/10/23" < "1/9/23" < "12/31/22".
+    ImageInfo small = image(QStringLiteral("aaaaaaaaaaaaaaaa"), QStringLiteral("small:1"), 3);
+    small.created = QDateTime(QDate(2023, 1, 9), QTime(12, 0), Qt::UTC);
+    ImageInfo middle = image(QStringLiteral("bbbbbbbbbbbbbbbb"), QStringLiteral("middle:1"), 1000);
+    middle.created = QDateTime(QDate(2023, 1, 10), QTime(12, 0), Qt::UTC);
+    ImageInfo large = image(QStringLiteral("cccccccccccccccc"), QStringLiteral("large:1"), 2000000);
+    large.created = QDateTime(QDate(2022, 12, 31), QTime(12, 0), Qt::UTC);
+    ImageInfo untagged = image(QStringLiteral("dddddddddddddddd"), QString(), 5000);
+    untagged.repoTags.clear();
+    untagged.created = QDateTime(QDate(2023, 1, 5), QTime(12, 0), Qt::UTC);
+    model.setImages({ large, small, untagged, middle });
+    CHECK(model.index(2, ImageListModel::NameColumn).data().toString() == QLatin1String("<untagged>"));
+
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(ImageListModel::SortRole);
+    const auto names = [&proxy] {
+        QStringList list;
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            list << proxy.index(row, ImageListModel::NameColumn).data().toString();
+        }
+        return list;
+    };
+    proxy.sort(ImageListModel::NameColumn, Qt::AscendingOrder); // untagged leftovers last
+    CHECK(names()
+        == QStringList { QStringLiteral("large:1"), QStringLiteral("middle:1"), QStringLiteral("small:1"),
+            QStringLiteral("<untagged>") });
+    proxy.sort(ImageListModel::SizeColumn, Qt::AscendingOrder);
+    CHECK(names()
+        == QStringList { QStringLiteral("small:1"), QStringLiteral("middle:1"), QStringLiteral("<untagged>"),
+            QStringLiteral("large:1") });
+    proxy.sort(ImageListModel::CreatedColumn, Qt::DescendingOrder);
+    CHECK(names()
+        == QStringList { QStringLiteral("middle:1"), QStringLiteral("small:1"), QStringLiteral("<untagged>"),
+            QStringLiteral("large:1") });
 }

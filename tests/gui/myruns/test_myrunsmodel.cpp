@@ -205,14 +205,50 @@ TEST_CASE("a server that is down: a clear error, and the rows stay", "[gui][myru
     CHECK(errors.size() == 1);
 }
 
-TEST_CASE("ages read as people say them", "[gui][myruns]")
+TEST_CASE("clear() forgets the account's runs and errors, and drops the answer in flight", "[gui][myruns]")
 {
-    CHECK(MyRunsModel::formatAge(-5) == QLatin1String("just now"));
-    CHECK(MyRunsModel::formatAge(59) == QLatin1String("just now"));
-    CHECK(MyRunsModel::formatAge(5 * 60 + 59) == QLatin1String("5 min ago"));
-    CHECK(MyRunsModel::formatAge(3 * 3600) == QLatin1String("3 h ago"));
-    CHECK(MyRunsModel::formatAge(86400 + 5) == QLatin1String("1 day ago"));
-    CHECK(MyRunsModel::formatAge(9 * 86400) == QLatin1String("9 days ago"));
+    test::LocalServerFixture f;
+    test::ClientSession s(f.server->url(), QStringLiteral("codalab"), f.password);
+    MyRunsModel model(&s.client);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setClock(fiveMinutesOn);
+    const QString uuid
+        = test::submit(s.client, test::testRun(QStringLiteral("true"), QStringLiteral("mine")));
+    REQUIRE(test::refreshAndWait(model));
+    REQUIRE(model.rowCount() == 1);
+    CHECK(cell(model, 0, MyRunsModel::CreatedColumn).endsWith(QLatin1String(" min ago"))); // Units::ago
+
+    // A search goes out, then the account changes before its answer.
+    QSignalSpy refreshed(&model, &MyRunsModel::refreshed);
+    model.refresh();
+    REQUIRE(model.isRefreshing());
+    model.clear();
+    CHECK(model.rowCount() == 0);
+    CHECK_FALSE(model.hasLoaded());
+    CHECK_FALSE(model.isRefreshing());
+    // The server has answered the dropped search by the time it answers a later call on the same client.
+    CHECK_FALSE(test::fetchBundle(s.client, uuid).isEmpty());
+    QCoreApplication::processEvents();
+    CHECK(refreshed.isEmpty());
+    CHECK(model.rowCount() == 0);
+
+    // A new refresh loads again; a failed one leaves an error that clear() forgets too.
+    REQUIRE(test::refreshAndWait(model));
+    CHECK(model.rowCount() == 1);
+    f.server.reset();
+    CHECK_FALSE(test::refreshAndWait(model));
+    REQUIRE_FALSE(model.errorString().isEmpty());
+    QSignalSpy errors(&model, &MyRunsModel::errorChanged);
+    model.clear();
+    CHECK(model.errorString().isEmpty());
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.first().first().toString().isEmpty());
+    CHECK(model.rowCount() == 0);
+    CHECK_FALSE(model.hasLoaded());
+}
+
+TEST_CASE("final and active states", "[gui][myruns]")
+{
     CHECK(MyRunsModel::isFinalState(QStringLiteral("killed")));
     CHECK_FALSE(MyRunsModel::isFinalState(QStringLiteral("staged")));
     CHECK(MyRunsModel::activeStates().contains(QLatin1String("finalizing")));

@@ -15,6 +15,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -75,7 +76,7 @@ struct PageFixture
     }
     QMessageBox *openKillQuestion()
     {
-        QAbstractButton *kill = test::findButton(&page, QStringLiteral("Kill"));
+        QAbstractButton *kill = test::findButton(&page, QStringLiteral("Kill…"));
         REQUIRE(kill->isEnabled());
         kill->click();
         auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
@@ -121,6 +122,34 @@ TEST_CASE("the page filters by state and by text, and sorts by column", "[gui][m
         f.page.filterModel()->index(3, MyRunsModel::NameColumn).data().toString() == QLatin1String("train"));
 }
 
+TEST_CASE("clear() empties the page for another account until it loads again", "[gui][myruns]")
+{
+    PageFixture f;
+    REQUIRE(f.page.selectRun(f.hello));
+    CHECK_FALSE(f.page.details()->bundle().isEmpty());
+    // The details can be read and copied from the keyboard too.
+    for (QLabel *label : f.page.details()->findChildren<QLabel *>()) {
+        if (label->textInteractionFlags().testFlag(Qt::TextSelectableByMouse)) {
+            CHECK(label->textInteractionFlags().testFlag(Qt::TextSelectableByKeyboard));
+        }
+    }
+
+    f.page.clear();
+    CHECK(f.page.model()->rowCount() == 0);
+    CHECK_FALSE(f.page.model()->hasLoaded());
+    CHECK(f.page.selectedUuid().isEmpty());
+    CHECK(f.page.details()->bundle().isEmpty());
+    CHECK(f.page.placeholderText() == QStringLiteral("Loading your runs…"));
+    CHECK(f.page.bannerText().isEmpty());
+    for (const char *button : { "Logs", "Kill…", "Rerun…" }) {
+        CHECK_FALSE(test::findButton(&f.page, QString::fromUtf8(button))->isEnabled());
+    }
+
+    REQUIRE(test::refreshAndWait(*f.page.model()));
+    CHECK(f.page.model()->rowCount() == 4);
+    CHECK(f.page.placeholderText().isEmpty());
+}
+
 TEST_CASE("the details show the selected run, and why a staged run waits", "[gui][myruns]")
 {
     PageFixture f;
@@ -136,7 +165,7 @@ TEST_CASE("the details show the selected run, and why a staged run waits", "[gui
     CHECK(details->fieldText(RunDetailsPanel::QueueField) == QLatin1String("gpu-box"));
     CHECK(details->fieldText(RunDetailsPanel::ImageField) == QLatin1String("codalab-test/busybox:latest"));
     CHECK(details->fieldText(RunDetailsPanel::ResourcesField)
-              .startsWith(QLatin1String("1 CPU, no GPU, memory 64m")));
+              .startsWith(QLatin1String("1 CPU(s), no GPU, memory 64m")));
     CHECK(details->fieldText(RunDetailsPanel::StartedField) == QLatin1String("not yet"));
     CHECK(details->fieldText(RunDetailsPanel::WorkerField) == QStringLiteral("—"));
     const QString notice = details->noticeText();
@@ -152,7 +181,7 @@ TEST_CASE("the details show the selected run, and why a staged run waits", "[gui
     REQUIRE(f.page.selectRun(f.killed));
     CHECK(details->fieldText(RunDetailsPanel::StateField) == QLatin1String("killed"));
     CHECK(details->noticeText().isEmpty());
-    CHECK_FALSE(test::findButton(&f.page, QStringLiteral("Kill"))->isEnabled()); // it is over
+    CHECK_FALSE(test::findButton(&f.page, QStringLiteral("Kill…"))->isEnabled()); // it is over
     CHECK(test::findButton(&f.page, QStringLiteral("Rerun…"))->isEnabled());
 }
 
@@ -167,7 +196,7 @@ TEST_CASE("Kill asks first: Cancel sends nothing, Kill run ends the run as kille
     box->button(QMessageBox::Cancel)->click();
     CHECK(QApplication::activeModalWidget() == nullptr);
     // A kill sent would be in flight now and keep the button off until it is answered.
-    CHECK(test::findButton(&f.page, QStringLiteral("Kill"))->isEnabled());
+    CHECK(test::findButton(&f.page, QStringLiteral("Kill…"))->isEnabled());
     CHECK(test::serverState(f.session.client, f.train) == QLatin1String("staged"));
     CHECK(test::fetchBundle(f.session.client, f.train)[QLatin1String("attributes")]
               .toObject()[QLatin1String("metadata")]
@@ -335,7 +364,7 @@ TEST_CASE("screenshot: my runs in every state, with a real worker", "[gui][myrun
     CHECK(details->fieldText(RunDetailsPanel::EndedField) != QStringLiteral("—"));
     CHECK(details->fieldText(RunDetailsPanel::ImageField)
               .startsWith(QLatin1String("codalab-test/busybox:latest")));
-    CHECK_FALSE(test::findButton(&page, QStringLiteral("Kill"))->isEnabled());
+    CHECK_FALSE(test::findButton(&page, QStringLiteral("Kill…"))->isEnabled());
 
     REQUIRE(page.selectRun(stagedUuid));
     CHECK(page.details()->noticeText().contains(QLatin1String("with tag gpu-box")));
@@ -344,7 +373,7 @@ TEST_CASE("screenshot: my runs in every state, with a real worker", "[gui][myrun
     // The running one is killed through the page, on the worker: it ends as killed.
     REQUIRE(page.selectRun(running));
     QSignalSpy finished(&page, &MyRunsPage::killFinished);
-    test::findButton(&page, QStringLiteral("Kill"))->click();
+    test::findButton(&page, QStringLiteral("Kill…"))->click();
     auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
     REQUIRE(box);
     box->button(QMessageBox::Yes)->click();

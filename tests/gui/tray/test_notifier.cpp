@@ -122,7 +122,7 @@ TEST_CASE("a burst of events is merged into one notification", "[gui][tray]")
             runJson(RunB, QStringLiteral("FINALIZING"), 0), runJson(RunC, QStringLiteral("FINALIZING"), 1),
             runJson(RunD, QStringLiteral("FINALIZING"), 0) }))
         == 1);
-    CHECK(f.title() == QLatin1String("3 runs finished, 1 failed"));
+    CHECK(f.title() == QLatin1String("3 run(s) finished, 1 failed"));
     CHECK(f.body().split(QLatin1Char('\n')).size() == 4);
     CHECK(f.body().contains(QLatin1String("0xcccccccc (python train.py --epochs 3) failed: exit code 1")));
 
@@ -143,7 +143,7 @@ TEST_CASE("a burst of events is merged into one notification", "[gui][tray]")
         CHECK(spy.isEmpty()); // nothing before the window closes
         REQUIRE(spy.wait(5000));
         REQUIRE(spy.size() == 1);
-        CHECK(spy.first().at(0).toString() == QLatin1String("2 runs finished"));
+        CHECK(spy.first().at(0).toString() == QLatin1String("2 run(s) finished"));
     }
 }
 
@@ -209,16 +209,16 @@ TEST_CASE("each kind of notification can be switched off on its own", "[gui][tra
     };
     {
         Fixture f;
-        CHECK(everything(f) == QLatin1String("1 run finished, 1 failed, worker offline, disk space low"));
+        CHECK(everything(f) == QLatin1String("1 run(s) finished, 1 failed, worker offline, disk space low"));
     }
     const struct
     {
         Setting setting;
         QString title;
-    } cases[] = { { Setting::RunFinished, QStringLiteral("1 run failed, worker offline, disk space low") },
-        { Setting::RunFailed, QStringLiteral("1 run finished, worker offline, disk space low") },
-        { Setting::WorkerOffline, QStringLiteral("1 run finished, 1 failed, disk space low") },
-        { Setting::DiskLow, QStringLiteral("1 run finished, 1 failed, worker offline") } };
+    } cases[] = { { Setting::RunFinished, QStringLiteral("1 run(s) failed, worker offline, disk space low") },
+        { Setting::RunFailed, QStringLiteral("1 run(s) finished, worker offline, disk space low") },
+        { Setting::WorkerOffline, QStringLiteral("1 run(s) finished, 1 failed, disk space low") },
+        { Setting::DiskLow, QStringLiteral("1 run(s) finished, 1 failed, worker offline") } };
     for (const auto &c : cases) {
         Fixture f;
         f.settings.setNotificationEnabled(c.setting, false);
@@ -237,7 +237,7 @@ TEST_CASE("a long burst lists five events and counts the rest", "[gui][tray]")
     for (int i = 0; i < 8; ++i) {
         burst.add({ ui::NotificationBurst::Kind::RunFinished, QStringLiteral("run %1").arg(i), {} });
     }
-    CHECK(burst.title() == QLatin1String("8 runs finished"));
+    CHECK(burst.title() == QLatin1String("8 run(s) finished"));
     const QStringList lines = burst.body().split(QLatin1Char('\n'));
     REQUIRE(lines.size() == ui::NotificationBurst::MaxBodyLines + 1);
     CHECK(lines.last() == QStringLiteral("…and 3 more"));

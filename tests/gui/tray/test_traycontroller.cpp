@@ -104,7 +104,7 @@ TEST_CASE("the menu's availability actions change the real worker's state", "[gu
     QAction *available = d.action("availableAction");
     CHECK(available->isEnabled());
     CHECK(available->isChecked());
-    CHECK(d.tray.trayIcon()->toolTip() == QStringLiteral("CodaLab worker — available, 1 slot free"));
+    CHECK(d.tray.trayIcon()->toolTip() == QStringLiteral("CodaLab worker — available, 1 slot(s) free"));
 
     available->trigger(); // unticks: pause
     REQUIRE(spinUntil([&] { return d.availability() == QLatin1String("paused"); }, 10000));
@@ -181,8 +181,8 @@ TEST_CASE("one checkable entry per GPU; unticking one disables it on the worker"
     const QList<QAction *> &entries = d.tray.trayMenu()->gpuActions();
     QAction *gpu0 = d.action("gpuAction0");
     QAction *gpu1 = d.action("gpuAction1");
-    CHECK(plain(gpu0->text()) == QLatin1String("GPU 0: NVIDIA H100 80GB HBM3 (80 GiB)"));
-    CHECK(plain(gpu1->text()) == QLatin1String("GPU 1: NVIDIA H100 80GB HBM3 (80 GiB)"));
+    CHECK(plain(gpu0->text()) == QLatin1String("GPU 0: NVIDIA H100 80GB HBM3 (79.6 GiB)"));
+    CHECK(plain(gpu1->text()) == QLatin1String("GPU 1: NVIDIA H100 80GB HBM3 (79.6 GiB)"));
     CHECK(entries.count(gpu0) == 1);
     CHECK(gpu0->isChecked());
     CHECK(gpu1->isChecked());

@@ -89,9 +89,16 @@ TEST_CASE("screenshot: the tray icons", "[gui][tray][screenshot]")
         label->setStyleSheet(QStringLiteral("background: %1; border-radius: 4px;").arg(background));
         return label;
     };
+    QList<QImage> shown; // what the sheet shows at tray size, one per state
     for (int k = 0; k < ui::TrayState::KindCount; ++k) {
         const Kind kind = Kind(k);
         const int runs = kind == Kind::Running ? 3 : 0;
+        const QPixmap tray = ui::TrayIcons::pixmap(kind, runs, 22);
+        REQUIRE_FALSE(tray.isNull());
+        for (const QImage &other : std::as_const(shown)) {
+            CHECK(tray.toImage() != other);
+        }
+        shown << tray.toImage();
         QString name = ui::TrayState::kindName(kind);
         if (kind == Kind::Running) {
             name = QObject::tr("Running (3 runs)");
@@ -104,6 +111,10 @@ TEST_CASE("screenshot: the tray icons", "[gui][tray][screenshot]")
         grid->addWidget(
             iconLabel(ui::TrayIcons::pixmap(kind, runs, 48), QStringLiteral("#f2f2f2")), k + 1, 3);
     }
+    CHECK(shown.size() == ui::TrayState::KindCount);
+    // The legend's Running icon says 3, not any number: 4 is drawn differently.
+    CHECK(ui::TrayIcons::pixmap(Kind::Running, 3, 22).toImage()
+        != ui::TrayIcons::pixmap(Kind::Running, 4, 22).toImage());
     sheet.resize(sheet.sizeHint());
     sheet.show();
     test::saveScreenshot(&sheet, QStringLiteral("tray-icons.png"));

@@ -43,7 +43,7 @@ TEST_CASE("an available worker is Idle or Running N, with its free slots", "[gui
     CHECK(idle.kind() == Kind::Idle);
     CHECK(idle.canCommand());
     CHECK(idle.freeSlots() == 2);
-    CHECK(idle.tooltip() == QStringLiteral("CodaLab worker — available, 2 slots free"));
+    CHECK(idle.tooltip() == QStringLiteral("CodaLab worker — available, 2 slot(s) free"));
 
     const QJsonArray runs { runJson(RunA, QStringLiteral("RUNNING")),
         runJson(RunB, QStringLiteral("PREPARING")), runJson(RunC, QStringLiteral("FINISHED"), 0) };
@@ -53,11 +53,11 @@ TEST_CASE("an available worker is Idle or Running N, with its free slots", "[gui
     CHECK(running.runCount() == 2); // the FINISHED one only waits for the server to forget it
     CHECK(running.slotCount() == 3);
     CHECK(running.freeSlots() == 1);
-    CHECK(running.tooltip() == QStringLiteral("CodaLab worker — running 2 runs, 1 slot free"));
+    CHECK(running.tooltip() == QStringLiteral("CodaLab worker — running 2 run(s), 1 slot(s) free"));
 
     const auto one = ui::TrayState::fromStatus(true,
         statusJson(QStringLiteral("available"), { runJson(RunA, QStringLiteral("RUNNING")) }, { RunA }));
-    CHECK(one.summary() == QLatin1String("Running 1 run, all slots busy"));
+    CHECK(one.summary() == QLatin1String("Running 1 run(s), all slots busy"));
 }
 
 TEST_CASE("what the user chose wins over running, and says the runs still go on", "[gui][tray]")
@@ -65,13 +65,13 @@ TEST_CASE("what the user chose wins over running, and says the runs still go on"
     const QJsonArray runs { runJson(RunA, QStringLiteral("RUNNING")) };
     const auto paused = ui::TrayState::fromStatus(true, statusJson(QStringLiteral("paused"), runs, { RunA }));
     CHECK(paused.kind() == Kind::Paused);
-    CHECK(paused.summary() == QLatin1String("Paused: taking no new runs (1 run still running)"));
+    CHECK(paused.summary() == QLatin1String("Paused: taking no new runs (1 run(s) still running)"));
 
     for (const char *word : { "draining", "drained", "stopping" }) {
         CHECK(ui::TrayState::fromStatus(true, statusJson(QLatin1String(word))).kind() == Kind::Draining);
     }
     CHECK(ui::TrayState::fromStatus(true, statusJson(QStringLiteral("draining"), runs, { RunA })).summary()
-        == QLatin1String("Draining: finishing 1 run, taking no new ones"));
+        == QLatin1String("Draining: finishing 1 run(s), taking no new ones"));
     CHECK(ui::TrayState::fromStatus(true, statusJson(QStringLiteral("drained"))).summary()
         == QLatin1String("Drained: no runs left, taking no new ones"));
     CHECK(ui::TrayState::fromStatus(true, statusJson(QStringLiteral("stopping"))).summary()
