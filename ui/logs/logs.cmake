@@ -9,6 +9,8 @@ codalab_add_ui_library(codalab_ui_logs SOURCES
     logs/logwindow.cpp
     logs/logtextedit.cpp
     logs/logsearchbar.cpp
+    logs/visibilitygate.cpp
+    logs/logstatusline.cpp
     logs/logview.cpp
     logs/logspage.cpp
 )

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logsearchbar.h"
 
+#include "common/units.h"
 #include "logs/logsearch.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLineEdit>
-#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
@@ -18,10 +18,11 @@ LogSearchBar::LogSearchBar(QWidget *parent)
     : QWidget(parent)
     , m_field(new QLineEdit(this))
     , m_matchCase(new QToolButton(this))
-    , m_previous(new QPushButton(tr("Previous"), this))
-    , m_next(new QPushButton(tr("Next"), this))
+    , m_previous(new QPushButton(tr("&Previous"), this))
+    , m_next(new QPushButton(tr("Ne&xt"), this))
     , m_progress(new QProgressBar(this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
+    // Not "Cancel": every letter of it is taken by the page's buttons or the main window.
+    , m_cancel(new QPushButton(tr("S&top"), this))
 {
     m_field->setPlaceholderText(tr("Search the whole file (Ctrl+F)"));
     m_field->setAccessibleName(tr("Search text"));
@@ -123,11 +124,12 @@ void LogSearchBar::search(LogSource *source, const QString &text, qint64 from, q
     connect(m_search, &LogSearch::progress, this, [this, text](qint64 scanned, qint64 total) {
         const int percent = total > 0 ? int(scanned * 100 / total) : 0;
         m_progress->setValue(percent);
-        Q_EMIT message(tr("Searching for “%1”… %2%").arg(text).arg(percent), false);
+        // One arg() call: a "%2" in the searched text must stay as it is.
+        Q_EMIT message(tr("Searching for “%1”… %2").arg(text, Units::percent(percent / 100.0)), false);
     });
     connect(m_search, &LogSearch::found, this, [this, text, needle](qint64 offset, bool wrapped) {
         finish();
-        const QString at = QLocale().formattedDataSize(offset, 2, QLocale::DataSizeTraditionalFormat);
+        const QString at = Units::bytes(double(offset));
         Q_EMIT message(wrapped ? tr("Found “%1” at %2, after wrapping around the file.").arg(text, at)
                                : tr("Found “%1” at %2.").arg(text, at),
             false);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logspage.h"
 
+#include "common/units.h"
+#include "localserver/bundlerecord.h"
 #include "logs/localfilelogsource.h"
 #include "logs/logview.h"
 #include "logs/remotelogsource.h"
@@ -10,7 +12,6 @@
 #include <QDir>
 #include <QJsonObject>
 #include <QLabel>
-#include <QLocale>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -26,10 +27,11 @@ constexpr int LocalPollMs = 500;
 /// A finished run writes nothing more; its files are still polled now and then, in case they are replaced.
 constexpr int FinishedPollMs = 30000;
 
+/// The server's own list (ready, failed, killed): worker_offline is not final, the run goes on when its
+/// worker returns.
 bool isFinal(const QString &state)
 {
-    return state == QLatin1String("ready") || state == QLatin1String("failed")
-        || state == QLatin1String("killed");
+    return localserver::BundleRecord::isFinalState(state);
 }
 
 QLabel *titleLabel(QWidget *parent)
@@ -39,7 +41,7 @@ QLabel *titleLabel(QWidget *parent)
     font.setPointSizeF(font.pointSizeF() * 1.25);
     font.setBold(true);
     label->setFont(font);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     return label;
 }
 
@@ -64,6 +66,9 @@ LogsPage::LogsPage(QWidget *parent)
 
     m_tabs->addTab(m_stdout, QString());
     m_tabs->addTab(m_stderr, QString());
+    // The tab behind still follows its file while the page shows, so its size in the tab stays current.
+    m_stdout->setVisibilityScope(this);
+    m_stderr->setVisibilityScope(this);
     m_tabs->setDocumentMode(true);
     auto *runLayout = new QVBoxLayout(m_runPage);
     runLayout->addWidget(m_title);
@@ -97,6 +102,7 @@ void LogsPage::clear()
     m_stderr->setSource(nullptr);
     m_workerLog->setSource(nullptr);
     m_uuid.clear();
+    m_localRun = false;
     m_state.clear();
     m_name.clear();
     m_client = nullptr;
@@ -122,6 +128,11 @@ void LogsPage::showLocalRun(const QString &uuid, const QString &runDir)
     m_stderr->setPollIntervalMs(LocalPollMs);
     m_stdout->setSource(new LocalFileLogSource(dir.filePath(QStringLiteral("stdout"))));
     m_stderr->setSource(new LocalFileLogSource(dir.filePath(QStringLiteral("stderr"))));
+    // The worker deletes the run's directory once the run is done and uploaded.
+    const QString removed = tr("The file was removed — the run finished; its output is on the server.");
+    m_stdout->setRemovedText(removed);
+    m_stderr->setRemovedText(removed);
+    m_localRun = true;
     updateTitle();
     updateTabs();
 }
@@ -134,10 +145,70 @@ void LogsPage::showRemoteRun(server::CodaLabClient *client, const QString &uuid)
     m_stderr->setPollIntervalMs(RemotePollMs);
     m_stdout->setSource(new RemoteLogSource(client, uuid, QStringLiteral("stdout")));
     m_stderr->setSource(new RemoteLogSource(client, uuid, QStringLiteral("stderr")));
+    setRemoteRemovedText();
     updateTitle();
     updateTabs();
-    pollBundle();
-    m_bundleTimer.start();
+    startBundlePolling();
+}
+
+void LogsPage::switchToRemote(server::CodaLabClient *client)
+{
+    if (!isShowingLocalRun() || !client) {
+        return;
+    }
+    // The views keep their text and place; only where they read from changes.
+    m_localRun = false;
+    m_client = client;
+    const int pollMs = isFinal(m_state) ? FinishedPollMs : RemotePollMs;
+    m_stdout->setPollIntervalMs(pollMs);
+    m_stderr->setPollIntervalMs(pollMs);
+    m_stdout->replaceSource(new RemoteLogSource(client, m_uuid, QStringLiteral("stdout")));
+    m_stderr->replaceSource(new RemoteLogSource(client, m_uuid, QStringLiteral("stderr")));
+    setRemoteRemovedText();
+    startBundlePolling();
+}
+
+QString LogsPage::currentRunUuid() const
+{
+    return m_stack->currentWidget() == m_runPage ? m_uuid : QString();
+}
+
+bool LogsPage::isShowingLocalRun() const
+{
+    return m_localRun && m_stack->currentWidget() == m_runPage;
+}
+
+void LogsPage::setRemoteRemovedText()
+{
+    const QString text = tr("The server has no copy of this file now; this is what was read before.");
+    m_stdout->setRemovedText(text);
+    m_stderr->setRemovedText(text);
+}
+
+void LogsPage::startBundlePolling()
+{
+    // Only while someone looks: showEvent() starts it otherwise.
+    if (isVisible() && m_client && !isFinal(m_state)) {
+        pollBundle();
+        m_bundleTimer.start();
+    }
+}
+
+void LogsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_client && !m_bundleJob && !isFinal(m_state)) {
+        pollBundle(); // what changed while hidden, at once
+        m_bundleTimer.start();
+    } else if (m_client && m_name.isEmpty()) {
+        pollBundle(); // opened while hidden: the name and state are still unknown
+    }
+}
+
+void LogsPage::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_bundleTimer.stop();
 }
 
 void LogsPage::showWorkerLog(const QString &path)
@@ -157,17 +228,17 @@ void LogsPage::setRunState(const QString &state)
     if (state != m_state) {
         m_state = state;
         updateTitle();
-        if (isFinal(state)) {
-            m_stdout->setPollIntervalMs(FinishedPollMs);
-            m_stderr->setPollIntervalMs(FinishedPollMs);
-        }
+    }
+    if (isFinal(state)) {
+        m_stdout->setPollIntervalMs(FinishedPollMs);
+        m_stderr->setPollIntervalMs(FinishedPollMs);
     }
 }
 
 void LogsPage::pollBundle()
 {
-    if (!m_client || m_bundleJob) {
-        return; // one request at a time
+    if (!m_client || m_bundleJob || !isVisible()) {
+        return; // one request at a time, and none while nobody looks
     }
     m_bundleJob = m_client->bundle(m_uuid);
     connect(m_bundleJob, &server::ApiJob::finished, this, [this](const server::ApiResult &result) {
@@ -223,8 +294,7 @@ void LogsPage::updateTabs()
         if (size < 0) {
             return name;
         }
-        return tr("%1 (%2)").arg(
-            name, QLocale().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat));
+        return tr("%1 (%2)").arg(name, Units::bytes(double(size)));
     };
     m_tabs->setTabText(0, label(QStringLiteral("stdout"), m_stdout->fileSize()));
     m_tabs->setTabText(1, label(QStringLiteral("stderr"), m_stderr->fileSize()));

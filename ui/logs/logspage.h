@@ -24,7 +24,9 @@ class LogView;
 ///
 /// Usage: showLocalRun(uuid, runDir) from the Dashboard (runDir is the worker status' run_dir) and
 /// setRunState() as its state changes; showRemoteRun(client, uuid) from My runs (the state is read from
-/// the server); showWorkerLog(path); clear() for the empty state.
+/// the server); showWorkerLog(path); clear() for the empty state. When a local run leaves the worker
+/// (its directory is deleted), switchToRemote(client) goes on reading the same run from the server. Nothing
+/// is polled while the page is hidden; showing it refreshes at once.
 class LogsPage : public QWidget
 {
     Q_OBJECT
@@ -35,12 +37,19 @@ public:
     /// `client` must outlive what it shows.
     void showRemoteRun(server::CodaLabClient *client, const QString &uuid);
     void showWorkerLog(const QString &path);
+    /// Reads the local run that is shown from the server instead (as showRemoteRun() would), keeping the
+    /// text, the tab and, when not following, the place. Does nothing unless a local run is shown.
+    void switchToRemote(server::CodaLabClient *client);
     void clear();
 
     /// The run's state for the title ("running", "ready"...), for local runs whose state the worker knows.
     void setRunState(const QString &state);
 
     QString uuid() const { return m_uuid; }
+    /// The run shown (local or remote), or empty.
+    QString currentRunUuid() const;
+    /// Whether a run's files are read from this machine's worker (showLocalRun()).
+    bool isShowingLocalRun() const;
     QString title() const;
     bool isEmptyState() const;
     LogView *stdoutView() const { return m_stdout; }
@@ -50,7 +59,13 @@ public:
 Q_SIGNALS:
     void titleChanged(const QString &title);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
 private:
+    void setRemoteRemovedText();
+    void startBundlePolling();
     void showRunPage(const QString &uuid);
     void pollBundle();
     void updateTitle();
@@ -69,6 +84,7 @@ private:
     QString m_uuid;
     QString m_state;
     QString m_name;
+    bool m_localRun = false;
     QPointer<server::CodaLabClient> m_client;
     QPointer<server::ApiJob> m_bundleJob;
     QTimer m_bundleTimer;

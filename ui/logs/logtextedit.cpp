@@ -61,8 +61,30 @@ void LogTextEdit::showBytes(qint64 offset, const QByteArray &data, bool atFileEn
     clearBytes();
     const QString text = m_window.reset(offset, data, atFileEnd);
     queueText(fromBottom ? Edit::Prepend : Edit::Append, text);
-    queue({ Edit::RemoveFront, {}, 0, m_window.trimFront(m_maxBytes, MaxLines) });
+    // Over MaxLines: keep the end of a tail, but the start of a window read from an offset (the file's
+    // start, or where a view was), which is what was asked for.
+    if (fromBottom) {
+        queue({ Edit::RemoveFront, {}, 0, m_window.trimFront(m_maxBytes, MaxLines) });
+    } else {
+        queue({ Edit::RemoveBack, {}, 0, m_window.trimBack(m_maxBytes, MaxLines) });
+    }
     applyEdits(); // the first slices at once: no empty frame in between
+}
+
+void LogTextEdit::showBytesAround(qint64 offset, const QByteArray &data, bool atFileEnd, qint64 anchor)
+{
+    // Start at most MaxLines / 2 lines before the anchor: the bottom is what the trimming takes.
+    qsizetype from = qBound<qsizetype>(0, anchor - offset, data.size());
+    int lines = 0;
+    while (from > 0 && lines <= MaxLines / 2) {
+        from = data.lastIndexOf('\n', from - 1);
+        if (from < 0) {
+            break;
+        }
+        ++lines;
+    }
+    const qsizetype cut = lines > MaxLines / 2 ? from + 1 : 0;
+    showBytes(offset + cut, data.mid(cut), atFileEnd, false);
 }
 
 void LogTextEdit::appendBytes(const QByteArray &data, bool atFileEnd)

@@ -35,7 +35,10 @@ public:
     void clearBytes();
 
     /// Replaces the text with `data` read at `offset`; `fromBottom` fills it from its end (a tail).
+    /// Over MaxLines, a tail keeps its end and a window read elsewhere its start.
     void showBytes(qint64 offset, const QByteArray &data, bool atFileEnd, bool fromBottom);
+    /// As showBytes() from the top, but over MaxLines the byte `anchor` (a match) stays in the middle.
+    void showBytesAround(qint64 offset, const QByteArray &data, bool atFileEnd, qint64 anchor);
     /// Adds `data` read at window().end(), trimming the top.
     void appendBytes(const QByteArray &data, bool atFileEnd);
     /// Adds `data` that ends at window().start(), trimming the bottom; true when it trimmed something.

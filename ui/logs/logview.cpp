@@ -3,15 +3,16 @@
 
 #include "logs/logsearchbar.h"
 #include "logs/logsource.h"
+#include "logs/logstatusline.h"
 #include "logs/logtextedit.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
-#include <QLabel>
-#include <QLocale>
 #include <QPushButton>
 #include <QShortcut>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace codalab::ui {
 
@@ -24,24 +25,18 @@ constexpr qint64 PageChunk = 512 * 1024;
 /// When not following, the size is polled this many times less often (for the position label).
 constexpr int IdlePollFactor = 4;
 
-/// Two decimals: a window of 2 MB in a file of 2.04 MB must not read "2.0 MB of 2.0 MB".
-QString sizeText(qint64 bytes)
-{
-    return QLocale().formattedDataSize(bytes, bytes < 1024 ? 0 : 2, QLocale::DataSizeTraditionalFormat);
-}
-
 } // namespace
 
 LogView::LogView(QWidget *parent)
     : QWidget(parent)
     , m_text(new LogTextEdit(this))
-    , m_startButton(new QPushButton(tr("Start"), this))
-    , m_earlierButton(new QPushButton(tr("Load earlier"), this))
-    , m_endButton(new QPushButton(tr("End"), this))
-    , m_followBox(new QCheckBox(tr("Follow"), this))
+    , m_startButton(new QPushButton(tr("&Start"), this))
+    , m_earlierButton(new QPushButton(tr("Load &earlier"), this))
+    , m_endButton(new QPushButton(tr("E&nd"), this))
+    , m_followBox(new QCheckBox(tr("F&ollow"), this))
     , m_searchBar(new LogSearchBar(this))
-    , m_position(new QLabel(this))
-    , m_status(new QLabel(this))
+    , m_statusLine(new LogStatusLine(this))
+    , m_gate(new VisibilityGate(this))
 {
     m_text->setMaxBytes(m_windowBytes);
     m_startButton->setToolTip(tr("Show the start of the file (Ctrl+Home)"));
@@ -49,8 +44,6 @@ LogView::LogView(QWidget *parent)
     m_endButton->setToolTip(tr("Show the end of the file and follow it (Ctrl+End)"));
     m_followBox->setToolTip(tr("Keep showing new lines as they are written"));
     m_followBox->setChecked(true);
-    m_position->setAccessibleName(tr("Position in the file"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_startButton);
@@ -59,15 +52,11 @@ LogView::LogView(QWidget *parent)
     bar->addWidget(m_followBox);
     bar->addSpacing(12);
     bar->addWidget(m_searchBar, 1);
-    auto *foot = new QHBoxLayout;
-    foot->addWidget(m_position);
-    foot->addStretch(1);
-    foot->addWidget(m_status);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_text, 1);
-    layout->addLayout(foot);
+    layout->addWidget(m_statusLine);
 
     connect(m_startButton, &QPushButton::clicked, this, &LogView::jumpToStart);
     connect(m_earlierButton, &QPushButton::clicked, this, &LogView::loadEarlier);
@@ -82,7 +71,7 @@ LogView::LogView(QWidget *parent)
     connect(m_searchBar, &LogSearchBar::searchRequested, this, &LogView::find);
     connect(m_searchBar, &LogSearchBar::found, this, &LogView::onFound);
     connect(m_searchBar, &LogSearchBar::finished, this, &LogView::searchFinished);
-    connect(m_searchBar, &LogSearchBar::message, this, &LogView::setStatus);
+    connect(m_searchBar, &LogSearchBar::message, m_statusLine, &LogStatusLine::setMessage);
     connect(m_text, &LogTextEdit::userScrolled, this, &LogView::onUserScrolled);
 
     // Shortcuts of the view that has the focus only: a LogsPage holds two views.
@@ -96,10 +85,14 @@ LogView::LogView(QWidget *parent)
 
     m_pollTimer.setInterval(m_pollMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &LogView::poll);
+    connect(m_gate, &VisibilityGate::changed, this, &LogView::activate);
     updateLabels();
 }
 
-LogView::~LogView() = default;
+LogView::~LogView()
+{
+    disconnect(m_gate, nullptr, this, nullptr); // ~QWidget() hides the view when this part is gone
+}
 
 void LogView::setWindowBytes(qint64 bytes)
 {
@@ -125,29 +118,57 @@ qint64 LogView::windowEnd() const
 
 void LogView::setSource(LogSource *source)
 {
+    m_text->clearBytes();
+    m_text->setPlaceholderText({});
+    attach(source);
+    Q_EMIT windowChanged();
+}
+
+void LogView::replaceSource(LogSource *source)
+{
+    const bool keepPlace = !m_following && m_text->window().end() > 0;
+    const qint64 at = m_text->window().start();
+    attach(source); // the text stays until the new source answers
+    if (keepPlace) {
+        m_resumeAt = at;
+        setFollowing(false);
+    }
+}
+
+void LogView::attach(LogSource *source)
+{
     cancelSearch();
     delete m_source.data();
     m_source = source;
-    m_text->clearBytes();
-    m_text->setPlaceholderText({});
     m_size = UnknownSize;
     m_op = Op::None;
     m_request = 0;
     m_hit = -1;
+    m_resumeAt = -1;
     m_reloadTail = false;
-    setStatus({});
-    m_pollTimer.stop();
+    m_removed = false;
+    m_statusLine->setMessage({});
     if (source) {
         source->setParent(this);
         connect(source, &LogSource::sizeKnown, this, &LogView::onSize);
         connect(source, &LogSource::rangeRead, this, &LogView::onRange);
         connect(source, &LogSource::failed, this, &LogView::onFailed);
         setFollowing(true);
-        startOp(Op::TailSize, source->requestSize());
-        m_pollTimer.start();
     }
+    activate(); // a hidden view asks for nothing until it is shown
     updateLabels();
-    Q_EMIT windowChanged();
+}
+
+void LogView::activate()
+{
+    if (m_gate->isActive() && m_source) {
+        if (!m_pollTimer.isActive()) {
+            m_pollTimer.start();
+        }
+        poll(); // at once: what changed while hidden shows without waiting for a tick
+    } else {
+        m_pollTimer.stop();
+    }
 }
 
 void LogView::startOp(Op op, int request)
@@ -167,7 +188,7 @@ void LogView::jumpToStart()
         return;
     }
     setFollowing(false);
-    readWindow(Op::ReadStart, 0);
+    readWindow(Op::ReadAt, 0);
 }
 
 void LogView::jumpToEnd()
@@ -211,16 +232,13 @@ void LogView::loadLater()
 
 void LogView::poll()
 {
-    if (!m_source || m_op != Op::None || m_text->isBusy() || !isVisible()) {
+    if (!m_source || m_op != Op::None || m_text->isBusy() || !m_gate->isActive()) {
         return; // never two requests at once, nor while text is going in; a hidden view waits to be shown
     }
-    startOp(m_reloadTail ? Op::TailSize : Op::PollSize, m_source->requestSize());
-}
-
-void LogView::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    poll();
+    if (!isVisible() && m_size != UnknownSize && ++m_backgroundTicks % IdlePollFactor != 0) {
+        return; // behind another tab: only keeps its size current
+    }
+    startOp(m_reloadTail || m_size == UnknownSize ? Op::TailSize : Op::PollSize, m_source->requestSize());
 }
 
 void LogView::onSize(int request, qint64 size)
@@ -231,21 +249,35 @@ void LogView::onSize(int request, qint64 size)
     const Op op = m_op;
     m_op = Op::None;
     const qint64 before = m_size;
-    if (m_statusIsError) {
-        setStatus({}); // the file answers again
+    if (m_statusLine->isError()) {
+        m_statusLine->setMessage({}); // the file answers again
     }
     if (op == Op::TailSize || m_size < 0 || size < 0) {
         m_size = size;
         m_reloadTail = false;
-        if (size == LogSource::Missing) {
+        if (size == LogSource::Missing && m_text->window().end() > 0) {
+            // Shown, then gone (a finished run's directory is deleted): what it held stays readable.
+            m_removed = true;
+            m_statusLine->setMessage(
+                m_removedText.isEmpty() ? tr("The file was removed; this is what it held.") : m_removedText);
+        } else if (size == LogSource::Missing) {
             m_text->clearBytes();
             m_text->setPlaceholderText(m_missingText.isEmpty()
                     ? tr("%1 has not been written yet; it shows here as soon as it is.")
                           .arg(m_source->displayName())
                     : m_missingText);
         } else {
+            if (std::exchange(m_removed, false)) {
+                m_statusLine->setMessage({}); // back again
+            }
             m_text->setPlaceholderText(tr("%1 is empty.").arg(m_source->displayName()));
-            readWindow(Op::ReadTail, qMax<qint64>(0, size - m_windowBytes));
+            const bool resume = m_resumeAt >= 0 && m_resumeAt < size;
+            readWindow(resume ? Op::ReadAt : Op::ReadTail,
+                resume ? m_resumeAt : qMax<qint64>(0, size - m_windowBytes));
+            if (!resume && m_resumeAt >= 0) {
+                setFollowing(true); // the place is past the end of this copy: its end is the next best
+            }
+            m_resumeAt = -1;
         }
     } else {
         onGrowth(size);
@@ -262,7 +294,7 @@ void LogView::onGrowth(qint64 size)
     if (size < window.end()) {
         // Truncated or replaced: what is shown no longer matches the file.
         m_size = size;
-        setStatus(tr("The file was truncated; showing it again from its end."));
+        m_statusLine->setMessage(tr("The file was truncated; showing it again from its end."));
         setFollowing(true);
         readWindow(Op::ReadTail, qMax<qint64>(0, size - m_windowBytes));
         return;
@@ -289,11 +321,13 @@ void LogView::onRange(int request, qint64 offset, const QByteArray &data)
     const bool atEnd = offset + data.size() >= m_size;
     switch (op) {
     case Op::ReadTail:
-    case Op::ReadStart:
+    case Op::ReadAt:
     case Op::ReadAround:
-        m_text->showBytes(offset, data, atEnd, op == Op::ReadTail);
         if (op == Op::ReadAround) {
+            m_text->showBytesAround(offset, data, atEnd, m_hit);
             m_text->selectBytes(m_hit, m_hit + m_hitBytes);
+        } else {
+            m_text->showBytes(offset, data, atEnd, op == Op::ReadTail);
         }
         break;
     case Op::Append:
@@ -328,7 +362,7 @@ void LogView::onFailed(int request, const QString &message)
     m_op = Op::None;
     // A failed read of the end is tried again on the next poll; other reads wait for the user.
     m_reloadTail = op == Op::ReadTail || op == Op::TailSize;
-    setStatus(message, true);
+    m_statusLine->setMessage(message, true);
 }
 
 void LogView::onUserScrolled(bool atTop, bool atBottom)
@@ -392,50 +426,27 @@ QString LogView::selectedText() const
 
 QString LogView::statusText() const
 {
-    return m_status->text();
+    return m_statusLine->message();
 }
 
 QString LogView::positionText() const
 {
-    return m_position->text();
-}
-
-void LogView::setStatus(const QString &message, bool error)
-{
-    m_statusIsError = error;
-    m_status->setText(message);
-    m_status->setToolTip(message);
-    QPalette palette = m_position->palette();
-    if (error) {
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x20, 0x20));
-    }
-    m_status->setPalette(palette);
+    return m_statusLine->positionText();
 }
 
 void LogView::updateLabels()
 {
     const qint64 start = m_text->window().start();
-    const qint64 end = m_text->window().shownEnd();
     m_startButton->setEnabled(m_size > 0 && start > 0);
     m_earlierButton->setEnabled(m_size > 0 && start > 0);
     m_endButton->setEnabled(m_source != nullptr);
-    QString text;
     if (!m_source || m_size == UnknownSize) {
-        text = QString();
+        m_statusLine->setPositionText({});
     } else if (m_size == LogSource::Missing) {
-        text = tr("Not written yet");
-    } else if (m_size == 0) {
-        text = tr("Empty");
-    } else if (start == 0 && end >= m_size) {
-        text = tr("All of %1").arg(sizeText(m_size));
-    } else if (start == 0) {
-        text = tr("Showing the first %1 of %2").arg(sizeText(end), sizeText(m_size));
-    } else if (end >= m_size) {
-        text = tr("Showing the last %1 of %2").arg(sizeText(end - start), sizeText(m_size));
+        m_statusLine->setPositionText(m_removed ? tr("Removed") : tr("Not written yet"));
     } else {
-        text = tr("Showing %1 – %2 of %3").arg(sizeText(start), sizeText(end), sizeText(m_size));
+        m_statusLine->setPosition(start, m_text->window().shownEnd(), m_size);
     }
-    m_position->setText(text);
 }
 
 } // namespace codalab::ui

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "logs/visibilitygate.h"
+
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
-class QLabel;
 class QPushButton;
 
 namespace codalab::ui {
 
 class LogSearchBar;
+class LogStatusLine;
 class LogSource;
 class LogTextEdit;
 
@@ -23,7 +25,9 @@ class LogTextEdit;
 ///
 /// Usage: LogView view; view.setSource(new LocalFileLogSource(path)); the view owns the source. Signals
 /// tell what changed: sizeChanged() (LogSource::Missing while the file does not exist), windowChanged()
-/// after each change of the text, searchFinished().
+/// after each change of the text, searchFinished(). A file removed after it was shown stays shown, with
+/// setRemovedText() in the status; replaceSource() reads the same file from elsewhere (a run's server copy)
+/// without losing the place. The view reads only while it (or setVisibilityScope()'s widget) is visible.
 class LogView : public QWidget
 {
     Q_OBJECT
@@ -38,8 +42,16 @@ public:
     /// Shows `source` from its end, following it; takes ownership. Null shows nothing.
     void setSource(LogSource *source);
     LogSource *source() const { return m_source; }
+    /// Reads the same file from `source` (takes ownership): what is shown stays until it answers, and a
+    /// view not following reopens at the same offset instead of the end.
+    void replaceSource(LogSource *source);
     /// Shown when the file does not exist yet (the default names the file).
     void setMissingText(const QString &text) { m_missingText = text; }
+    /// The status once a file that was shown is gone (the default says so); its text stays.
+    void setRemovedText(const QString &text) { m_removedText = text; }
+    /// Reads only while `scope` is visible (default and null: this view). A view in a tab that is not in
+    /// front but whose page is shown still follows its file, at a slower pace, so its size stays current.
+    void setVisibilityScope(QWidget *scope) { m_gate->setScope(scope); }
     void setWindowBytes(qint64 bytes);
     qint64 windowBytes() const { return m_windowBytes; }
     /// How often the size is polled while following (slower otherwise).
@@ -76,12 +88,12 @@ Q_SIGNALS:
     void followingChanged(bool following);
     void searchFinished(bool found);
 
-protected:
-    void showEvent(QShowEvent *event) override;
-
 private:
-    enum class Op { None, TailSize, PollSize, ReadTail, ReadStart, ReadAround, Append, Earlier, Later };
+    enum class Op { None, TailSize, PollSize, ReadTail, ReadAt, ReadAround, Append, Earlier, Later };
 
+    void attach(LogSource *source);
+    /// Starts polling while someone can see the view, stops it otherwise.
+    void activate();
     void startOp(Op op, int request);
     void readWindow(Op op, qint64 offset);
     void poll();
@@ -91,7 +103,6 @@ private:
     void onGrowth(qint64 size);
     void onUserScrolled(bool atTop, bool atBottom);
     void onFound(qint64 offset, qint64 bytes);
-    void setStatus(const QString &message, bool error = false);
     void updateLabels();
 
     QPointer<LogSource> m_source;
@@ -101,20 +112,23 @@ private:
     QPushButton *m_endButton;
     QCheckBox *m_followBox;
     LogSearchBar *m_searchBar;
-    QLabel *m_position;
-    QLabel *m_status;
+    LogStatusLine *m_statusLine;
+    VisibilityGate *m_gate;
     QTimer m_pollTimer;
     QString m_missingText;
+    QString m_removedText;
     qint64 m_windowBytes = DefaultWindowBytes;
     qint64 m_size = UnknownSize;
     int m_pollMs = 500;
     Op m_op = Op::None;
     int m_request = 0;
     bool m_following = true;
-    bool m_statusIsError = false;
     bool m_reloadTail = false; ///< the last read failed: read the end again on the next poll
     qint64 m_hit = -1; ///< offset of the selected match
     qint64 m_hitBytes = 0;
+    qint64 m_resumeAt = -1; ///< replaceSource(): where the window opens instead of the end
+    int m_backgroundTicks = 0;
+    bool m_removed = false; ///< the file was shown, then vanished: its last text stays
 };
 
 } // namespace codalab::ui

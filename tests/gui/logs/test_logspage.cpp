@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // LogsPage: the empty state, a local run's files (and the screenshot), the worker's log, and a run on a
-// real codalab-worker read through the REST API while it runs and once it is done.
+// real codalab-worker read through the REST API while it runs and once it is done, a local run that
+// leaves the worker (kept, then switched to the server's copy), nothing read while the page is hidden, and
+// the buttons' mnemonics.
+#include "localserver/localserverfixture.h"
 #include "logs/logsearchbar.h"
 #include "logs/logsource.h"
 #include "logs/logspage.h"
@@ -10,10 +13,13 @@
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -151,7 +157,7 @@ TEST_CASE("screenshot: a local run's stdout and stderr", "[gui][logs][page][scre
 {
     QTemporaryDir dir;
     const QString uuid = QStringLiteral("0x1234abcd5678ef901234abcd5678ef90");
-    write(dir.filePath(QStringLiteral("stdout")), trainingLog(150)); // about 2.6 MB: more than a window
+    write(dir.filePath(QStringLiteral("stdout")), trainingLog(150)); // 2.6 MiB: more than a window
     write(dir.filePath(QStringLiteral("stderr")),
         "/usr/lib/python3/dist-packages/torch/utils/data/dataloader.py:557: UserWarning: This DataLoader "
         "will "
@@ -168,11 +174,11 @@ TEST_CASE("screenshot: a local run's stdout and stderr", "[gui][logs][page][scre
     REQUIRE(spinUntil(
         [&] { return page.stdoutView()->text().contains(QLatin1String("epoch_150.pth.tar")); }, 10000));
     CHECK(page.stdoutView()->windowStart() > 0);
-    CHECK(page.stdoutView()->positionText().startsWith(QLatin1String("Showing the last 2.00 MB of 2.5")));
+    CHECK(page.stdoutView()->positionText() == QLatin1String("Showing the last 2.0 MiB of 2.6 MiB"));
     REQUIRE(spinUntil([&] { return page.stderrView()->fileSize() > 0; }, 10000));
     const auto *tabs = page.findChild<QTabWidget *>();
     REQUIRE(tabs);
-    CHECK(tabs->tabText(0).startsWith(QLatin1String("stdout (")));
+    CHECK(tabs->tabText(0) == QLatin1String("stdout (2.6 MiB)"));
     CHECK(tabs->tabText(1).startsWith(QLatin1String("stderr (")));
 
     // The run goes on writing: the page follows it.
@@ -231,4 +237,168 @@ TEST_CASE("a run on a worker is read through the REST API, while it runs and whe
         [&] { return page.stdoutView()->selectedText() == QLatin1String("MARKER remote"); }, 30000));
     page.findChild<QTabWidget *>()->setCurrentWidget(page.stderrView());
     REQUIRE(spinUntil([&] { return page.stderrView()->text() == QLatin1String("a warning\n"); }, 30000));
+
+    // The same run as the Dashboard shows it while on this worker, from a directory the worker has since
+    // deleted; the user reads its start. The app switches to the server: the text, the tab and the place
+    // stay, and what is read is now the server's copy.
+    QTemporaryDir local;
+    write(local.filePath(QStringLiteral("stdout")), "1\n2\n3\n");
+    page.showLocalRun(done, local.path());
+    REQUIRE(spinUntil([&] { return page.stdoutView()->text() == QLatin1String("1\n2\n3\n"); }, 10000));
+    page.stdoutView()->jumpToStart();
+    REQUIRE_FALSE(page.stdoutView()->isFollowing());
+    REQUIRE(QFile::remove(local.filePath(QStringLiteral("stdout"))));
+    REQUIRE(spinUntil([&] { return page.stdoutView()->fileSize() == ui::LogSource::Missing; }, 10000));
+    CHECK(page.stdoutView()->text() == QLatin1String("1\n2\n3\n"));
+    CHECK(page.isShowingLocalRun());
+    page.switchToRemote(&client);
+    CHECK_FALSE(page.isShowingLocalRun());
+    CHECK(page.currentRunUuid() == done);
+    REQUIRE(spinUntil([&] { return page.stdoutView()->fileSize() > 1024 * 1024; }, 30000));
+    REQUIRE(spinUntil([&] { return page.stdoutView()->text().size() > 1000; }, 30000));
+    CHECK(page.stdoutView()->windowStart() == 0); // the start, where the user was, not the end
+    CHECK(page.stdoutView()->text().startsWith(QLatin1String("1\n2\n3\n4\n")));
+    CHECK_FALSE(page.stdoutView()->isFollowing());
+    CHECK(page.stdoutView()->statusText().isEmpty());
+    REQUIRE(spinUntil([&] { return page.title().endsWith(QStringLiteral("— ready")); }, 30000));
+}
+
+TEST_CASE("a local run whose directory is deleted keeps its output; the page switches to the server",
+    "[gui][logs][page]")
+{
+    test::LocalServerFixture server;
+    test::ClientSession session(server.server->url(), QStringLiteral("codalab"), server.password);
+    const QString uuid = submit(session.client, testRun(QStringLiteral("echo hi")));
+
+    auto runDir = std::make_unique<QTemporaryDir>();
+    write(runDir->filePath(QStringLiteral("stdout")), "epoch 1 done\nepoch 2 done\n");
+    LogsPage page;
+    page.resize(900, 500);
+    page.show();
+    page.showLocalRun(uuid, runDir->path());
+    page.setRunState(QStringLiteral("running"));
+    CHECK(page.isShowingLocalRun());
+    CHECK(page.currentRunUuid() == uuid);
+    REQUIRE(spinUntil(
+        [&] { return page.stdoutView()->text().contains(QLatin1String("epoch 2 done\n")); }, 10000));
+
+    runDir.reset(); // the run finished and the worker removed its directory
+    REQUIRE(spinUntil([&] { return page.stdoutView()->fileSize() == ui::LogSource::Missing; }, 10000));
+    CHECK(page.stdoutView()->text() == QLatin1String("epoch 1 done\nepoch 2 done\n"));
+    CHECK(page.stdoutView()->statusText().contains(QLatin1String("the run finished")));
+    CHECK(page.stdoutView()->statusText().contains(QLatin1String("on the server")));
+
+    // The server has no output for this run (it never ran): the text the user read stays.
+    page.switchToRemote(&session.client);
+    CHECK_FALSE(page.isShowingLocalRun());
+    CHECK(page.currentRunUuid() == uuid);
+    REQUIRE(spinUntil([&] { return page.title().endsWith(QStringLiteral("— staged")); }, 20000));
+    REQUIRE(
+        spinUntil([&] { return page.stdoutView()->statusText().contains(QLatin1String("server")); }, 20000));
+    CHECK(page.stdoutView()->text() == QLatin1String("epoch 1 done\nepoch 2 done\n"));
+    CHECK(page.stdoutView()->fileSize() == ui::LogSource::Missing);
+
+    // Nothing to switch from: a remote run, the worker's log, nothing.
+    page.switchToRemote(&session.client);
+    CHECK(page.currentRunUuid() == uuid);
+    page.clear();
+    CHECK(page.currentRunUuid().isEmpty());
+    page.switchToRemote(&session.client);
+    CHECK(page.isEmptyState());
+}
+
+TEST_CASE("a hidden page makes no requests; shown again, it refreshes at once", "[gui][logs][page]")
+{
+    SECTION("a local run's files")
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("stdout")), "first\n");
+        write(dir.filePath(QStringLiteral("stderr")), "warn\n");
+        LogsPage page;
+        page.resize(900, 500);
+        page.showLocalRun(QStringLiteral("0xabc"), dir.path()); // not shown yet
+        page.stdoutView()->setPollIntervalMs(10);
+        page.stderrView()->setPollIntervalMs(10);
+        QList<std::shared_ptr<QSignalSpy>> spies;
+        for (ui::LogView *view : { page.stdoutView(), page.stderrView() }) {
+            spies.append(std::make_shared<QSignalSpy>(view->source(), &ui::LogSource::sizeKnown));
+            spies.append(std::make_shared<QSignalSpy>(view->source(), &ui::LogSource::rangeRead));
+        }
+        const auto quiet = [&] {
+            return std::all_of(spies.begin(), spies.end(), [](const auto &spy) { return spy->isEmpty(); });
+        };
+        spinUntil([] { return false; }, 300);
+        CHECK(quiet());
+
+        page.show();
+        REQUIRE(spinUntil([&] { return page.stdoutView()->text() == QLatin1String("first\n"); }, 10000));
+        // The tab behind follows too, while the page shows: its size is in its tab.
+        REQUIRE(spinUntil([&] { return page.stderrView()->fileSize() == 5; }, 10000));
+
+        page.hide();
+        spinUntil([] { return false; }, 100); // answers already on their way
+        for (const auto &spy : spies) {
+            spy->clear();
+        }
+        write(dir.filePath(QStringLiteral("stdout")), "second\n");
+        spinUntil([] { return false; }, 400);
+        CHECK(quiet());
+
+        page.show();
+        REQUIRE(
+            spinUntil([&] { return page.stdoutView()->text().contains(QLatin1String("second\n")); }, 10000));
+    }
+    SECTION("a remote run's state and files")
+    {
+        test::LocalServerFixture server;
+        test::ClientSession session(server.server->url(), QStringLiteral("codalab"), server.password);
+        const QString uuid = submit(session.client, testRun(QStringLiteral("echo hi")));
+        QSignalSpy requests(&session.nam, &QNetworkAccessManager::finished);
+        LogsPage page;
+        page.resize(900, 500);
+        page.showRemoteRun(&session.client, uuid); // hidden: neither the state nor the files are read
+        spinUntil([] { return false; }, 500);
+        CHECK(requests.isEmpty());
+
+        page.show();
+        REQUIRE(spinUntil([&] { return page.title().endsWith(QStringLiteral("— staged")); }, 20000));
+        CHECK_FALSE(requests.isEmpty());
+
+        page.hide();
+        spinUntil([] { return false; }, 500); // answers already on their way
+        requests.clear();
+        spinUntil([] { return false; }, 3500); // more than the state's poll interval
+        CHECK(requests.isEmpty());
+
+        page.show(); // at once, not after a tick
+        REQUIRE(spinUntil([&] { return !requests.isEmpty(); }, 1000));
+    }
+}
+
+TEST_CASE("the buttons of a log have mnemonics that clash with nothing", "[gui][logs][page]")
+{
+    QTemporaryDir dir;
+    write(dir.filePath(QStringLiteral("stdout")), "x\n");
+    LogsPage page;
+    page.resize(900, 500);
+    page.show();
+    page.showLocalRun(QStringLiteral("0xabc"), dir.path());
+    // The main window's pages and menus (ui/shell): Dashboard, Logs, My runs, Machine, Caches, File, View,
+    // Worker, Help.
+    QString taken = QStringLiteral("DLMACFVWH");
+    QStringList texts;
+    for (QAbstractButton *button : page.stdoutView()->findChildren<QAbstractButton *>()) {
+        if (qobject_cast<QPushButton *>(button) || qobject_cast<QCheckBox *>(button)) {
+            texts.append(button->text());
+        }
+    }
+    REQUIRE(texts.size() >= 7); // Start, Load earlier, End, Follow, Previous, Next, Stop
+    for (const QString &text : std::as_const(texts)) {
+        INFO(text.toStdString());
+        const QKeySequence mnemonic = QKeySequence::mnemonic(text);
+        REQUIRE_FALSE(mnemonic.isEmpty());
+        const QChar letter = text.at(text.indexOf(QLatin1Char('&')) + 1).toUpper();
+        CHECK_FALSE(taken.contains(letter));
+        taken.append(letter);
+    }
 }
