@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-desktop: the researcher's window onto their worker and their CodaLab runs.
+#include "common/englishplurals.h"
 #include "docker/dockerclient.h"
 #include "secrets/secretstore.h"
 #include "shell/desktopapp.h"
@@ -22,6 +23,10 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("org.codalab.Desktop"));
     // The window may be hidden in the tray: closing the last window is not quitting.
     QApplication::setQuitOnLastWindowClosed(false);
+
+    // Counts read "1 run" / "2 runs": the sources say "%n run(s)" as Qt's plural convention has it.
+    codalab::ui::EnglishPlurals plurals;
+    QApplication::installTranslator(&plurals);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main",

@@ -2,6 +2,7 @@
 # ui/common: what every page shares.
 target_sources(codalab_ui_common PRIVATE
     common/desktopsettings.cpp
+    common/englishplurals.cpp
     common/keyedtablemodel.cpp
     common/units.cpp
     common/workerlink.cpp

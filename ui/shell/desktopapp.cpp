@@ -181,6 +181,7 @@ void DesktopApp::openProfile(const secrets::Profile &profile)
 {
     m_profile = profile;
     m_session->close();
+    m_myRuns->clear(); // another account's runs must not stay, nor be killed or rerun against the new server
     m_localServerPoll.stop();
     m_localServerWaited = 0;
     WorkerLauncher::Target target;
@@ -380,6 +381,9 @@ void DesktopApp::updateLogState()
     if (m_localLogRun.isEmpty()) {
         return;
     }
+    if (!m_link->isConnected()) {
+        return;
+    }
     for (const QJsonValue &v : m_link->status().value(QLatin1String("runs")).toArray()) {
         const QJsonObject run = v.toObject();
         if (run.value(QLatin1String("uuid")).toString() == m_localLogRun) {
@@ -387,6 +391,11 @@ void DesktopApp::updateLogState()
             return;
         }
     }
+    // The run left the worker (finished and uploaded): its directory goes, its output is on the server.
+    if (m_logs->isShowingLocalRun() && m_logs->currentRunUuid() == m_localLogRun) {
+        m_logs->switchToRemote(m_session->client());
+    }
+    m_localLogRun.clear();
 }
 
 void DesktopApp::updateWorkerText()
