@@ -5,6 +5,7 @@ target_sources(codalab_core PRIVATE
     # the engine: main loop, run state machine, state file, status
     worker/workerconfig.cpp
     worker/worker.cpp
+    worker/dockerhealth.cpp
     worker/workerstatus.cpp
     worker/workercontrol.cpp
     worker/workernetworks.cpp

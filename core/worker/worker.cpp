@@ -10,6 +10,7 @@
 #include "worker/checkinbody.h"
 #include "worker/checkinloop.h"
 #include "worker/dependencycache.h"
+#include "worker/dockerhealth.h"
 #include "worker/imagecache.h"
 #include "worker/run.h"
 #include "worker/runintake.h"
@@ -52,6 +53,7 @@ Worker::Worker(
             }
         });
     m_probe = new system::MachineProbe(work, QStringLiteral("nvidia-smi"), this);
+    m_dockerHealth = new DockerHealth(m_docker, this);
     connect(m_probe, &system::MachineProbe::finished, this, [this](const system::MachineSpecs &specs) {
         m_machine = specs;
         notifyStatus();
@@ -89,6 +91,8 @@ Worker::Worker(
     });
     m_probeTimer.setInterval(10000);
     connect(&m_probeTimer, &QTimer::timeout, m_probe, &system::MachineProbe::start);
+    connect(&m_probeTimer, &QTimer::timeout, m_dockerHealth, &DockerHealth::check);
+    connect(m_dockerHealth, &DockerHealth::changed, this, &Worker::notifyStatus);
 }
 
 Worker::~Worker()

@@ -30,6 +30,7 @@ namespace codalab::worker {
 
 class CheckinLoop;
 class DependencyCache;
+class DockerHealth;
 class ImageCache;
 class Run;
 class RunIntake;
@@ -71,6 +72,8 @@ public:
     /// Probes every 10 s once started; start() it for figures now (statusChanged() follows).
     system::MachineProbe *machineProbe() const { return m_probe; }
     QString dockerEndpoint() const;
+    /// Whether Docker answered the last ping (one each machine probe).
+    const DockerHealth &dockerHealth() const { return *m_dockerHealth; }
 
     /// What the next check-in offers: min(free slots, runs left), 0 unless available.
     int runsToOffer() const;
@@ -127,6 +130,7 @@ private:
     ImageCache *m_images;
     RunReadService *m_reads;
     system::MachineProbe *m_probe;
+    DockerHealth *m_dockerHealth;
     system::MachineSpecs m_machine;
     QHash<QString, Run *> m_runs;
     RunIntake *m_intake;

@@ -2,6 +2,7 @@
 #include "worker/workerstatus.h"
 
 #include "worker/dependencycache.h"
+#include "worker/dockerhealth.h"
 #include "worker/imagecache.h"
 #include "worker/run.h"
 #include "worker/worker.h"
@@ -112,7 +113,10 @@ QJsonObject WorkerStatus::build(const Worker &worker)
             QJsonObject { { QStringLiteral("connected"), worker.isConnected() },
                 { QStringLiteral("last_checkin"), epochOrNull(worker.lastCheckin()) },
                 { QStringLiteral("last_error"), worker.lastServerError() } } },
-        { QStringLiteral("docker"), QJsonObject { { QStringLiteral("endpoint"), worker.dockerEndpoint() } } },
+        { QStringLiteral("docker"),
+            QJsonObject { { QStringLiteral("endpoint"), worker.dockerEndpoint() },
+                { QStringLiteral("ok"), worker.dockerHealth().isOk() },
+                { QStringLiteral("error"), worker.dockerHealth().error() } } },
         { QStringLiteral("tag"), config.tag }, { QStringLiteral("tag_exclusive"), config.tagExclusive },
         { QStringLiteral("work_dir"), config.workDir },
         { QStringLiteral("shared_file_system"), config.sharedFileSystem },

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of core/worker and codalab-worker
 codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp worker/test_runrecord.cpp)
-codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp worker/test_control_socket.cpp)
+codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp worker/test_control_socket.cpp
+    worker/test_dockerhealth.cpp)
 codalab_add_test(test_worker_readers integration SOURCES
     worker/test_runfilereader.cpp
     worker/test_runreadservice.cpp

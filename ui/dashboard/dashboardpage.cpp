@@ -288,8 +288,16 @@ void DashboardPage::updateConnection()
     const bool connected
         = m_status.value(QLatin1String("server")).toObject().value(QLatin1String("connected")).toBool();
     const QString text = connectionText();
-    m_connection->setText(
-        connected || text.isEmpty() ? text.toHtmlEscaped() : colored(QStringLiteral("#c62828"), text));
+    QString html
+        = connected || text.isEmpty() ? text.toHtmlEscaped() : colored(QStringLiteral("#c62828"), text);
+    const QJsonObject docker = m_status.value(QLatin1String("docker")).toObject();
+    if (docker.value(QLatin1String("ok")) == QJsonValue(false)) {
+        // Checked in but unable to start a container: say so where the user looks first.
+        html += QStringLiteral("<br>")
+            + colored(QStringLiteral("#c62828"),
+                tr("Docker is not usable: %1").arg(docker.value(QLatin1String("error")).toString()));
+    }
+    m_connection->setText(html);
 }
 
 QString DashboardPage::selectedRun() const

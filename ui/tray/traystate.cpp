@@ -49,7 +49,12 @@ TrayState TrayState::fromStatus(
 
     const QJsonObject server = status.value(QLatin1String("server")).toObject();
     const QString serverError = server.value(QLatin1String("last_error")).toString();
-    if (!serverError.isEmpty()) {
+    const QJsonObject docker = status.value(QLatin1String("docker")).toObject();
+    if (docker.value(QLatin1String("ok")) == QJsonValue(false)) {
+        // It checks in but cannot start a container: runs sent here would fail.
+        s.m_kind = Kind::Error;
+        s.m_reason = tr("Docker is not usable: %1").arg(docker.value(QLatin1String("error")).toString());
+    } else if (!serverError.isEmpty()) {
         s.m_kind = Kind::Error;
         s.m_reason = serverError;
     } else if (!server.value(QLatin1String("connected")).toBool()) {

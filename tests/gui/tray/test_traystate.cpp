@@ -112,6 +112,21 @@ TEST_CASE("a failed check-in is Error with the worker's message; never checked i
     CHECK(starting.summary().contains(QLatin1String("CodaLab server")));
 }
 
+TEST_CASE("a worker whose Docker does not answer is Error, even while it checks in", "[gui][tray]")
+{
+    QJsonObject status = statusJson(QStringLiteral("available"));
+    status.insert(QStringLiteral("docker"),
+        QJsonObject { { QStringLiteral("endpoint"), QStringLiteral("/var/run/docker.sock") },
+            { QStringLiteral("ok"), false },
+            { QStringLiteral("error"), QStringLiteral("connection refused") } });
+    const auto state = ui::TrayState::fromStatus(true, status);
+    CHECK(state.kind() == Kind::Error);
+    CHECK(state.tooltip().contains(QLatin1String("Docker is not usable: connection refused")));
+
+    status.insert(QStringLiteral("docker"), QJsonObject { { QStringLiteral("ok"), true } });
+    CHECK(ui::TrayState::fromStatus(true, status).kind() == Kind::Idle);
+}
+
 TEST_CASE("every state has a name of its own", "[gui][tray]")
 {
     QStringList names;
