@@ -83,42 +83,6 @@ QByteArray trainingLog(int epochs)
     return out;
 }
 
-/// A run with the test image and little memory, as the worker tests use.
-server::RunRequest testRun(const QString &command)
-{
-    server::RunRequest r;
-    r.command = command;
-    r.name = QStringLiteral("logs-test");
-    r.image = QStringLiteral("codalab-test/busybox:latest");
-    r.memory = QStringLiteral("64m");
-    return r;
-}
-
-QString submit(server::CodaLabClient &client, const server::RunRequest &request)
-{
-    server::RunSubmission *submission = client.submitRun(request);
-    QSignalSpy done(submission, &server::RunSubmission::finished);
-    REQUIRE(done.wait(30000));
-    const auto result = done.first().first().value<server::ApiResult>();
-    INFO(result.error.message.toStdString());
-    REQUIRE(result.ok());
-    return result.json.object()[QLatin1String("data")]
-        .toArray()
-        .first()
-        .toObject()[QLatin1String("id")]
-        .toString();
-}
-
-QString serverState(server::CodaLabClient &client, const QString &uuid)
-{
-    const server::ApiResult r = test::waitApi(client.bundle(uuid));
-    REQUIRE(r.ok());
-    return r.json.object()[QLatin1String("data")]
-        .toObject()[QLatin1String("attributes")]
-        .toObject()[QLatin1String("state")]
-        .toString();
-}
-
 bool waitSearch(ui::LogView *view, const QString &text, bool *found)
 {
     QSignalSpy done(view, &ui::LogView::searchFinished);
@@ -206,8 +170,9 @@ TEST_CASE("a run on a worker is read through the REST API, while it runs and whe
     test::ClientSession session(worker.serverUrl(), QStringLiteral("codalab"), worker.password());
     auto &client = session.client;
 
-    const QString running = submit(client,
-        testRun(QStringLiteral("for i in $(seq 1 40); do echo step $i; sleep 0.5; done; echo done >&2")));
+    const QString running = test::submit(client,
+        test::testRun(
+            QStringLiteral("for i in $(seq 1 40); do echo step $i; sleep 0.5; done; echo done >&2")));
     LogsPage page;
     page.resize(900, 500);
     page.show();
@@ -221,9 +186,11 @@ TEST_CASE("a run on a worker is read through the REST API, while it runs and whe
     CHECK(page.stdoutView()->statusText().isEmpty());
 
     // A finished run with more output than one search chunk: the tail, then a search by range reads.
-    const QString done = submit(client,
-        testRun(QStringLiteral("seq 1 250000; echo 'MARKER remote'; seq 1 1000; echo 'a warning' >&2")));
-    REQUIRE(spinUntil([&] { return serverState(client, done) == QLatin1String("ready"); }, 120000, 200));
+    const QString done = test::submit(client,
+        test::testRun(
+            QStringLiteral("seq 1 250000; echo 'MARKER remote'; seq 1 1000; echo 'a warning' >&2")));
+    REQUIRE(
+        spinUntil([&] { return test::serverState(client, done) == QLatin1String("ready"); }, 120000, 200));
     page.showRemoteRun(&client, done);
     REQUIRE(
         spinUntil([&] { return page.stdoutView()->text().endsWith(QLatin1String("\n999\n1000\n")); }, 30000));
@@ -268,7 +235,7 @@ TEST_CASE("a local run whose directory is deleted keeps its output; the page swi
 {
     test::LocalServerFixture server;
     test::ClientSession session(server.server->url(), QStringLiteral("codalab"), server.password);
-    const QString uuid = submit(session.client, testRun(QStringLiteral("echo hi")));
+    const QString uuid = test::submit(session.client, test::testRun(QStringLiteral("echo hi")));
 
     auto runDir = std::make_unique<QTemporaryDir>();
     write(runDir->filePath(QStringLiteral("stdout")), "epoch 1 done\nepoch 2 done\n");
@@ -352,7 +319,7 @@ TEST_CASE("a hidden page makes no requests; shown again, it refreshes at once", 
     {
         test::LocalServerFixture server;
         test::ClientSession session(server.server->url(), QStringLiteral("codalab"), server.password);
-        const QString uuid = submit(session.client, testRun(QStringLiteral("echo hi")));
+        const QString uuid = test::submit(session.client, test::testRun(QStringLiteral("echo hi")));
         QSignalSpy requests(&session.nam, &QNetworkAccessManager::finished);
         LogsPage page;
         page.resize(900, 500);

@@ -3,6 +3,7 @@
 
 #include "docker/dockerclient.h"
 #include "server/apijob.h"
+#include "server/runsubmission.h"
 #include "support/dockertestenv.h"
 #include "support/spinuntil.h"
 
@@ -45,6 +46,50 @@ server::ApiResult waitApi(server::ApiJob *job, int timeoutMs)
     QSignalSpy spy(job, &server::ApiJob::finished);
     REQUIRE(spy.wait(timeoutMs));
     return spy.first().first().value<server::ApiResult>();
+}
+
+server::RunRequest testRun(const QString &command, const QString &name)
+{
+    server::RunRequest r;
+    r.command = command;
+    r.name = name;
+    r.image = QStringLiteral("codalab-test/busybox:latest");
+    r.memory = QStringLiteral("64m");
+    return r;
+}
+
+QString submit(server::CodaLabClient &client, const server::RunRequest &request)
+{
+    server::RunSubmission *submission = client.submitRun(request);
+    QSignalSpy done(submission, &server::RunSubmission::finished);
+    REQUIRE(done.wait(30000));
+    const auto result = done.first().first().value<server::ApiResult>();
+    INFO(result.error.message.toStdString());
+    REQUIRE(result.ok());
+    return result.json.object()[QLatin1String("data")]
+        .toArray()
+        .first()
+        .toObject()[QLatin1String("id")]
+        .toString();
+}
+
+QJsonObject fetchBundle(server::CodaLabClient &client, const QString &uuid)
+{
+    const server::ApiResult r = waitApi(client.bundle(uuid));
+    REQUIRE(r.ok());
+    return r.json.object()[QLatin1String("data")].toObject();
+}
+
+QString serverState(server::CodaLabClient &client, const QString &uuid)
+{
+    return fetchBundle(client, uuid)[QLatin1String("attributes")]
+        .toObject()[QLatin1String("state")]
+        .toString();
+}
+
+bool waitServerState(server::CodaLabClient &client, const QString &uuid, const QString &state, int timeoutMs)
+{
+    return spinUntil([&] { return serverState(client, uuid) == state; }, timeoutMs, 100);
 }
 
 ClientSession::ClientSession(const QString &url, const QString &user, const QString &password)

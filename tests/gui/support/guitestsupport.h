@@ -3,9 +3,11 @@
 
 #include "server/apiresult.h"
 #include "server/codalabclient.h"
+#include "server/runrequest.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QStringList>
@@ -29,6 +31,16 @@ QAbstractButton *findButton(QWidget *parent, const QString &text);
 
 /// Runs the event loop until the job finishes; FAILs after timeoutMs.
 server::ApiResult waitApi(server::ApiJob *job, int timeoutMs = 30000);
+
+/// A run of the offline test image with little memory, named so that it reads back unchanged.
+server::RunRequest testRun(const QString &command, const QString &name = QStringLiteral("gui-test"));
+/// Submits as `cl run` does; REQUIREs success; the new bundle's uuid.
+QString submit(server::CodaLabClient &client, const server::RunRequest &request);
+/// The bundle resource as the server has it now.
+QJsonObject fetchBundle(server::CodaLabClient &client, const QString &uuid);
+QString serverState(server::CodaLabClient &client, const QString &uuid);
+/// Waits until the server has the bundle in `state`; false after timeoutMs.
+bool waitServerState(server::CodaLabClient &client, const QString &uuid, const QString &state, int timeoutMs);
 
 /// A CodaLabClient logged in (lazily, as `cl` does) to a server.
 struct ClientSession
