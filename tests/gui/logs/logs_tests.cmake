@@ -7,5 +7,7 @@ codalab_add_gui_test(test_gui_logs DOCKER WORKER SOURCES
     gui/logs/test_logspage.cpp
     LIBRARIES codalab_ui_logs)
 
-add_executable(bench_log_tail bench/bench_log_tail.cpp)
-target_link_libraries(bench_log_tail PRIVATE codalab_testsupport_gui codalab_ui_logs)
+if(CODALAB_BUILD_BENCH)
+    add_executable(bench_log_tail bench/bench_log_tail.cpp)
+    target_link_libraries(bench_log_tail PRIVATE codalab_testsupport_gui codalab_ui_logs)
+endif()
