@@ -46,12 +46,6 @@ Worker::Worker(
     m_images->setMaxBytes(m_config.maxImageCacheSizeBytes);
     m_images->setRefreshIntervalSec(m_config.imageRefreshSec);
     m_reads = new RunReadService(m_api, work + QStringLiteral("/tmp"), this);
-    connect(m_reads, &RunReadService::wrote, this,
-        [](const QString &uuid, const QString &subpath, const QString &error) {
-            if (!error.isEmpty()) {
-                qCWarning(lcWorker).noquote() << "write to" << uuid << subpath << "refused:" << error;
-            }
-        });
     m_probe = new system::MachineProbe(work, QStringLiteral("nvidia-smi"), this);
     m_dockerHealth = new DockerHealth(m_docker, this);
     connect(m_probe, &system::MachineProbe::finished, this, [this](const system::MachineSpecs &specs) {
