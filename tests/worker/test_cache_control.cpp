@@ -11,6 +11,7 @@
 #include "support/codalabtestdata.h"
 #include "support/dockertestenv.h"
 #include "worker/cachecleaner.h"
+#include "worker/cachetestsupport.h"
 #include "worker/dependencycache.h"
 #include "worker/imagecache.h"
 
@@ -31,7 +32,9 @@ using namespace codalab;
 using codalab::test::DockerScope;
 using codalab::test::LocalServerFixture;
 using codalab::test::TestImage;
+using codalab::test::TestTags;
 using codalab::test::waitReply;
+using codalab::test::WorkerClient;
 using codalab::worker::CacheCleaner;
 using codalab::worker::ControlError;
 using codalab::worker::DependencyCache;
@@ -39,46 +42,6 @@ using codalab::worker::DependencyKey;
 using codalab::worker::ImageCache;
 
 namespace {
-
-/// The worker's REST client, logged in to the local server as codalab.
-struct WorkerClient
-{
-    QNetworkAccessManager nam;
-    server::ServerConnection connection { &nam };
-    server::TokenManager tokens;
-    server::WorkerApi api;
-
-    WorkerClient(const QString &url, const QString &password)
-        : tokens(&connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin)
-        , api(&connection, QStringLiteral("cache-control-test"))
-    {
-        QString error;
-        REQUIRE(connection.setServerUrl(url, &error));
-        connection.setTokenManager(&tokens);
-        tokens.setCredentials(QStringLiteral("codalab"), password);
-    }
-};
-
-/// Tags of the test image, removed again at the end of the test.
-struct TestTags
-{
-    docker::DockerClient &client;
-    QStringList names;
-
-    QString add(const QString &repository)
-    {
-        const QString tag = QString::number(QRandomGenerator::global()->generate(), 16);
-        REQUIRE(waitReply(client.tagImage(TestImage, repository, tag)).ok());
-        names.append(repository + QLatin1Char(':') + tag);
-        return names.last();
-    }
-    ~TestTags()
-    {
-        for (const QString &name : std::as_const(names)) {
-            waitReply(client.removeImage(name));
-        }
-    }
-};
 
 bool imageExists(docker::DockerClient &client, const QString &image)
 {

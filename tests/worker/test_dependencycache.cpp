@@ -8,6 +8,7 @@
 #include "server/workerapi.h"
 #include "support/codalabtestdata.h"
 #include "util/tarbuilder.h"
+#include "worker/cachetestsupport.h"
 #include "worker/dependencycache.h"
 
 #include <QDir>
@@ -23,6 +24,7 @@
 
 using namespace codalab;
 using codalab::test::LocalServerFixture;
+using codalab::test::WorkerClient;
 using codalab::worker::DependencyCache;
 using codalab::worker::DependencyKey;
 using Stage = DependencyCache::Stage;
@@ -30,29 +32,6 @@ using Stage = DependencyCache::Stage;
 namespace {
 
 const QString FakeUuid = QStringLiteral("0x") + QString(32, QLatin1Char('a'));
-
-/// A worker's REST client for one server: the local server (logged in as codalab) or a scripted one.
-struct WorkerClient
-{
-    QNetworkAccessManager nam;
-    server::ServerConnection connection { &nam };
-    server::TokenManager tokens;
-    server::WorkerApi api;
-
-    WorkerClient(const QString &url, const QString &password)
-        : tokens(&connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin)
-        , api(&connection, QStringLiteral("cache-test"))
-    {
-        QString error;
-        REQUIRE(connection.setServerUrl(url, &error));
-        connection.setTokenManager(&tokens);
-        if (password.isEmpty()) {
-            tokens.setToken(QStringLiteral("test-token"), {}, QDateTime::currentSecsSinceEpoch() + 3600);
-        } else {
-            tokens.setCredentials(QStringLiteral("codalab"), password);
-        }
-    }
-};
 
 /// A cache in a temporary work dir whose downloads go through `client`, counting them.
 struct CacheUnderTest

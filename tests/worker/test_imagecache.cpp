@@ -3,6 +3,7 @@
 // so every pull fails within milliseconds, which is what the offline cases need.
 #include "docker/imageinfo.h"
 #include "support/dockertestenv.h"
+#include "worker/cachetestsupport.h"
 #include "worker/imagecache.h"
 
 #include <QDir>
@@ -18,6 +19,7 @@
 using namespace codalab;
 using codalab::test::DockerScope;
 using codalab::test::TestImage;
+using codalab::test::TestTags;
 using codalab::test::waitReply;
 using codalab::worker::ImageCache;
 using Stage = ImageCache::Stage;
@@ -39,27 +41,6 @@ bool imageExists(docker::DockerClient &client, const QString &image)
 {
     return waitReply(client.inspectImage(image)).ok();
 }
-
-/// Tags of the test image made for one test, removed again at its end.
-struct TestTags
-{
-    docker::DockerClient &client;
-    QStringList names;
-
-    QString add(const QString &repository)
-    {
-        const QString tag = QString::number(QRandomGenerator::global()->generate(), 16);
-        REQUIRE(waitReply(client.tagImage(TestImage, repository, tag)).ok());
-        names.append(repository + QLatin1Char(':') + tag);
-        return names.last();
-    }
-    ~TestTags()
-    {
-        for (const QString &name : std::as_const(names)) {
-            waitReply(client.removeImage(name));
-        }
-    }
-};
 
 } // namespace
 
