@@ -4,5 +4,5 @@
 # so neither rebuilds what the other built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODALAB_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DCODALAB_WERROR=ON >/dev/null
 cmake --build build -j"${CODALAB_JOBS:-2}"

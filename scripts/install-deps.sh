@@ -16,6 +16,8 @@ packages=(
   catch2 clang-format util-linux
   # the keyring tests: a private session bus with a fresh GNOME Keyring (tests/secrets/with-keyring.sh)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools
+  # the Debian package (scripts/package-check.sh) and the checks of its desktop integration files
+  dpkg-dev file lintian desktop-file-utils appstream libxml2-utils systemd man-db
   # runtime: Docker, and what the offline test/sample image is made of
   docker.io busybox-static bash-static
   libqt6svg6 fonts-dejavu-core   # the SVG icon, and a font for offscreen screenshots

@@ -13,7 +13,6 @@ scripts/ensure-docker.sh
 . scripts/docker-env.sh
 export DOCKER_HOST=unix://$docker_sock
 scripts/build-test-image.sh
-image=codalab-test/busybox:latest
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CODALAB_HEADLESS:-0}" != 1 ]; then
   # The worker the desktop starts outlives its window, so a dockerd started here stays up for it.
@@ -23,26 +22,8 @@ else
   # Headless: the whole product on this machine: codalab-worker --local starts the embedded
   # codalab-local-server and works for it; a sample run is submitted like `cl run -t` and followed.
   trap 'scripts/stop-docker.sh' EXIT
-  demo=$(mktemp -d /tmp/codalab-demo.XXXXXX)
-  echo "No display: starting the local server and the worker headless (files in $demo)."
-  echo "\$ codalab-worker --local --local-data-dir $demo/server --work-dir $demo/worker &"
-  build/app/codalab-worker --local --local-data-dir "$demo/server" --work-dir "$demo/worker" --id demo \
-      --control-socket "$demo/worker.sock" --no-network >"$demo/worker.log" 2>&1 &
-  worker=$!
-  for _ in $(seq 1 150); do [ -s "$demo/server/server-url" ] && [ -S "$demo/worker.sock" ] && break; sleep 0.2; done
-  cmd='echo "Hello from a CodaLab run"; echo "running as uid $(id -u) on $(uname -sm)"; ls /'
-  echo "\$ codalab-worker --local-data-dir $demo/server submit --request-docker-image $image '$cmd'"
-  rc=0
-  build/app/codalab-worker --local-data-dir "$demo/server" submit --request-docker-image "$image" "$cmd" || rc=$?
-  echo "\$ codalab-worker --control-socket $demo/worker.sock status"
-  build/app/codalab-worker --control-socket "$demo/worker.sock" status || true
-  build/app/codalab-worker --control-socket "$demo/worker.sock" stop >/dev/null || kill "$worker"
-  wait "$worker" || true
-  if [ "$rc" != 0 ]; then
-    echo "The sample run did not finish as ready (exit $rc); the worker's log:" >&2
-    cat "$demo/worker.log" >&2
-    exit "$rc"
-  fi
+  echo "No display: running the product headless."
+  scripts/headless-demo.sh build/app
   echo
   echo "The worker checked the run in, ran it in Docker and the local server holds its results."
   echo "To open the window, run scripts/run-app.sh in a desktop session (or start build/app/codalab-desktop there)."

@@ -4,10 +4,14 @@
 # it needs, then:
 #   1. builds everything with -Werror and runs every test (the docker fixture starts dockerd when no
 #      daemon answers and stops it afterwards) and the benchmark, which prints its figures;
-#   2. builds core and the headless executables with CODALAB_BUILD_GUI=OFF under AddressSanitizer +
+#   2. builds the Debian package from it, checks it with lintian, installs it with apt, runs a run to ready
+#      from the installed /usr/bin, and removes it (scripts/package-check.sh);
+#   3. builds core and the headless executables with CODALAB_BUILD_GUI=OFF under AddressSanitizer +
 #      UBSan, proving core needs no widget library, and runs their tests again.
-# Set CODALAB_SKIP_SANITIZERS=1 to skip step 2 while iterating, CODALAB_SKIP_BENCH=1 to skip running the
-# benchmarks (CI does: they print figures and take two minutes; they are still built and compiled cleanly).
+# While iterating, CODALAB_SKIP_PACKAGE=1 skips step 2 and CODALAB_SKIP_SANITIZERS=1 step 3 (which leaves out
+# the checks that do not depend on the build: formatting, installer files). CODALAB_SKIP_BENCH=1 skips
+# running the benchmarks (CI does: they print figures and take two minutes; they are still built and
+# compiled cleanly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${CODALAB_JOBS:-2}
@@ -23,6 +27,11 @@ if [ "${CODALAB_SKIP_BENCH:-0}" != 1 ]; then
   ctest --test-dir build --output-on-failure -L bench --verbose | grep -E '^[0-9]+: ' | sed 's/^[0-9]*: //'
 fi
 
+if [ "${CODALAB_SKIP_PACKAGE:-0}" != 1 ]; then
+  # The .deb from the build above: lintian, apt install, --version and a run to ready from /usr/bin, removal.
+  scripts/package-check.sh
+fi
+
 if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan) =="
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
@@ -34,5 +43,5 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   fi
   echo "== tests under sanitizers =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench -E '^(clang-format|installer-)'
 fi

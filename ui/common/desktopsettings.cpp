@@ -69,6 +69,16 @@ void DesktopSettings::setStartAtLogin(bool on)
     write(QStringLiteral("ui/startAtLogin"), on);
 }
 
+bool DesktopSettings::monochromeTrayIcon() const
+{
+    return m_settings->value(QStringLiteral("ui/monochromeTrayIcon"), false).toBool();
+}
+
+void DesktopSettings::setMonochromeTrayIcon(bool on)
+{
+    write(QStringLiteral("ui/monochromeTrayIcon"), on);
+}
+
 bool DesktopSettings::noTrayHintShown() const
 {
     return m_settings->value(QStringLiteral("ui/noTrayHintShown"), false).toBool();

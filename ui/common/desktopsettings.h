@@ -33,6 +33,9 @@ public:
     void setStartMinimized(bool on);
     bool startAtLogin() const;
     void setStartAtLogin(bool on);
+    /// The tray icon in the panel's own colour (its theme's -symbolic icon) instead of the state colours.
+    bool monochromeTrayIcon() const;
+    void setMonochromeTrayIcon(bool on);
     /// Set once the user was told that there is no system tray.
     bool noTrayHintShown() const;
     void setNoTrayHintShown(bool shown);

@@ -16,6 +16,7 @@
 #include "shell/profilesdialog.h"
 #include "shell/serversession.h"
 #include "shell/settingsdialog.h"
+#include "shell/workerservice.h"
 #include "shell/workersupervisor.h"
 #include "submit/submitrundialog.h"
 #include "tray/traycontroller.h"
@@ -50,6 +51,9 @@ DesktopOptions withDefaults(DesktopOptions o, QSettings *settings)
     if (o.localDataDir.isEmpty()) {
         o.localDataDir = localserver::LocalServerConfig::defaultDataDir();
     }
+    if (o.systemdConfigDirs.isEmpty()) {
+        o.systemdConfigDirs = WorkerService::defaultConfigDirs();
+    }
     return o;
 }
 
@@ -66,8 +70,9 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
     , m_profiles(new secrets::ProfileStore(settings, this))
     , m_session(new ServerSession(nam, this))
     , m_link(new WorkerLink(this))
-    , m_supervisor(
-          new WorkerSupervisor(m_link, m_settings, m_options.workerProgram, m_options.workerLog, this))
+    , m_service(new WorkerService(m_options.systemdConfigDirs, m_options.systemctlProgram, this))
+    , m_supervisor(new WorkerSupervisor(
+          m_link, m_settings, m_options.workerProgram, m_options.workerLog, m_service, this))
     , m_autostart(std::make_unique<AutostartFile>(
           QCoreApplication::applicationFilePath(), m_options.autostartConfigHome))
 {
@@ -82,6 +87,11 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
     connect(m_link, &WorkerLink::connectionChanged, this, &DesktopApp::updateWorkerText);
     connect(m_supervisor, &WorkerSupervisor::launched, this,
         [this] { m_window->setWorkerText(tr("Starting the worker…"), true); });
+    connect(m_supervisor, &WorkerSupervisor::serviceStarted, this, [this] {
+        m_window->setWorkerText(
+            tr("Starting the worker (systemd user service %1)…").arg(QLatin1String(WorkerService::UnitName)),
+            true);
+    });
     connect(m_supervisor, &WorkerSupervisor::launchFailed, this, [this](const QString &message) {
         m_window->setWorkerText(tr("The worker could not start: %1").arg(message), false);
     });
@@ -257,7 +267,8 @@ void DesktopApp::showWindow()
 
 void DesktopApp::handleArguments(const QStringList &arguments)
 {
-    if (!arguments.contains(QLatin1String("--minimized"))) {
+    // A later launch shows the window unless it asked for the tray only; --show wins over --minimized.
+    if (arguments.contains(QLatin1String("--show")) || !arguments.contains(QLatin1String("--minimized"))) {
         showWindow();
     }
 }

@@ -36,6 +36,7 @@ class ServerSession;
 class SubmitRunDialog;
 class TrayController;
 class WorkerLink;
+class WorkerService;
 class WorkerSupervisor;
 
 /// What the desktop needs to know about this machine; main() fills it with the defaults, tests with
@@ -48,6 +49,8 @@ struct DesktopOptions
     QString workerLog; ///< default: WorkerLauncher::defaultLogPath(workerId)
     QString localDataDir; ///< default: LocalServerConfig::defaultDataDir()
     QString autostartConfigHome; ///< default: $XDG_CONFIG_HOME
+    QStringList systemdConfigDirs; ///< where an enabled codalab-worker.service is; default: WorkerService's
+    QString systemctlProgram = QStringLiteral("systemctl");
     QStringList extraWorkerArguments; ///< tests: --no-network
     int workerGraceMs = 1500; ///< how long a silent control socket waits before a worker is started
     int localServerWaitMs = 60000; ///< how long to wait for the local server's URL file
@@ -116,6 +119,7 @@ private:
     secrets::ProfileStore *m_profiles;
     ServerSession *m_session;
     WorkerLink *m_link;
+    WorkerService *m_service;
     WorkerSupervisor *m_supervisor;
     std::unique_ptr<AutostartFile> m_autostart;
     std::unique_ptr<MainWindow> m_window;

@@ -26,7 +26,8 @@ MainWindow::MainWindow(QWidget *parent)
 {
     initResources();
     setWindowTitle(tr("CodaLab Desktop"));
-    setWindowIcon(QIcon(QStringLiteral(":/codalab/icons/codalab-desktop.svg")));
+    setWindowIcon(QIcon::fromTheme(QStringLiteral("org.codalab.Desktop"),
+        QIcon(QStringLiteral(":/codalab/icons/org.codalab.Desktop.svg"))));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 

@@ -120,14 +120,19 @@ SettingsDialog::SettingsDialog(
     form->addRow(QString(), m_tagExclusive);
     layout->addWidget(workerBox);
 
-    auto *startBox = new QGroupBox(tr("Start-up"), this);
+    auto *startBox = new QGroupBox(tr("Start-up and tray"), this);
     auto *startLayout = new QVBoxLayout(startBox);
     m_startAtLogin = new QCheckBox(tr("Start CodaLab Desktop when I log in"), startBox);
     m_startAtLogin->setChecked(autostart->isEnabled());
     m_startMinimized = new QCheckBox(tr("Start minimised to the tray"), startBox);
     m_startMinimized->setChecked(settings->startMinimized());
+    m_monochromeTray = new QCheckBox(tr("Monochrome tray icon (matches the panel's icons)"), startBox);
+    m_monochromeTray->setChecked(settings->monochromeTrayIcon());
+    m_monochromeTray->setToolTip(
+        tr("The panel's own colour instead of one colour per state; the shapes still tell the states apart"));
     startLayout->addWidget(m_startAtLogin);
     startLayout->addWidget(m_startMinimized);
+    startLayout->addWidget(m_monochromeTray);
     layout->addWidget(startBox);
 
     auto *notifyBox = new QGroupBox(tr("Notifications"), this);
@@ -244,6 +249,7 @@ void SettingsDialog::accept()
     m_settings->setWorkerTag(m_tag->text());
     m_settings->setWorkerTagExclusive(m_tagExclusive->isChecked());
     m_settings->setStartMinimized(m_startMinimized->isChecked());
+    m_settings->setMonochromeTrayIcon(m_monochromeTray->isChecked());
     for (int i = 0; i < m_notifications.size(); ++i) {
         m_settings->setNotificationEnabled(notificationKinds[i], m_notifications.at(i)->isChecked());
     }

@@ -17,7 +17,7 @@ class AutostartFile;
 class DesktopSettings;
 
 /// Settings: the worker (slots, CPU set, the GPUs it lends, work dir, cache caps, tag and tag-exclusive),
-/// start-up (start at login, start minimised) and notifications.
+/// start-up and tray (start at login, start minimised, monochrome tray icon) and notifications.
 ///
 /// Usage: construct with the settings, the autostart entry and the worker's last status (for the GPU picker
 /// and the CPUs it may use), exec() or open(). On OK every field is checked (a bad CPU set or size is marked
@@ -56,6 +56,7 @@ private:
     QCheckBox *m_tagExclusive;
     QCheckBox *m_startAtLogin;
     QCheckBox *m_startMinimized;
+    QCheckBox *m_monochromeTray;
     QList<QCheckBox *> m_notifications;
     QLabel *m_error;
 };

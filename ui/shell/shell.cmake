@@ -10,6 +10,7 @@ codalab_add_ui_library(codalab_ui_shell SOURCES
     shell/settingsdialog.cpp
     shell/singleinstance.cpp
     shell/workerlauncher.cpp
+    shell/workerservice.cpp
     shell/workersupervisor.cpp
 )
 codalab_add_ui_library(codalab_ui_desktop SOURCES

@@ -3,15 +3,17 @@
 
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
+#include "shell/workerservice.h"
 
 #include <QJsonObject>
 
 namespace codalab::ui {
 
-WorkerSupervisor::WorkerSupervisor(
-    WorkerLink *link, DesktopSettings *settings, QString program, QString logPath, QObject *parent)
+WorkerSupervisor::WorkerSupervisor(WorkerLink *link, DesktopSettings *settings, QString program,
+    QString logPath, WorkerService *service, QObject *parent)
     : QObject(parent)
     , m_link(link)
+    , m_service(service)
     , m_settings(settings)
     , m_program(std::move(program))
     , m_logPath(std::move(logPath))
@@ -25,6 +27,16 @@ WorkerSupervisor::WorkerSupervisor(
             launch();
         }
     });
+    if (m_service) {
+        connect(m_service, &WorkerService::finished, this, [this](bool ok, const QString &message) {
+            if (!ok) {
+                Q_EMIT launchFailed(message);
+                return;
+            }
+            m_link->setSocketPath(m_target.socketPath);
+            Q_EMIT serviceStarted();
+        });
+    }
 }
 
 void WorkerSupervisor::setTarget(const WorkerLauncher::Target &target, const QProcessEnvironment &environment)
@@ -49,8 +61,18 @@ void WorkerSupervisor::launchIfSilent()
     launch();
 }
 
+bool WorkerSupervisor::serviceEnabled() const
+{
+    return m_service && m_service->isEnabled();
+}
+
 void WorkerSupervisor::restart()
 {
+    if (serviceEnabled()) {
+        // systemd stops it with SIGTERM (its runs go on in their containers) and starts it again.
+        m_service->restart();
+        return;
+    }
     if (!m_link->isConnected()) {
         launch();
         return;
@@ -67,6 +89,10 @@ void WorkerSupervisor::restart()
 
 void WorkerSupervisor::launch()
 {
+    if (serviceEnabled()) {
+        m_service->start(); // a no-op for systemd when it already runs and merely did not answer yet
+        return;
+    }
     qint64 pid = 0;
     QString error;
     if (!WorkerLauncher::start(m_program, WorkerLauncher::arguments(*m_settings, m_target), m_environment,

@@ -51,6 +51,7 @@ TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QO
     connect(m_worker, &WorkerLink::statusChanged, this, &TrayController::refresh);
     connect(m_worker, &WorkerLink::connectionChanged, this, &TrayController::refresh);
     connect(m_notifier, &Notifier::notify, this, &TrayController::showNotification);
+    connect(m_settings, &DesktopSettings::changed, this, &TrayController::updateIcon);
     refresh();
 
     if (isTrayAvailable()) {
@@ -98,16 +99,28 @@ void TrayController::refresh()
 {
     m_state = TrayState::fromStatus(m_worker->isConnected(), m_worker->status(), m_worker->lastError());
     m_menu->setState(m_state, m_worker->status());
-    // Redraw only when the picture changes: some trays flicker on every setIcon().
-    if (m_icon.isNull() || m_iconKind != m_state.kind() || m_iconRuns != m_state.runCount()) {
-        m_iconKind = m_state.kind();
-        m_iconRuns = m_state.runCount();
-        m_icon = TrayIcons::icon(m_iconKind, m_iconRuns);
-        m_tray->setIcon(m_icon);
-    }
+    updateIcon();
     m_tray->setToolTip(m_state.tooltip());
     m_notifier->setStatus(m_worker->isConnected(), m_worker->status(), m_worker->lastError());
     Q_EMIT stateChanged();
+}
+
+void TrayController::updateIcon()
+{
+    const TrayIcons::Style style
+        = m_settings->monochromeTrayIcon() ? TrayIcons::Style::Monochrome : TrayIcons::Style::Colour;
+    // The monochrome icon shows no count, so a new count alone does not change it.
+    const bool runsShown = style == TrayIcons::Style::Colour;
+    // Redraw only when the picture changes: some trays flicker on every setIcon().
+    if (!m_icon.isNull() && m_iconKind == m_state.kind() && m_iconStyle == style
+        && (!runsShown || m_iconRuns == m_state.runCount())) {
+        return;
+    }
+    m_iconKind = m_state.kind();
+    m_iconRuns = m_state.runCount();
+    m_iconStyle = style;
+    m_icon = TrayIcons::icon(m_iconKind, m_iconRuns, m_iconStyle);
+    m_tray->setIcon(m_icon);
 }
 
 WorkerLink::Callback TrayController::resyncOnFailure()
@@ -220,7 +233,8 @@ void TrayController::defaultAsk(
 void TrayController::showNotification(const QString &title, const QString &body)
 {
     if (m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
-        m_tray->showMessage(title, body, m_icon, MessageMs);
+        // In colour whatever the tray's style: a notification is not drawn on the panel.
+        m_tray->showMessage(title, body, TrayIcons::icon(m_state.kind(), m_state.runCount()), MessageMs);
     } else {
         Q_EMIT notificationWithoutTray(title, body);
     }

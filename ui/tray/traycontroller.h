@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/workerlink.h"
+#include "tray/trayicons.h"
 #include "tray/traystate.h"
 
 #include <QIcon>
@@ -24,9 +25,10 @@ class TrayMenu;
 class WorkerLink;
 
 /// The tray icon and its menu, over the worker's control socket: the icon and tooltip follow the worker's
-/// state (TrayState, TrayIcons), the menu's actions send the worker its commands (pause/resume, snooze,
-/// drain, stop with the runs given back, one GPU on or off), and the Notifier's merged notifications are
-/// shown as tray messages.
+/// state (TrayState, TrayIcons; in colour, or monochrome while DesktopSettings::monochromeTrayIcon() is on,
+/// switched as soon as the setting changes), the menu's actions send the worker its commands (pause/resume,
+/// snooze, drain, stop with the runs given back, one GPU on or off), and the Notifier's merged notifications
+/// are shown as tray messages.
 ///
 /// Usage: create one with the window's WorkerLink and DesktopSettings and connect its signals:
 /// toggleWindowRequested() (left click on the icon), showWindowRequested() (Open, or a click on a
@@ -90,6 +92,8 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    /// Sets the tray's icon for the state and the icon style setting, when either changed.
+    void updateIcon();
     void ask(const Question &question, std::function<void(QMessageBox::StandardButton)> answer);
     void defaultAsk(const Question &question, std::function<void(QMessageBox::StandardButton)> answer);
     void onAvailableToggled(bool checked);
@@ -108,6 +112,7 @@ private:
     QIcon m_icon;
     TrayState::Kind m_iconKind = TrayState::Kind::Offline;
     int m_iconRuns = -1;
+    TrayIcons::Style m_iconStyle = TrayIcons::Style::Colour;
     Asker m_asker;
     QPointer<QWidget> m_dialogParent;
     bool m_asking = false;

@@ -7,6 +7,7 @@ codalab_add_gui_test(test_gui_shell DOCKER WORKER SOURCES
     gui/shell/test_shell_parts.cpp
     gui/shell/test_shell_dialogs.cpp
     LIBRARIES codalab_ui_shell)
+target_compile_definitions(test_gui_shell PRIVATE FAKE_SYSTEMCTL="${CMAKE_CURRENT_SOURCE_DIR}/gui/shell/fake-systemctl")
 # The whole application: every page, a real worker and its local server.
 codalab_add_gui_test(test_gui_desktop DOCKER WORKER SOURCES
     gui/shell/test_desktop_app.cpp

@@ -62,6 +62,7 @@ struct DesktopFixture
         o.workerLog = dir.filePath(QStringLiteral("worker.log"));
         o.localDataDir = dir.filePath(QStringLiteral("local-server"));
         o.autostartConfigHome = dir.filePath(QStringLiteral("config"));
+        o.systemdConfigDirs = { dir.filePath(QStringLiteral("config/systemd/user")) }; // none enabled
         o.extraWorkerArguments = { QStringLiteral("--no-network") };
         o.workerGraceMs = 300;
         if (tweak) {

@@ -94,15 +94,21 @@ TEST_CASE("settings refuse a bad CPU set or size where it is, and save good ones
     const QList<QCheckBox *> boxes = dialog.findChildren<QCheckBox *>();
     QCheckBox *secondGpu = nullptr;
     QCheckBox *atLogin = nullptr;
+    QCheckBox *monochrome = nullptr;
     for (QCheckBox *b : boxes) {
         if (b->text().startsWith(QLatin1String("GPU 1:"))) {
             secondGpu = b;
         } else if (b->text().contains(QLatin1String("when I log in"))) {
             atLogin = b;
+        } else if (b->text() == QLatin1String("Monochrome tray icon (matches the panel's icons)")) {
+            monochrome = b;
         }
     }
     REQUIRE(secondGpu);
     REQUIRE(atLogin);
+    REQUIRE(monochrome);
+    CHECK_FALSE(monochrome->isChecked()); // the colour icons by default
+    monochrome->setChecked(true);
     CHECK(secondGpu->text() == QLatin1String("GPU 1: NVIDIA A100-SXM4-40GB (40g)"));
     secondGpu->setChecked(false);
     atLogin->setChecked(true);
@@ -115,6 +121,7 @@ TEST_CASE("settings refuse a bad CPU set or size where it is, and save good ones
     CHECK(dialog.workerRestartNeeded());
     CHECK(autostart.isEnabled());
     CHECK(settings.startAtLogin());
+    CHECK(settings.monochromeTrayIcon());
 }
 
 TEST_CASE("lending no GPU is kept apart from lending all of them", "[gui][shell][settings]")

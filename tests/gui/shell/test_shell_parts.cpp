@@ -6,9 +6,11 @@
 #include "shell/autostartfile.h"
 #include "shell/singleinstance.h"
 #include "shell/workerlauncher.h"
+#include "shell/workerservice.h"
 #include "shell/workersupervisor.h"
 #include "support/spinuntil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
@@ -127,7 +129,7 @@ TEST_CASE(
     ui::WorkerLink link;
     link.setReconnectIntervalMs(100);
     const QString log = dir.filePath(QStringLiteral("worker.log"));
-    ui::WorkerSupervisor supervisor(&link, &settings, QStringLiteral(CODALAB_WORKER_BIN), log);
+    ui::WorkerSupervisor supervisor(&link, &settings, QStringLiteral(CODALAB_WORKER_BIN), log, nullptr);
     supervisor.setGraceMs(300);
     ui::WorkerLauncher::Target target;
     target.workerId = QStringLiteral("gui-shell-%1").arg(QCoreApplication::applicationPid());
@@ -161,6 +163,82 @@ TEST_CASE(
     link.close();
     const auto newPid = pid_t(launched.last().first().toLongLong());
     REQUIRE(spinUntil([&] { return ::kill(newPid, 0) != 0; }, 20000));
+}
+
+TEST_CASE("an enabled systemd user service is started and restarted through systemctl, never a second worker",
+    "[gui][shell][launcher][service]")
+{
+    QTemporaryDir dir;
+    const QString configDir = dir.filePath(QStringLiteral("systemd/user"));
+    const QString log = dir.filePath(QStringLiteral("systemctl.log"));
+    ui::WorkerService service({ configDir }, QStringLiteral(FAKE_SYSTEMCTL));
+    CHECK_FALSE(service.isEnabled());
+    // What `systemctl --user enable codalab-worker` leaves behind.
+    REQUIRE(QDir().mkpath(configDir + QStringLiteral("/default.target.wants")));
+    REQUIRE(QFile::link(QStringLiteral("/usr/lib/systemd/user/codalab-worker.service"),
+        configDir + QStringLiteral("/default.target.wants/codalab-worker.service")));
+    CHECK(service.isEnabled()); // a dangling link counts: systemd reads the unit, not this process
+
+    ui::WorkerLauncher::Target target;
+    target.workerId = QStringLiteral("gui-service-%1").arg(QCoreApplication::applicationPid());
+    target.socketPath = dir.filePath(QStringLiteral("worker.sock"));
+    qputenv("FAKE_SYSTEMCTL_LOG", log.toLocal8Bit());
+    qputenv("FAKE_SYSTEMCTL_WORKER", CODALAB_WORKER_BIN);
+    qputenv("FAKE_SYSTEMCTL_ARGS",
+        QStringLiteral("--local --local-data-dir %1 --work-dir %2 --id %3 --control-socket %4 --no-network")
+            .arg(dir.filePath(QStringLiteral("server")), dir.filePath(QStringLiteral("work")),
+                target.workerId, target.socketPath)
+            .toLocal8Bit());
+    qunsetenv("FAKE_SYSTEMCTL_FAIL");
+    const auto systemctlCalls = [&log] {
+        QFile f(log);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).split(u'\n', Qt::SkipEmptyParts)
+                                           : QStringList();
+    };
+
+    QSettings qs(dir.filePath(QStringLiteral("d.conf")), QSettings::IniFormat);
+    ui::DesktopSettings settings(&qs);
+    ui::WorkerLink link;
+    link.setReconnectIntervalMs(100);
+    // The desktop's own program would fail to start: a launch of it shows up as launchFailed.
+    ui::WorkerSupervisor supervisor(&link, &settings, QStringLiteral("/nonexistent/codalab-worker"),
+        dir.filePath(QStringLiteral("worker.log")), &service);
+    supervisor.setGraceMs(200);
+    supervisor.setTarget(target, QProcessEnvironment::systemEnvironment());
+    QSignalSpy launched(&supervisor, &ui::WorkerSupervisor::launched);
+    QSignalSpy started(&supervisor, &ui::WorkerSupervisor::serviceStarted);
+    QSignalSpy failed(&supervisor, &ui::WorkerSupervisor::launchFailed);
+    supervisor.ensureRunning();
+    REQUIRE(spinUntil([&] { return !link.status().isEmpty(); }, 30000));
+    CHECK(systemctlCalls() == QStringList { QStringLiteral("--user start codalab-worker.service") });
+    CHECK(started.size() == 1);
+    CHECK(launched.isEmpty());
+    CHECK(failed.isEmpty());
+    CHECK(link.status().value(QLatin1String("worker_id")).toString() == target.workerId);
+
+    // Settings that need new flags restart the service, not a worker of the desktop's own.
+    supervisor.restart();
+    REQUIRE(spinUntil([&] { return started.size() == 2; }, 30000));
+    CHECK(systemctlCalls().last() == QLatin1String("--user restart codalab-worker.service"));
+    REQUIRE(spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, 30000));
+    CHECK(launched.isEmpty());
+
+    // systemd's refusal reaches the window in its own words.
+    qputenv("FAKE_SYSTEMCTL_FAIL",
+        "Failed to restart codalab-worker.service: Unit codalab-worker.service not found.");
+    supervisor.restart();
+    REQUIRE(spinUntil([&] { return !failed.isEmpty(); }, 10000));
+    CHECK(failed.first().first().toString().contains(QLatin1String("Unit codalab-worker.service not found")));
+    qunsetenv("FAKE_SYSTEMCTL_FAIL");
+
+    bool stopped = false;
+    link.stop(false, [&](bool ok, const QJsonValue &, const QString &) { stopped = ok; });
+    REQUIRE(spinUntil([&] { return stopped && !link.isConnected(); }, 20000));
+    link.close();
+    QFile pidFile(log + QStringLiteral(".pid"));
+    REQUIRE(pidFile.open(QIODevice::ReadOnly));
+    const auto pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+    REQUIRE(spinUntil([&] { return ::kill(pid, 0) != 0; }, 20000));
 }
 
 TEST_CASE("a missing worker program is said plainly", "[gui][shell][launcher]")

@@ -9,6 +9,7 @@
 #include "support/spinuntil.h"
 #include "tray/notifier.h"
 #include "tray/traycontroller.h"
+#include "tray/trayicons.h"
 #include "tray/traymenu.h"
 
 #include <QAction>
@@ -317,4 +318,24 @@ TEST_CASE("with no system tray the window is told once ever, and notifications g
     REQUIRE(freshSpy.wait(5000));
     CHECK(againSpy.isEmpty());
     CHECK(unavailable.size() == 1);
+}
+
+TEST_CASE("the monochrome setting switches the tray icon's style at once, and back", "[gui][tray]")
+{
+    QTemporaryDir dir;
+    Desktop d(dir.filePath(QStringLiteral("no-worker.sock")));
+    REQUIRE(d.tray.state().kind() == Kind::Offline);
+    const auto shown = [&] { return d.tray.currentIcon().pixmap(QSize(22, 22), 1.0).toImage(); };
+    const QImage colour = ui::TrayIcons::pixmap(Kind::Offline, 0, 22).toImage();
+    const QImage monochrome
+        = ui::TrayIcons::pixmap(Kind::Offline, 0, 22, 1.0, ui::TrayIcons::Style::Monochrome).toImage();
+    REQUIRE(colour != monochrome);
+    CHECK(shown() == colour);
+
+    d.settings.setMonochromeTrayIcon(true); // as the settings dialog saves it
+    CHECK(shown() == monochrome);
+    CHECK(d.tray.trayIcon()->icon().pixmap(QSize(22, 22), 1.0).toImage() == monochrome);
+
+    d.settings.setMonochromeTrayIcon(false);
+    CHECK(shown() == colour);
 }

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "shell/workerservice.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+
+namespace codalab::ui {
+
+WorkerService::WorkerService(QStringList configDirs, QString systemctl, QObject *parent)
+    : QObject(parent)
+    , m_configDirs(std::move(configDirs))
+    , m_systemctl(std::move(systemctl))
+{ }
+
+QStringList WorkerService::defaultConfigDirs()
+{
+    QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
+    if (config.isEmpty() || !QDir::isAbsolutePath(config)) {
+        config = QDir::homePath() + QStringLiteral("/.config");
+    }
+    return { QDir::cleanPath(config) + QStringLiteral("/systemd/user"), QStringLiteral("/etc/systemd/user") };
+}
+
+bool WorkerService::isEnabled() const
+{
+    // `systemctl enable` links the unit into the .wants directory of each target in its [Install] section
+    // (default.target for ours, but a user may have picked another); reading the links costs no process.
+    for (const QString &dir : m_configDirs) {
+        const QStringList wants
+            = QDir(dir).entryList({ QStringLiteral("*.wants") }, QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &want : wants) {
+            // A link to a unit this process cannot read still counts: systemd reads it, not us.
+            const QFileInfo link(dir + QLatin1Char('/') + want + QLatin1Char('/') + QLatin1String(UnitName));
+            if (link.exists() || link.isSymLink()) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void WorkerService::start()
+{
+    run(QStringLiteral("start"));
+}
+
+void WorkerService::restart()
+{
+    run(QStringLiteral("restart"));
+}
+
+void WorkerService::run(const QString &verb)
+{
+    auto *process = new QProcess(this);
+    process->setProgram(m_systemctl);
+    process->setArguments({ QStringLiteral("--user"), verb, QLatin1String(UnitName) });
+    connect(process, &QProcess::finished, this, [this, process](int code, QProcess::ExitStatus status) {
+        process->deleteLater();
+        if (status == QProcess::NormalExit && code == 0) {
+            Q_EMIT finished(true, {});
+            return;
+        }
+        QString message = QString::fromLocal8Bit(process->readAllStandardError()).trimmed();
+        if (message.isEmpty()) {
+            message = tr("systemctl --user %1 %2 failed (exit %3)")
+                          .arg(process->arguments().at(1), QLatin1String(UnitName))
+                          .arg(code);
+        }
+        Q_EMIT finished(false, message);
+    });
+    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart) {
+            process->deleteLater();
+            Q_EMIT finished(false, tr("Cannot run %1: %2").arg(m_systemctl, process->errorString()));
+        }
+    });
+    process->start();
+}
+
+} // namespace codalab::ui
