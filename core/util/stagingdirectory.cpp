@@ -23,7 +23,11 @@ void removeTreeAt(int parentFd, const char *name)
     if (::unlinkat(parentFd, name, 0) == 0 || (errno != EISDIR && errno != EPERM)) {
         return;
     }
-    ::fchmodat(parentFd, name, S_IRWXU, 0);
+    // A directory a run made unreadable or unwritable: make it ours to empty. If that fails, the
+    // openat or the unlinks below fail too and leave it, which is all that can be done.
+    if (::fchmodat(parentFd, name, S_IRWXU, 0) != 0 && errno != EPERM) {
+        return;
+    }
     const int fd = ::openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         return;

@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -122,6 +123,24 @@ TEST_CASE("settings refuse a bad CPU set or size where it is, and save good ones
     CHECK(autostart.isEnabled());
     CHECK(settings.startAtLogin());
     CHECK(settings.monochromeTrayIcon());
+
+    // Unticking "start at login" in a later visit removes the entry again.
+    ui::SettingsDialog again(&settings, &autostart, statusWithTwoGpus());
+    again.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&again));
+    QCheckBox *atLoginAgain = nullptr;
+    for (QCheckBox *b : again.findChildren<QCheckBox *>()) {
+        if (b->text().contains(QLatin1String("when I log in"))) {
+            atLoginAgain = b;
+        }
+    }
+    REQUIRE(atLoginAgain);
+    CHECK(atLoginAgain->isChecked());
+    atLoginAgain->setChecked(false);
+    QTest::keyClick(&again, Qt::Key_Return);
+    CHECK(again.result() == QDialog::Accepted);
+    CHECK_FALSE(autostart.isEnabled());
+    CHECK_FALSE(QFileInfo::exists(autostart.path()));
 }
 
 TEST_CASE("lending no GPU is kept apart from lending all of them", "[gui][shell][settings]")

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -61,8 +62,7 @@ TEST_CASE("a socket left by a crashed instance is taken over", "[gui][shell][sin
     CHECK(instance.isPrimary());
 }
 
-TEST_CASE(
-    "start at login writes an XDG autostart entry that starts minimised, and removes it", "[gui][shell]")
+TEST_CASE("start at login writes a valid XDG autostart entry, and removes it", "[gui][shell]")
 {
     QTemporaryDir dir;
     ui::AutostartFile autostart(QStringLiteral("/opt/Coda Lab/codalab-desktop"), dir.path());
@@ -76,6 +76,12 @@ TEST_CASE(
     CHECK(text.startsWith(QLatin1String("[Desktop Entry]\n")));
     CHECK(text.contains(QLatin1String("\nExec=\"/opt/Coda Lab/codalab-desktop\"\n")));
     CHECK(text.contains(QLatin1String("\nType=Application\n")));
+    // As the session's autostart reads it (desktop-file-utils is one of the project's dependencies).
+    QProcess validate;
+    validate.start(QStringLiteral("desktop-file-validate"), { autostart.path() });
+    REQUIRE(validate.waitForFinished(30000));
+    CHECK(validate.exitCode() == 0);
+    CHECK(validate.readAll().trimmed().toStdString().empty());
     REQUIRE(autostart.setEnabled(false, &error));
     CHECK_FALSE(QFileInfo::exists(autostart.path()));
 
