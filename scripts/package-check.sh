@@ -32,7 +32,7 @@ echo "== package: lintian =="
 lintian --fail-on error --display-level ">=warning" "$deb"
 
 echo "== package: install with apt =="
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "./$deb" >/dev/null
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "./$deb" >/dev/null
 dpkg-query -W codalab-desktop
 for exe in codalab-worker codalab-local-server codalab-desktop; do
   [ "$(command -v $exe)" = /usr/bin/$exe ] || { echo "package-check: $exe is not /usr/bin/$exe on PATH" >&2; exit 1; }

@@ -324,7 +324,8 @@ void DesktopApp::openSettings()
                 restart = restart || (uuid != QLatin1String("NONE") && !offered.contains(uuid));
             }
         }
-        if (restart && m_link->isConnected()) {
+        if (restart && m_link->isConnected()
+            && !explainServiceFlags(tr("The slots and the GPUs lent are applied already."))) {
             auto *ask = new QMessageBox(QMessageBox::Question, tr("Restart the worker?"),
                 tr("Some settings take effect when the worker restarts. Restart it now? Runs in progress "
                    "keep "
@@ -336,6 +337,27 @@ void DesktopApp::openSettings()
         }
     });
     dialog->open();
+}
+
+bool DesktopApp::explainServiceFlags(const QString &applied)
+{
+    if (!m_service->isEnabled()) {
+        return false;
+    }
+    // Restarting the service would not apply anything: systemd starts the worker with the unit's flags.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("The worker runs as a service"),
+        tr("Your worker runs as the systemd user service %1, which starts it with its own flags, not with "
+           "these settings.")
+            .arg(QLatin1String(WorkerService::UnitName)),
+        QMessageBox::Ok, m_window.get());
+    box->setInformativeText(tr("Put the flags in %1 as CODALAB_WORKER_ARGS=…, then run\n"
+                               "systemctl --user restart codalab-worker%2")
+                                .arg(WorkerService::environmentFile(),
+                                    applied.isEmpty() ? QString() : QStringLiteral("\n\n") + applied));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->open();
+    return true;
 }
 
 void DesktopApp::openProfiles()
@@ -350,7 +372,7 @@ void DesktopApp::openProfiles()
         const bool workerTargetChanges = profile->local != m_profile.local
             || (!profile->local && profile->serverUrl != m_profile.serverUrl);
         openProfile(*profile);
-        if (workerTargetChanges && m_link->isConnected()) {
+        if (workerTargetChanges && m_link->isConnected() && !explainServiceFlags({})) {
             auto *ask = new QMessageBox(QMessageBox::Question, tr("Work for this server?"),
                 tr("Your worker works for the previous server. Restart it for %1? Its runs in progress are "
                    "given back to their server first.")

@@ -99,6 +99,9 @@ Q_SIGNALS:
     void accountFailed(const QString &message);
 
 private:
+    /// When the worker is the systemd user service, says where its flags come from instead of offering a
+    /// restart that would change nothing (`applied`: what took effect anyway); false when it is not.
+    bool explainServiceFlags(const QString &applied);
     void buildWindow();
     void wireTray();
     void openProfile(const secrets::Profile &profile);

@@ -13,13 +13,24 @@ WorkerService::WorkerService(QStringList configDirs, QString systemctl, QObject 
     , m_systemctl(std::move(systemctl))
 { }
 
+namespace {
+QString configHome()
+{
+    const QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
+    return !config.isEmpty() && QDir::isAbsolutePath(config) ? QDir::cleanPath(config)
+                                                             : QDir::homePath() + QStringLiteral("/.config");
+}
+} // namespace
+
 QStringList WorkerService::defaultConfigDirs()
 {
-    QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
-    if (config.isEmpty() || !QDir::isAbsolutePath(config)) {
-        config = QDir::homePath() + QStringLiteral("/.config");
-    }
-    return { QDir::cleanPath(config) + QStringLiteral("/systemd/user"), QStringLiteral("/etc/systemd/user") };
+    return { configHome() + QStringLiteral("/systemd/user"), QStringLiteral("/etc/systemd/user") };
+}
+
+QString WorkerService::environmentFile()
+{
+    // %E/CodaLab/worker.env in installer/codalab-worker.service.in; %E is $XDG_CONFIG_HOME for user units.
+    return configHome() + QStringLiteral("/CodaLab/worker.env");
 }
 
 bool WorkerService::isEnabled() const

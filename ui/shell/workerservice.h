@@ -28,6 +28,10 @@ public:
     /// $XDG_CONFIG_HOME/systemd/user (per user) and /etc/systemd/user (`systemctl --global enable`).
     static QStringList defaultConfigDirs();
 
+    /// The file the unit reads the worker's flags from: $XDG_CONFIG_HOME/CodaLab/worker.env (default
+    /// ~/.config/CodaLab/worker.env), as `CODALAB_WORKER_ARGS=...`.
+    static QString environmentFile();
+
     /// True when a `*.wants` directory in one of the configuration directories holds the unit.
     bool isEnabled() const;
 

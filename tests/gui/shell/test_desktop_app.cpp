@@ -18,12 +18,18 @@
 #include "secrets/secretstore.h"
 #include "shell/desktopapp.h"
 #include "shell/mainwindow.h"
+#include "shell/settingsdialog.h"
+#include "shell/workerservice.h"
 #include "submit/submitrundialog.h"
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -210,4 +216,75 @@ TEST_CASE("with no worker program the window says why, and the account gives up 
     QTest::qWait(1000);
     CHECK(failed.size() == 1); // it gave up once, and stays given up
     test::saveScreenshot(f.app->window(), QStringLiteral("main-no-worker.png"));
+}
+
+TEST_CASE(
+    "with the worker's systemd user service enabled the desktop has systemd start it, never a worker of "
+    "its own, and says where the service's flags live",
+    "[gui][shell][e2e][service]")
+{
+    DesktopFixture f([](ui::DesktopOptions &o) {
+        o.workerProgram = QStringLiteral("/nonexistent/codalab-worker"); // a launch of its own would fail
+        o.systemctlProgram = QStringLiteral(FAKE_SYSTEMCTL);
+    });
+    const ui::DesktopOptions &o = f.app->options();
+    // `systemctl --user enable codalab-worker`, and the flags its unit would give the worker.
+    const QString wants = o.systemdConfigDirs.first() + QStringLiteral("/default.target.wants");
+    REQUIRE(QDir().mkpath(wants));
+    REQUIRE(QFile::link(QStringLiteral("/usr/lib/systemd/user/codalab-worker.service"),
+        wants + QStringLiteral("/codalab-worker.service")));
+    const QString log = f.dir.filePath(QStringLiteral("systemctl.log"));
+    qputenv("FAKE_SYSTEMCTL_LOG", log.toLocal8Bit());
+    qputenv("FAKE_SYSTEMCTL_WORKER", CODALAB_WORKER_BIN);
+    qputenv("FAKE_SYSTEMCTL_ARGS",
+        QStringLiteral("--local --local-data-dir %1 --work-dir %2 --id %3 --control-socket %4 --no-network")
+            .arg(o.localDataDir, f.dir.filePath(QStringLiteral("work")), o.workerId, o.workerSocket)
+            .toLocal8Bit());
+    qunsetenv("FAKE_SYSTEMCTL_FAIL");
+    const auto systemctlCalls = [&log] {
+        QFile file(log);
+        return file.open(QIODevice::ReadOnly)
+            ? QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts)
+            : QStringList();
+    };
+
+    QSignalSpy ready(f.app.get(), &ui::DesktopApp::accountReady);
+    QSignalSpy failed(f.app.get(), &ui::DesktopApp::accountFailed);
+    f.app->start(false);
+    REQUIRE(spinUntil([&] { return ready.size() == 1 || !failed.isEmpty(); }, 60000));
+    REQUIRE(ready.size() == 1); // logged in to the local server of the service's worker
+    CHECK(systemctlCalls() == QStringList { QStringLiteral("--user start codalab-worker.service") });
+    CHECK(f.app->worker()->status().value(QLatin1String("worker_id")).toString() == o.workerId);
+
+    // A setting that needs new flags: the service would restart with its own, so the desktop says so
+    // instead of offering a restart that changes nothing.
+    Q_EMIT f.app->window()->settingsRequested();
+    auto *settings = f.app->window()->findChild<ui::SettingsDialog *>();
+    REQUIRE(settings);
+    QLineEdit *cpuset = nullptr;
+    for (QLineEdit *edit : settings->findChildren<QLineEdit *>()) {
+        if (edit->placeholderText().startsWith(QLatin1String("all CPUs"))) {
+            cpuset = edit;
+        }
+    }
+    REQUIRE(cpuset);
+    cpuset->setText(QStringLiteral("0"));
+    settings->accept();
+    QMessageBox *box = nullptr;
+    REQUIRE(spinUntil(
+        [&] {
+            for (QMessageBox *b : f.app->window()->findChildren<QMessageBox *>()) {
+                if (b->isVisible()) {
+                    box = b;
+                }
+            }
+            return box != nullptr;
+        },
+        10000));
+    CHECK(box->windowTitle() == QLatin1String("The worker runs as a service"));
+    CHECK(box->informativeText().contains(ui::WorkerService::environmentFile()));
+    test::saveScreenshot(box, QStringLiteral("service-flags.png"));
+    box->accept();
+    QTest::qWait(500);
+    CHECK(systemctlCalls().size() == 1); // no restart
 }
