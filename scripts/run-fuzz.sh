@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan, codalab_core instrumented for
+# coverage) in build-fuzz/, and runs each for SECONDS (default 60) on a copy of its committed seed corpus
+# in tests/fuzz/corpus/<target>/, so the committed corpus never grows. Prints one line of figures per
+# target and exits non-zero when any target crashed, leaked, timed out or ran out of memory; the input
+# that did it is named in the output (build-fuzz/crashes/...). Copy it to tests/fuzz/crashes/ once the
+# fix is in, as a regression input.
+#   scripts/run-fuzz.sh [SECONDS]                run every target
+#   FUZZ_TARGETS="bytesize duration" scripts/run-fuzz.sh 30   run some
+# CODALAB_JOBS sets the build's parallelism (default 2). Not part of run-tests.sh: CI decides the time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+jobs=${CODALAB_JOBS:-2}
+build=build-fuzz
+targets=${FUZZ_TARGETS:-"checkin logdemuxer jsonapi bytesize duration safearchive"}
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+  echo "usage: $0 [SECONDS]  (a whole number of seconds per target, default 60)" >&2
+  exit 2
+fi
+command -v clang++ >/dev/null || { echo "run-fuzz: clang++ not found (apt-get install clang)" >&2; exit 2; }
+
+# Until the top-level CMakeLists.txt adds tests/fuzz, a project include adds it (see standalone-hook.cmake).
+hook=()
+if ! grep -Eq '^[[:space:]]*add_subdirectory\((tests/)?fuzz\)' CMakeLists.txt tests/CMakeLists.txt; then
+  hook=(-DCMAKE_PROJECT_INCLUDE="$PWD/tests/fuzz/standalone-hook.cmake")
+fi
+
+echo "== configure $build (clang, ASan + UBSan, -fsanitize=fuzzer-no-link) =="
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
+  -DCODALAB_SANITIZE=ON -DCODALAB_BUILD_GUI=OFF -DCODALAB_BUILD_BENCH=OFF -DCODALAB_BUILD_FUZZ=ON \
+  "${hook[@]}" >/dev/null
+echo "== build =="
+build_targets=()
+for t in $targets; do build_targets+=("fuzz_$t"); done
+nice cmake --build "$build" -j"$jobs" --target "${build_targets[@]}"
+
+# halt_on_error keeps UBSan findings fatal in the code the fuzzers call, as CODALAB_SANITIZE's
+# -fno-sanitize-recover does; detect_leaks stays on (the default).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export QT_QPA_PLATFORM=offscreen
+mkdir -p "$build/crashes"
+failed=()
+summary=()
+for t in $targets; do
+  exe="$build/tests/fuzz/fuzz_$t"
+  seeds="tests/fuzz/corpus/$t"
+  work="$build/corpus/$t"
+  log="$build/fuzz_$t.log"
+  rm -rf "$work"
+  mkdir -p "$work"
+  if [ -d "$seeds" ]; then cp -R "$seeds/." "$work/"; fi
+  echo "== fuzz_$t for ${seconds}s (log: $log) =="
+  rc=0
+  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/crashes/$t-" "$work" >"$log" 2>&1 || rc=$?
+  # The last status line: "#N DONE cov: C ft: F corp: U/Sb ... exec/s: E rss: RMb".
+  status=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
+  runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' || true)
+  speed=$(grep -oE 'stat::average_exec_per_sec: [0-9]+' "$log" | awk '{print $2}' || true)
+  cov=$(grep -oE 'cov: [0-9]+' <<<"$status" | awk '{print $2}' || true)
+  ft=$(grep -oE 'ft: [0-9]+' <<<"$status" | awk '{print $2}' || true)
+  corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$status" | awk '{print $2}' || true)
+  line=$(printf 'fuzz_%-12s runs %-10s exec/s %-7s cov %-6s ft %-6s corpus %s' "$t" "${runs:-?}" \
+    "${speed:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}")
+  if [ "$rc" -ne 0 ]; then
+    # libFuzzer names the input it saved: "Test unit written to <path>".
+    artifact=$(grep -oE 'Test unit written to .*' "$log" | sed 's/^Test unit written to //' | tail -n 1 || true)
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:)' "$log" | head -n 5 || true
+    line="$line  FAILED (exit $rc) input: ${artifact:-none written, see $log}"
+    failed+=("$t")
+  fi
+  echo "$line"
+  summary+=("$line")
+done
+
+echo "== summary (${seconds}s per target) =="
+printf '%s\n' "${summary[@]}"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "run-fuzz: FAILED: ${failed[*]} (logs in $build/fuzz_<target>.log)" >&2
+  exit 1
+fi
