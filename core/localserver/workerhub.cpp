@@ -254,7 +254,11 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
     m.insert(QStringLiteral("remote"), report.value(QLatin1String("remote")));
     m.insert(QStringLiteral("cpu_usage"), report.value(QLatin1String("cpu_usage")).toDouble());
     m.insert(QStringLiteral("memory_usage"), report.value(QLatin1String("memory_usage")).toDouble());
-    m.insert(QStringLiteral("data_size"), report.value(QLatin1String("disk_utilization")).toInteger());
+    // A finalizing run has uploaded its results, and the upload measured their size exactly; the worker's own
+    // figure may be older (a run of a second ends before its first measurement) and must not overwrite it.
+    if (state != QLatin1String("finalizing") || !m.contains(QLatin1String("data_size"))) {
+        m.insert(QStringLiteral("data_size"), report.value(QLatin1String("disk_utilization")).toInteger());
+    }
     if (!report.value(QLatin1String("docker_image")).isNull()) {
         m.insert(QStringLiteral("docker_image"), report.value(QLatin1String("docker_image")));
     }
