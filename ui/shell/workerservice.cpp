@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QStandardPaths>
 
 namespace codalab::ui {
 
@@ -14,11 +15,10 @@ WorkerService::WorkerService(QStringList configDirs, QString systemctl, QObject 
 { }
 
 namespace {
+/// $XDG_CONFIG_HOME, or ~/.config when it is unset or relative: what systemd's %E is for a user unit.
 QString configHome()
 {
-    const QString config = qEnvironmentVariable("XDG_CONFIG_HOME");
-    return !config.isEmpty() && QDir::isAbsolutePath(config) ? QDir::cleanPath(config)
-                                                             : QDir::homePath() + QStringLiteral("/.config");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
 }
 } // namespace
 
