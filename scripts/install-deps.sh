@@ -14,6 +14,7 @@ packages=(
   libarchive-dev libcurl4-openssl-dev zlib1g-dev
   # tests
   catch2 clang-format util-linux
+  clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer targets (scripts/run-fuzz.sh)
   # the keyring tests: a private session bus with a fresh GNOME Keyring (tests/secrets/with-keyring.sh)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools
   # the Debian package (scripts/package-check.sh) and the checks of its desktop integration files

@@ -6,9 +6,11 @@
 #      daemon answers and stops it afterwards) and the benchmark, which prints its figures;
 #   2. builds the Debian package from it, checks it with lintian, installs it with apt, runs a run to ready
 #      from the installed /usr/bin, and removes it (scripts/package-check.sh);
-#   3. builds core and the headless executables with CODALAB_BUILD_GUI=OFF under AddressSanitizer +
-#      UBSan, proving core needs no widget library, and runs their tests again.
-# While iterating, CODALAB_SKIP_PACKAGE=1 skips step 2 and CODALAB_SKIP_SANITIZERS=1 step 3 (which leaves out
+#   3. builds core and the headless executables with clang and CODALAB_BUILD_GUI=OFF under AddressSanitizer +
+#      UBSan, proving core needs no widget library, runs their tests again, and runs each libFuzzer target
+#      of tests/fuzz for 60 s on its committed seeds (scripts/run-fuzz.sh).
+# While iterating, CODALAB_SKIP_PACKAGE=1 skips step 2, CODALAB_SKIP_FUZZ=1 the fuzzing and
+# CODALAB_SKIP_SANITIZERS=1 all of step 3 (which leaves out
 # the checks that do not depend on the build: formatting, installer files). CODALAB_SKIP_BENCH=1 skips
 # running the benchmarks (CI does: they print figures and take two minutes; they are still built and
 # compiled cleanly).
@@ -33,15 +35,23 @@ if [ "${CODALAB_SKIP_PACKAGE:-0}" != 1 ]; then
 fi
 
 if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== build (CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan) =="
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
-    -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
+  # clang, so that the same compilation of core serves the unit tests under the sanitizers and the
+  # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
+  # libFuzzer's main).
+  echo "== build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets) =="
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
+    -DCODALAB_BUILD_FUZZ=ON -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   if grep -q 'Qt6Widgets_DIR:PATH=/' build-asan/CMakeCache.txt || ldd build-asan/app/codalab-worker | grep -q Widgets; then
     echo "run-tests: the CODALAB_BUILD_GUI=OFF build pulled in Qt Widgets" >&2
     exit 1
   fi
-  echo "== tests under sanitizers =="
+  echo "== tests under sanitizers (and each fuzzer over its seeds and past crashes) =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench -E '^(clang-format|installer-)'
+  if [ "${CODALAB_SKIP_FUZZ:-0}" != 1 ]; then
+    # CODALAB_FUZZ_SECONDS per target (default 60), two targets at a time.
+    FUZZ_BUILD_DIR=build-asan FUZZ_NO_BUILD=1 scripts/run-fuzz.sh "${CODALAB_FUZZ_SECONDS:-60}"
+  fi
 fi

@@ -75,7 +75,9 @@ void DependencyDownload::fetchBlob(const QString &token)
 {
     QDir().mkpath(QFileInfo(m_target).absolutePath());
     m_partial = std::make_unique<QFile>(m_target + QStringLiteral(".download"));
-    if (!m_partial->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Unbuffered: the network hands over large chunks anyway, and a failed write then carries errno's words
+    // ("No space left on device") instead of the buffer's "Unknown error".
+    if (!m_partial->open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
         finish(ApiError::make(ApiError::Kind::Client,
             QStringLiteral("Cannot write %1: %2").arg(m_partial->fileName(), m_partial->errorString())));
         return;
@@ -103,8 +105,14 @@ void DependencyDownload::get(const QNetworkRequest &request, int redirects)
             return; // a redirect's or an error's body is not the dependency
         }
         const QByteArray data = m_reply->readAll();
-        if (m_partial->write(data) != data.size()) {
+        if (!writeAll(data)) {
+            // Say why before aborting: the aborted reply would only report "Operation canceled".
+            const ApiError error = writeError();
+            m_reply->disconnect(this);
             m_reply->abort();
+            m_reply->deleteLater();
+            m_reply = nullptr;
+            finish(error);
             return;
         }
         m_received += data.size();
@@ -140,10 +148,8 @@ void DependencyDownload::onBlobFinished(QNetworkReply *reply, int redirects)
         finish(error);
         return;
     }
-    if (m_partial->write(rest) != rest.size() || !m_partial->flush()) {
-        finish(ApiError::make(ApiError::Kind::Client,
-            QStringLiteral("Cannot write %1: %2 (is the disk full?)")
-                .arg(m_partial->fileName(), m_partial->errorString())));
+    if (!writeAll(rest)) {
+        finish(writeError());
         return;
     }
     m_received += rest.size();
@@ -182,6 +188,28 @@ void DependencyDownload::unpack()
                                        QStringLiteral("Refused dependency archive: %1").arg(result.error)));
         });
     });
+}
+
+bool DependencyDownload::writeAll(const QByteArray &data)
+{
+    // A nearly full disk takes part of a write without an error; only the next write says why (ENOSPC), so
+    // write on until all is written or a write fails.
+    qint64 written = 0;
+    while (written < data.size()) {
+        const qint64 n = m_partial->write(data.constData() + written, data.size() - written);
+        if (n <= 0) {
+            return false;
+        }
+        written += n;
+    }
+    return true;
+}
+
+ApiError DependencyDownload::writeError() const
+{
+    return ApiError::make(ApiError::Kind::Client,
+        QStringLiteral("Cannot write %1: %2 (is the disk full?)")
+            .arg(m_partial->fileName(), m_partial->errorString()));
 }
 
 void DependencyDownload::finish(const ApiError &error)

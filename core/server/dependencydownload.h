@@ -48,6 +48,8 @@ private:
     void onBlobFinished(QNetworkReply *reply, int redirects);
     void unpack();
     void finish(const ApiError &error);
+    bool writeAll(const QByteArray &data);
+    ApiError writeError() const;
 
     ServerConnection *m_connection;
     QString m_uuid;

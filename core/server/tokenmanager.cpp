@@ -122,9 +122,10 @@ void TokenManager::deliver(const ApiError &error)
 {
     const auto waiting = std::exchange(m_waiting, {});
     const QString token = error ? QString() : m_accessToken;
-    for (const auto &[context, callback] : waiting) {
-        if (context) {
-            QTimer::singleShot(0, context, [callback, token, error] { callback(token, error); });
+    for (const auto &waiter : waiting) {
+        if (waiter.first) {
+            QTimer::singleShot(
+                0, waiter.first, [callback = waiter.second, token, error] { callback(token, error); });
         }
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "system/gpuinfo.h"
 
+#include "util/jsonnumber.h"
+
 #include <QStringList>
 
 namespace codalab::system {
@@ -71,8 +73,8 @@ GpuInfo GpuInfo::fromJson(const QJsonObject &json)
     g.index = json.value(QLatin1String("index")).toInt(-1);
     g.uuid = json.value(QLatin1String("uuid")).toString();
     g.name = json.value(QLatin1String("name")).toString();
-    g.memoryTotalMiB = qint64(json.value(QLatin1String("memory_total_mib")).toDouble(-1));
-    g.memoryUsedMiB = qint64(json.value(QLatin1String("memory_used_mib")).toDouble(-1));
+    g.memoryTotalMiB = util::jsonInt64(json.value(QLatin1String("memory_total_mib")), -1);
+    g.memoryUsedMiB = util::jsonInt64(json.value(QLatin1String("memory_used_mib")), -1);
     g.utilizationPercent = json.value(QLatin1String("utilization_percent")).toInt(-1);
     g.driverVersion = json.value(QLatin1String("driver_version")).toString();
     return g;

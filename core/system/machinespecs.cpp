@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "system/machinespecs.h"
 
+#include "util/jsonnumber.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QThread>
@@ -85,11 +87,11 @@ MachineSpecs MachineSpecs::fromJson(const QJsonObject &json)
     MachineSpecs m;
     m.cpuModel = json.value(QLatin1String("cpu_model")).toString();
     m.cpuThreads = json.value(QLatin1String("cpu_threads")).toInt();
-    m.memoryTotalBytes = qint64(json.value(QLatin1String("memory_total_bytes")).toDouble());
-    m.memoryAvailableBytes = qint64(json.value(QLatin1String("memory_available_bytes")).toDouble());
+    m.memoryTotalBytes = util::jsonInt64(json.value(QLatin1String("memory_total_bytes")));
+    m.memoryAvailableBytes = util::jsonInt64(json.value(QLatin1String("memory_available_bytes")));
     m.workDir = json.value(QLatin1String("work_dir")).toString();
-    m.diskTotalBytes = qint64(json.value(QLatin1String("disk_total_bytes")).toDouble());
-    m.diskFreeBytes = qint64(json.value(QLatin1String("disk_free_bytes")).toDouble());
+    m.diskTotalBytes = util::jsonInt64(json.value(QLatin1String("disk_total_bytes")));
+    m.diskFreeBytes = util::jsonInt64(json.value(QLatin1String("disk_free_bytes")));
     for (const QJsonValue &g : json.value(QLatin1String("gpus")).toArray()) {
         m.gpus << GpuInfo::fromJson(g.toObject());
     }

@@ -69,7 +69,9 @@ QString ByteSize::format(qint64 bytes)
         }
         // Upstream stops at t (and returns None past it); counting on in t keeps every value printable.
         if (size < 1024 || i == 3) {
-            return QString::number(qint64(size)) + unit;
+            // Whole units by integer division: near INT64_MAX the double rounds up (2^63 - 1 would print as
+            // 8388608t, which parse() refuses as too large).
+            return QString::number(bytes >> (10 * (i + 1))) + unit;
         }
     }
     Q_UNREACHABLE();

@@ -6,6 +6,7 @@ target_sources(codalab_core PRIVATE
     util/bytesize.cpp
     util/decimalnumber.cpp
     util/duration.cpp
+    util/jsonnumber.cpp
     util/gzipcodec.cpp
     util/safearchive.cpp
     util/stagingdirectory.cpp

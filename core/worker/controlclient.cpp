@@ -203,7 +203,7 @@ void ControlClient::handleMessage(const QJsonValue &value)
     if (!message.contains(QStringLiteral("id"))) {
         if (message.value(QStringLiteral("method")) == QJsonValue(QStringLiteral("event"))) {
             const QJsonObject params = message.value(QStringLiteral("params")).toObject();
-            Q_EMIT event(
+            Q_EMIT eventReceived(
                 params.value(QStringLiteral("event")).toString(), params.value(QStringLiteral("data")));
         }
         return;

@@ -48,7 +48,7 @@ Q_SIGNALS:
     void connected();
     void disconnected();
     void errorOccurred(const QString &message);
-    void event(const QString &name, const QJsonValue &data);
+    void eventReceived(const QString &name, const QJsonValue &data);
 
 private:
     enum class State { Unconnected, Connecting, Connected };

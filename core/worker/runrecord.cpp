@@ -2,6 +2,7 @@
 #include "worker/runrecord.h"
 
 #include "util/bundleuuid.h"
+#include "util/jsonnumber.h"
 
 #include <QJsonArray>
 
@@ -61,9 +62,9 @@ RunResources RunResources::fromJson(const QJsonObject &json)
     r.cpus = json.value(QLatin1String("cpus")).toInt(1);
     r.gpus = json.value(QLatin1String("gpus")).toInt(0);
     r.dockerImage = json.value(QLatin1String("docker_image")).toString();
-    r.timeSec = qint64(json.value(QLatin1String("time")).toDouble(0));
-    r.memoryBytes = qint64(json.value(QLatin1String("memory")).toDouble(0));
-    r.diskBytes = qint64(json.value(QLatin1String("disk")).toDouble(0));
+    r.timeSec = util::jsonInt64(json.value(QLatin1String("time")));
+    r.memoryBytes = util::jsonInt64(json.value(QLatin1String("memory")));
+    r.diskBytes = util::jsonInt64(json.value(QLatin1String("disk")));
     r.network = json.value(QLatin1String("network")).toBool(false);
     return r;
 }
@@ -144,7 +145,7 @@ std::optional<RunRecord> RunRecord::fromJson(const QJsonObject &json, QString *e
     RunRecord r;
     r.uuid = json.value(QLatin1String("uuid")).toString();
     if (!util::BundleUuid::isValid(r.uuid)) {
-        *error = QStringLiteral("a run without a valid uuid");
+        *error = QStringLiteral("a run whose uuid '%1' is not a bundle uuid").arg(r.uuid.left(80));
         return std::nullopt;
     }
     const auto stage = runStageFromName(json.value(QLatin1String("stage")).toString());
@@ -166,16 +167,16 @@ std::optional<RunRecord> RunRecord::fromJson(const QJsonObject &json, QString *e
     r.containerId = json.value(QLatin1String("container_id")).toString();
     r.dockerImageDigest = json.value(QLatin1String("docker_image")).toString();
     r.dependencyLinks = toStringList(json.value(QLatin1String("dependency_links")));
-    r.bundleStartTime = qint64(json.value(QLatin1String("bundle_start_time")).toDouble());
-    r.containerStartMs = qint64(json.value(QLatin1String("container_start_ms")).toDouble());
-    r.containerEndMs = qint64(json.value(QLatin1String("container_end_ms")).toDouble());
+    r.bundleStartTime = util::jsonInt64(json.value(QLatin1String("bundle_start_time")));
+    r.containerStartMs = util::jsonInt64(json.value(QLatin1String("container_start_ms")));
+    r.containerEndMs = util::jsonInt64(json.value(QLatin1String("container_end_ms")));
     r.timeUserSec = json.value(QLatin1String("time_user")).toDouble();
     r.timeSystemSec = json.value(QLatin1String("time_system")).toDouble();
     r.cpuUsage = json.value(QLatin1String("cpu_usage")).toDouble();
     r.memoryUsage = json.value(QLatin1String("memory_usage")).toDouble();
-    r.memoryUsedBytes = qint64(json.value(QLatin1String("memory_used")).toDouble());
-    r.maxMemoryBytes = qint64(json.value(QLatin1String("max_memory")).toDouble());
-    r.diskUtilization = qint64(json.value(QLatin1String("disk_utilization")).toDouble());
+    r.memoryUsedBytes = util::jsonInt64(json.value(QLatin1String("memory_used")));
+    r.maxMemoryBytes = util::jsonInt64(json.value(QLatin1String("max_memory")));
+    r.diskUtilization = util::jsonInt64(json.value(QLatin1String("disk_utilization")));
     if (json.value(QLatin1String("exitcode")).isDouble()) {
         r.exitCode = json.value(QLatin1String("exitcode")).toInt();
     }
@@ -185,7 +186,7 @@ std::optional<RunRecord> RunRecord::fromJson(const QJsonObject &json, QString *e
     r.restage = json.value(QLatin1String("restage")).toBool();
     r.hasContents = json.value(QLatin1String("has_contents")).toBool();
     r.finalized = json.value(QLatin1String("finalized")).toBool();
-    r.uploadedBytes = qint64(json.value(QLatin1String("uploaded_bytes")).toDouble());
+    r.uploadedBytes = util::jsonInt64(json.value(QLatin1String("uploaded_bytes")));
     if (json.contains(QLatin1String("cpuset"))) {
         Allocation a;
         for (const QJsonValue &c : json.value(QLatin1String("cpuset")).toArray()) {

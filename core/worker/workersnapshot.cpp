@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "worker/workersnapshot.h"
 
+#include "util/jsonnumber.h"
+
 #include <QJsonArray>
 
 namespace codalab::worker {
@@ -29,7 +31,7 @@ WorkerSnapshot WorkerSnapshot::fromJson(const QJsonObject &json, QStringList *dr
     s.workerId = json.value(QLatin1String("worker_id")).toString();
     s.runsStarted = qMax(0, json.value(QLatin1String("runs_started")).toInt());
     s.availability = json.value(QLatin1String("availability")).toString();
-    const qint64 snooze = qint64(json.value(QLatin1String("snooze_until")).toDouble());
+    const qint64 snooze = util::jsonInt64(json.value(QLatin1String("snooze_until")));
     if (snooze > 0) {
         s.snoozeUntil = QDateTime::fromSecsSinceEpoch(snooze);
     }

@@ -84,7 +84,8 @@ TEST_CASE("sizes format as upstream's size_str writes them", "[bytesize]")
     CHECK(ByteSize::format(-5) == QLatin1String("-5"));
     // Past upstream's range (it returns None there): still counted in t.
     CHECK(ByteSize::format(qint64(2048) << 40) == QLatin1String("2048t"));
-    CHECK(ByteSize::format(std::numeric_limits<qint64>::max()) == QLatin1String("8388608t"));
+    CHECK(ByteSize::format(std::numeric_limits<qint64>::max())
+        == QLatin1String("8388607t")); // whole units, never rounded up past what parse() reads
 }
 
 TEST_CASE("a formatted whole size parses back to itself", "[bytesize]")
@@ -93,4 +94,18 @@ TEST_CASE("a formatted whole size parses back to itself", "[bytesize]")
         { qint64(0), qint64(512), qint64(1) << 10, qint64(7) << 20, qint64(10) << 30, qint64(3) << 40 }) {
         CHECK(ByteSize::parse(ByteSize::format(bytes)) == bytes);
     }
+}
+
+TEST_CASE("the largest sizes format to what parse reads back (found by fuzz_bytesize)", "[bytesize]")
+{
+    for (const qint64 bytes : { std::numeric_limits<qint64>::max(), std::numeric_limits<qint64>::max() - 1,
+             (qint64(1) << 62) + 12345, qint64(1) << 40 }) {
+        const QString text = ByteSize::format(bytes);
+        INFO(bytes << " -> " << text.toStdString());
+        const auto back = ByteSize::parse(text);
+        REQUIRE(back.has_value());
+        CHECK(*back <= bytes); // whole units: never more than it was
+        CHECK(bytes - *back < (qint64(1) << 40));
+    }
+    CHECK(ByteSize::format(std::numeric_limits<qint64>::max()) == QLatin1String("8388607t"));
 }

@@ -207,9 +207,9 @@ TEST_CASE("events reach subscribers only", "[worker][control]")
     CHECK(waitCall(unsubscribed.subscribe()).result == QJsonValue(true));
     CHECK(waitCall(unsubscribed.call(QStringLiteral("unsubscribe"))).result == QJsonValue(true));
 
-    QSignalSpy subscriberEvents(&subscriber, &ControlClient::event);
-    QSignalSpy bystanderEvents(&bystander, &ControlClient::event);
-    QSignalSpy unsubscribedEvents(&unsubscribed, &ControlClient::event);
+    QSignalSpy subscriberEvents(&subscriber, &ControlClient::eventReceived);
+    QSignalSpy bystanderEvents(&bystander, &ControlClient::eventReceived);
+    QSignalSpy unsubscribedEvents(&unsubscribed, &ControlClient::eventReceived);
     const QJsonObject data { { QStringLiteral("uuid"), QStringLiteral("0x1234") },
         { QStringLiteral("slot"), 1 } };
     server.publish(QStringLiteral("runStarted"), data);

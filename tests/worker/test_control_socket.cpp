@@ -196,7 +196,7 @@ TEST_CASE("a subscriber that stops reading is dropped once 16 MiB of events are 
     ControlClient reader;
     connectClient(reader, server.socketPath());
     waitCall(reader.subscribe());
-    QSignalSpy events(&reader, &ControlClient::event);
+    QSignalSpy events(&reader, &ControlClient::eventReceived);
     REQUIRE(server.clientCount() == 2);
 
     const QString mebibyte(1024 * 1024, u'e');

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 using namespace codalab::worker;
 
@@ -164,4 +165,14 @@ TEST_CASE("limits are worded as upstream words them", "[worker][container]")
     CHECK(RunContainer::limitExceeded(r, 2000).contains(QLatin1String("Disk limit 1mb exceeded.")));
     r.maxMemoryBytes = 2LL * 1073741824;
     CHECK(RunContainer::limitExceeded(r, 2000).contains(QLatin1String("Memory limit 1gb exceeded.")));
+}
+
+TEST_CASE("resources beyond qint64 from a server clamp instead of overflowing", "[worker][record]")
+{
+    const RunResources r = RunResources::fromJson(QJsonDocument::fromJson(
+        R"({"cpus":1,"gpus":0,"docker_image":"x","time":1e30,"memory":-1e300,"disk":"12"})")
+                                                      .object());
+    CHECK(r.timeSec == std::numeric_limits<qint64>::max());
+    CHECK(r.memoryBytes == std::numeric_limits<qint64>::min());
+    CHECK(r.diskBytes == 0); // not a number
 }

@@ -4,12 +4,12 @@
 #include "support/codalabtestdata.h"
 #include "worker/run.h"
 #include "worker/workerharness.h"
+#include "worker/workerprocess.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,58 +19,10 @@
 using namespace codalab;
 using namespace codalab::test;
 
-namespace {
-
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Outcome runWorker(const QStringList &arguments, int timeoutMs = 30000)
-{
-    QProcess p;
-    p.start(QStringLiteral(CODALAB_WORKER_BIN), arguments);
-    REQUIRE(p.waitForStarted());
-    // Keep the event loop turning: the server these commands talk to lives in this process.
-    REQUIRE(waitUntil([&] { return p.state() == QProcess::NotRunning; }, timeoutMs));
-    return { p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError() };
-}
-
-quint16 freePort()
-{
-    QTcpServer s;
-    REQUIRE(s.listen(QHostAddress::LocalHost, 0));
-    return s.serverPort();
-}
-
-struct Daemon
-{
-    QStringList arguments;
-    std::unique_ptr<QProcess> process;
-    void start()
-    {
-        process = std::make_unique<QProcess>();
-        process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process->start(QStringLiteral(CODALAB_WORKER_BIN), arguments);
-        REQUIRE(process->waitForStarted());
-    }
-    ~Daemon()
-    {
-        if (process && process->state() != QProcess::NotRunning) {
-            process->kill();
-            process->waitForFinished();
-        }
-    }
-};
-
-} // namespace
-
 TEST_CASE("bad flags, a bad password file and an unreachable server give clear messages and exit codes",
     "[worker][daemon]")
 {
-    Outcome o = runWorker({ QStringLiteral("--slots"), QStringLiteral("0") });
+    WorkerOutcome o = runWorker({ QStringLiteral("--slots"), QStringLiteral("0") });
     CHECK(o.exitCode == 2);
     CHECK(o.err.contains("--slots"));
     o = runWorker({ QStringLiteral("--tag"), QStringLiteral("no spaces") });
@@ -114,7 +66,7 @@ TEST_CASE("after kill -9 of the daemon mid-run a restart reattaches and the run 
     LocalServerFixture f([](localserver::LocalServerConfig &c) { c.checkinWaitMs = 1000; });
     QTemporaryDir dir;
     const QString socket = dir.filePath(QStringLiteral("control.sock"));
-    Daemon d;
+    WorkerDaemon d;
     d.arguments = { QStringLiteral("--server"), f.server->url(), QStringLiteral("--password-file"),
         f.server->passwordFile(), QStringLiteral("--work-dir"), dir.filePath(QStringLiteral("work")),
         QStringLiteral("--id"), QStringLiteral("daemon-1"), QStringLiteral("--no-network"),
@@ -130,7 +82,7 @@ TEST_CASE("after kill -9 of the daemon mid-run a restart reattaches and the run 
     struct stat st = {};
     REQUIRE(::stat(QFile::encodeName(socket).constData(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    Outcome status = runWorker(
+    WorkerOutcome status = runWorker(
         { QStringLiteral("--control-socket"), socket, QStringLiteral("status"), QStringLiteral("--json") });
     REQUIRE(status.exitCode == 0);
     const QJsonObject s = QJsonDocument::fromJson(status.out).object();
@@ -160,36 +112,6 @@ TEST_CASE("after kill -9 of the daemon mid-run a restart reattaches and the run 
     CHECK(runWorker({ QStringLiteral("--control-socket"), socket, QStringLiteral("status") }).exitCode == 3);
 }
 
-TEST_CASE("results reach a server that was gone while the run finished", "[worker][recovery]")
-{
-    const quint16 port = freePort();
-    LocalServerFixture f([port](localserver::LocalServerConfig &c) {
-        c.port = port;
-        c.checkinWaitMs = 1000;
-    });
-    WorkerHarness h(f);
-    h.start();
-    auto client = f.root();
-    const QString uuid = submitRun(*client, QStringLiteral("sleep 3; echo survived"));
-    waitForState(*client, uuid, { QStringLiteral("running") });
-    client.reset();
-    f.server.reset();
-    REQUIRE(waitUntil(
-        [&] {
-            auto runs = h.worker->runs();
-            return !runs.isEmpty() && runs.first()->stage() >= worker::RunStage::UploadingResults;
-        },
-        30000));
-    QTest::qWait(3000); // uploads and check-ins fail meanwhile
-    f.start();
-    client = f.root();
-    const QJsonObject b
-        = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") }, 90000);
-    INFO(QJsonDocument(b).toJson().toStdString());
-    CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("ready"));
-    CHECK(readBundleFile(*client, uuid, QStringLiteral("stdout")) == "survived\n");
-}
-
 TEST_CASE("a local worker on the server's file system runs in the bundle directory with no transfers",
     "[worker][local]")
 {
@@ -216,17 +138,18 @@ TEST_CASE("codalab-worker --local serves its embedded server and submit follows 
 {
     QTemporaryDir dir;
     const QString data = dir.filePath(QStringLiteral("server"));
-    Daemon d;
+    WorkerDaemon d;
     d.arguments = { QStringLiteral("--local"), QStringLiteral("--local-data-dir"), data,
         QStringLiteral("--work-dir"), dir.filePath(QStringLiteral("work")), QStringLiteral("--id"),
         QStringLiteral("local-1"), QStringLiteral("--no-network"), QStringLiteral("--control-socket"),
         dir.filePath(QStringLiteral("control.sock")) };
     d.start();
     REQUIRE(waitUntil([&] { return QFile::exists(dir.filePath(QStringLiteral("control.sock"))); }, 30000));
-    const Outcome submitted = runWorker({ QStringLiteral("--local-data-dir"), data, QStringLiteral("submit"),
-                                            QStringLiteral("--request-docker-image"), testImage(),
-                                            QStringLiteral("echo local hello; echo to stderr >&2") },
-        60000);
+    const WorkerOutcome submitted
+        = runWorker({ QStringLiteral("--local-data-dir"), data, QStringLiteral("submit"),
+                        QStringLiteral("--request-docker-image"), testImage(),
+                        QStringLiteral("echo local hello; echo to stderr >&2") },
+            60000);
     INFO(submitted.err.toStdString());
     CHECK(submitted.exitCode == 0);
     CHECK(submitted.out.contains("local hello\n"));

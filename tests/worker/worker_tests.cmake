@@ -27,8 +27,30 @@ codalab_add_test(test_worker_engine integration DOCKER SOURCES
     worker/test_worker_daemon.cpp
     worker/test_worker_gpus.cpp
     worker/workerharness.cpp
+    worker/workerprocess.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)
 target_compile_definitions(test_worker_engine PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>"
     FAKE_NVIDIA_SMI="${CMAKE_CURRENT_SOURCE_DIR}/system/fake-nvidia-smi")
 add_dependencies(test_worker_engine codalab-worker)
+
+# Faults (issue #8): kill -9 with runs in flight, the server gone, a full disk, a corrupted state file.
+codalab_add_test(test_worker_faults integration DOCKER SOURCES
+    worker/test_worker_faults.cpp
+    worker/workerharness.cpp
+    worker/workerprocess.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+target_compile_definitions(test_worker_faults PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>")
+add_dependencies(test_worker_faults codalab-worker)
+# What a run container can and cannot do, seen from inside it, and a dockerd restart mid-run (issue #8).
+codalab_add_test(test_worker_isolation integration DOCKER SOURCES
+    worker/test_worker_isolation.cpp
+    worker/test_worker_dockerd.cpp
+    worker/workerharness.cpp
+    worker/workerprocess.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+target_compile_definitions(test_worker_isolation PRIVATE CODALAB_WORKER_BIN="$<TARGET_FILE:codalab-worker>"
+    CODALAB_SCRIPTS_DIR="${PROJECT_SOURCE_DIR}/scripts")
+add_dependencies(test_worker_isolation codalab-worker)

@@ -20,8 +20,8 @@ WorkerLink::WorkerLink(QObject *parent)
     connect(m_client, &worker::ControlClient::errorOccurred, this, &WorkerLink::onDown);
     connect(m_client, &worker::ControlClient::disconnected, this,
         [this] { onDown(tr("The worker closed its control socket")); });
-    connect(
-        m_client, &worker::ControlClient::event, this, [this](const QString &name, const QJsonValue &data) {
+    connect(m_client, &worker::ControlClient::eventReceived, this,
+        [this](const QString &name, const QJsonValue &data) {
             if (name == QLatin1String("status") && data.isObject()) {
                 setStatus(data.toObject());
             }
