@@ -115,7 +115,8 @@ void ApiJob::onReply()
         QJsonParseError parseError {};
         result.json = QJsonDocument::fromJson(result.body, &parseError);
         if (parseError.error != QJsonParseError::NoError && !result.body.trimmed().isEmpty()
-            && result.body.trimmed() != "true" && result.body.trimmed() != "false") {
+            && result.body.trimmed() != "true" && result.body.trimmed() != "false"
+            && result.body.trimmed() != "null") { // JSON texts that Qt 6.4 refuses at the top level
             result.error = ApiError::make(ApiError::Kind::MalformedJson,
                 QStringLiteral("The server's answer to %1 is not valid JSON: %2")
                     .arg(m_call.path, parseError.errorString()),

@@ -220,7 +220,8 @@ std::optional<RunRecord> RunRecord::fromRunMessage(const QJsonObject &message, Q
         return std::nullopt;
     }
     r.resources = RunResources::fromJson(message.value(QLatin1String("resources")).toObject());
-    if (r.resources.dockerImage.isEmpty() || r.resources.cpus < 0 || r.resources.gpus < 0) {
+    if (r.resources.dockerImage.isEmpty() || r.resources.cpus < 0 || r.resources.gpus < 0
+        || r.resources.memoryBytes < 0 || r.resources.timeSec < 0 || r.resources.diskBytes < 0) {
         *error = QStringLiteral("run message for %1 has no Docker image or negative resources").arg(r.uuid);
         return std::nullopt;
     }

@@ -38,8 +38,20 @@ void ScriptedServer::accept(QTcpSocket *socket)
         socket->deleteLater();
     });
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, connection] {
-        const Answer &answer = m_script.at(qMin(int(requests.size()), int(m_script.size()) - 1));
-        if (connection->remaining >= 0 && answer.stall) {
+        // A request whose head names a `fixed` path gets that answer and does not advance the script.
+        const auto fixedFor = [this](const QByteArray &head) -> const Answer * {
+            for (const auto &[path, fixedAnswer] : std::as_const(fixed)) {
+                if (head.contains(path)) {
+                    return &fixedAnswer;
+                }
+            }
+            return nullptr;
+        };
+        const auto answerFor = [this, fixedFor](const QByteArray &head) -> const Answer & {
+            const Answer *f = fixedFor(head);
+            return f ? *f : m_script.at(qMin(m_scripted, int(m_script.size()) - 1));
+        };
+        if (connection->remaining >= 0 && answerFor(connection->request.head).stall) {
             return;
         }
         connection->buffer += socket->readAll();
@@ -54,6 +66,7 @@ void ScriptedServer::accept(QTcpSocket *socket)
             const qsizetype at = lower.indexOf("\r\ncontent-length: ");
             connection->remaining = at < 0 ? 0 : lower.mid(at + 18).split('\r').first().toLongLong();
         }
+        const Answer &answer = answerFor(connection->request.head);
         const qint64 take = qMin<qint64>(connection->remaining, connection->buffer.size());
         if (m_keepBodies) {
             connection->request.body += connection->buffer.left(take);
@@ -65,9 +78,12 @@ void ScriptedServer::accept(QTcpSocket *socket)
             return;
         }
         requests.append(connection->request);
+        if (!fixedFor(connection->request.head)) {
+            ++m_scripted;
+        }
         if (!answer.silent) {
-            socket->write("HTTP/1.1 " + QByteArray::number(answer.status)
-                + " Scripted\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: "
+            socket->write("HTTP/1.1 " + QByteArray::number(answer.status) + " Scripted\r\nContent-Type: "
+                + answer.contentType + "\r\nConnection: close\r\nContent-Length: "
                 + QByteArray::number(answer.body.size()) + "\r\n\r\n" + answer.body);
             socket->disconnectFromHost();
         }

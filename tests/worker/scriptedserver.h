@@ -6,6 +6,8 @@
 #include <QString>
 #include <QTcpServer>
 
+#include <utility>
+
 class QTcpSocket;
 
 namespace codalab::test {
@@ -25,6 +27,7 @@ public:
         QByteArray body = "{}";
         bool stall = false;
         bool silent = false;
+        QByteArray contentType = "text/plain";
     };
     struct Request
     {
@@ -41,6 +44,8 @@ public:
 
     QList<Request> requests;
     int disconnects = 0;
+    /// Requests whose head contains the key (e.g. "/rest/oauth2/token") get its answer, out of the script.
+    QList<std::pair<QByteArray, Answer>> fixed;
 
 private:
     void accept(QTcpSocket *socket);
@@ -48,6 +53,7 @@ private:
     QTcpServer m_server;
     QList<Answer> m_script;
     bool m_keepBodies;
+    int m_scripted = 0; ///< requests the script has answered
 };
 
 } // namespace codalab::test

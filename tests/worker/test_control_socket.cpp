@@ -3,6 +3,13 @@
 // clients and slow readers.
 #include "worker/controltestsupport.h"
 
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace codalab::worker;
 using namespace codalab::test::control;
 
@@ -23,6 +30,46 @@ TEST_CASE("the control socket is mode 0600 and a parent directory it creates 070
         == QStringList { QStringLiteral("worker.sock") });
     CHECK_FALSE(server.listen(&error));
     CHECK(error.contains(QLatin1String("already listening")));
+}
+
+namespace {
+/// connect(2) to a unix socket from a child process running as `uid`; the child's errno (0: connected).
+int connectAs(uid_t uid, const QString &path)
+{
+    const QByteArray name = QFile::encodeName(path);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        // Only async-signal-safe calls between fork and _exit.
+        if (::setgid(uid) != 0 || ::setuid(uid) != 0) {
+            ::_exit(200);
+        }
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un address {};
+        address.sun_family = AF_UNIX;
+        std::memcpy(
+            address.sun_path, name.constData(), qMin<size_t>(name.size(), sizeof address.sun_path - 1));
+        const int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address);
+        ::_exit(rc == 0 ? 0 : errno);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+} // namespace
+
+TEST_CASE("another user cannot open the control socket; its owner can", "[worker][control][hostile]")
+{
+    if (::geteuid() != 0) {
+        WARN("skipped: needs root to connect as another user");
+        return;
+    }
+    QTemporaryDir dir;
+    // Let everyone through the temporary directory itself, so only the socket's own mode can stop them.
+    REQUIRE(::chmod(QFile::encodeName(dir.path()).constData(), 0755) == 0);
+    ControlServer server(dir.filePath(QStringLiteral("worker.sock")), testHandler());
+    REQUIRE(server.listen(nullptr));
+    CHECK(connectAs(65534, server.socketPath()) == EACCES); // nobody
+    CHECK(connectAs(0, server.socketPath()) == 0);
 }
 
 TEST_CASE("a stale socket file is replaced, a live one is refused and other files are left alone",

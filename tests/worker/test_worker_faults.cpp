@@ -7,6 +7,7 @@
 #include "system/machinespecs.h"
 #include "worker/dependencycache.h"
 #include "worker/run.h"
+#include "worker/scriptedserver.h"
 #include "worker/workerharness.h"
 #include "worker/workerprocess.h"
 
@@ -382,4 +383,54 @@ TEST_CASE("a corrupted state file: the worker starts, sets it aside and says wha
             qPrintable(
                 QString::fromUtf8(said.mid(said.indexOf("drops"), 120)).section(QLatin1Char('\n'), 0, 0)));
     }
+}
+
+TEST_CASE("malformed check-in answers are refused one by one and the worker goes on checking in",
+    "[worker][faults][hostile]")
+{
+    const QByteArray token = R"({"access_token": "t", "token_type": "Bearer", "expires_in": 3600})";
+    const QByteArray hugeRun = R"({"type": "run", "bundle": {"uuid": "0x0123456789abcdef0123456789abcdef",
+        "command": "true", "dependencies": [], "metadata": {}}, "resources": {"docker_image": "x",
+        "cpus": 1, "gpus": 0, "memory": 1e30, "time": -1e300, "disk": "lots"}})";
+    QList<ScriptedServer::Answer> script;
+    const QList<QByteArray> hostile {
+        "this is not JSON",
+        R"([1, "two", null, [3]])",
+        R"({"type": "run"})",
+        R"({"type": "run", "bundle": {"uuid": "../../etc"}, "resources": {}})",
+        R"({"type": "run", "bundle": {"uuid": "0x0123456789abcdef0123456789abcde0", "command": "true",
+            "dependencies": [{"child_path": "../escape", "parent_uuid": "0x0123456789abcdef0123456789abcde1",
+            "parent_path": ""}]}, "resources": {"docker_image": "x", "cpus": 1, "gpus": 0}})",
+        R"({"type": "frobnicate", "uuid": 5})",
+        R"({"type": "kill", "uuid": "0xffffffffffffffffffffffffffffffff"})",
+        R"({"type": "read", "uuid": {}, "socket_id": [], "read_args": 7})",
+        QByteArray("{\"type\": \"run\", \"bundle\": ") + QByteArray(200000, '['),
+        hugeRun,
+    };
+    for (const QByteArray &h : hostile) {
+        script.append({ 200, h, false, false, "application/json" });
+    }
+    script.append({ 200, "null", false, false, "application/json" }); // from here on: nothing to do, repeated
+    ScriptedServer scripted(script);
+    scripted.fixed = { { "/oauth2/token", { 200, token, false, false, "application/json" } } };
+    REQUIRE(scripted.listen());
+    LocalServerFixture unused;
+    WorkerHarness h(unused, [](worker::WorkerConfig &c) { c.checkinFrequencySec = 1; });
+    h.serverUrl = scripted.url();
+    h.start();
+    const auto checkins = [&] {
+        return int(std::count_if(scripted.requests.begin(), scripted.requests.end(),
+            [](const ScriptedServer::Request &r) { return r.head.contains("/checkin "); }));
+    };
+    // Every hostile answer was read, and the worker checked in again after the last of them.
+    REQUIRE(waitUntil([&] { return checkins() >= int(hostile.size()) + 2; }, 120000));
+    CHECK(h.worker->runs().isEmpty());
+    // None was taken: the worker never told the server it started one.
+    CHECK(std::none_of(scripted.requests.begin(), scripted.requests.end(),
+        [](const ScriptedServer::Request &r) { return r.head.contains("/start_bundle/"); }));
+    CHECK(h.exitCode == -1); // still running
+    std::printf(
+        "faults: %d malformed check-in answers: the worker refused each, holds %d runs and checked in "
+        "%d times\n",
+        int(hostile.size()), int(h.worker->runs().size()), checkins());
 }

@@ -37,6 +37,7 @@ add_dependencies(test_worker_engine codalab-worker)
 # Faults (issue #8): kill -9 with runs in flight, the server gone, a full disk, a corrupted state file.
 codalab_add_test(test_worker_faults integration DOCKER SOURCES
     worker/test_worker_faults.cpp
+    worker/scriptedserver.cpp
     worker/workerharness.cpp
     worker/workerprocess.cpp
     util/tarbuilder.cpp

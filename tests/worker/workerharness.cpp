@@ -59,7 +59,7 @@ void WorkerHarness::start()
 {
     worker.reset();
     QString error;
-    REQUIRE(connection.setServerUrl(server.server->url(), &error));
+    REQUIRE(connection.setServerUrl(serverUrl.isEmpty() ? server.server->url() : serverUrl, &error));
     tokens = std::make_unique<server::TokenManager>(
         &connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin);
     tokens->setCredentials(QStringLiteral("codalab"), server.password);

@@ -40,6 +40,8 @@ struct WorkerHarness
     docker::DockerClient docker;
     std::unique_ptr<worker::Worker> worker;
     int exitCode = -1; ///< what finished() said, once it did
+    /// When set before start(), the worker talks to this URL (e.g. a ScriptedServer) instead of `server`.
+    QString serverUrl;
 };
 
 /// A run as `cl run` makes it, on the home worksheet, with the test image; returns its uuid.
