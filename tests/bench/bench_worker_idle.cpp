@@ -3,7 +3,9 @@
 // sampled for --seconds seconds: CPU as % of one core (utime+stime from /proc/<pid>/stat, and with its
 // reaped children's cutime+cstime) and VmRSS. Twice: with `--local` (the server embedded in the same
 // process, as one command runs everything) and against a separate `codalab-local-server` process, whose
-// own figures are printed too. Prints figures; never fails on time.
+// own figures are printed too. The baseline, sampled over the same spans: a bare QCoreApplication idling in
+// its event loop (this program with --bare), to which the worker's CPU and RSS are given as ratios. Prints
+// figures; never fails on time.
 //
 //   bench_worker_idle [--seconds N] [--settle N]
 #define CATCH_CONFIG_RUNNER
@@ -20,6 +22,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <unistd.h>
@@ -129,6 +133,18 @@ QList<Usage> sample(const QList<qint64> &pids, int seconds)
     return usage;
 }
 
+/// The worker's figures as multiples of the bare process's; CPU only when the baseline used a clock tick.
+void printRatios(const Usage &u, const Usage &bare)
+{
+    const QString cpu = bare.cpuPercent > 0
+        ? QStringLiteral("%1").arg(u.cpuPercent / bare.cpuPercent, 0, 'f', 1)
+        : QStringLiteral("n/a (the baseline used no clock tick; worker %1 % more)")
+              .arg(u.cpuPercent - bare.cpuPercent, 0, 'f', 2);
+    std::printf("  %-44s CPU %s, VmRSS mean %.2f, VmHWM %.2f\n",
+        "  ratio to the bare event loop:", qPrintable(cpu), u.rssMeanMiB / qMax(0.001, bare.rssMeanMiB),
+        u.hwmMiB / qMax(0.001, bare.hwmMiB));
+}
+
 void print(const char *what, const Usage &u)
 {
     std::printf("  %-44s CPU %5.2f %% of a core (%5.2f %% with reaped children), VmRSS mean %5.1f MiB, max "
@@ -152,6 +168,15 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
         "P4: idle codalab-worker sampled over %d s after %d s of settling (clock tick %ld/s: one tick "
         "is %.3f %% of a core over the span)\n",
         seconds, options.settle, ::sysconf(_SC_CLK_TCK), 100.0 / double(::sysconf(_SC_CLK_TCK)) / seconds);
+    double load[3] = {};
+    ::getloadavg(load, 3);
+    std::printf("  load average at the start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+    // The baseline runs all along and is sampled over the same spans as each worker.
+    QTemporaryDir bareDir;
+    REQUIRE(bareDir.isValid());
+    Child bare(QCoreApplication::applicationFilePath(), { QStringLiteral("--bare") },
+        bareDir.filePath(QStringLiteral("bare")));
+    REQUIRE(codalab::test::spinUntil([&] { return bare.printed("idle"); }, 60000, 20));
     {
         QTemporaryDir dir;
         REQUIRE(dir.isValid());
@@ -161,7 +186,10 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
-        print("codalab-worker --local (server embedded)", sample({ worker.pid() }, seconds).first());
+        const QList<Usage> u = sample({ worker.pid(), bare.pid() }, seconds);
+        print("codalab-worker --local (server embedded)", u[0]);
+        print("baseline: bare QCoreApplication event loop", u[1]);
+        printRatios(u[0], u[1]);
     }
     {
         QTemporaryDir dir;
@@ -179,9 +207,11 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
-        const QList<Usage> u = sample({ worker.pid(), server.pid() }, seconds);
+        const QList<Usage> u = sample({ worker.pid(), server.pid(), bare.pid() }, seconds);
         print("codalab-worker --server (separate server)", u[0]);
         print("  its codalab-local-server process", u[1]);
+        print("baseline: bare QCoreApplication event loop", u[2]);
+        printRatios(u[0], u[2]);
     }
     std::printf("  aim: < 0.50 %% of a core and < 40 MiB\n");
     std::fflush(stdout);
@@ -189,6 +219,13 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
 
 int main(int argc, char *argv[])
 {
+    if (argc == 2 && std::strcmp(argv[1], "--bare") == 0) {
+        // The baseline: a Qt process that does nothing but wait in its event loop.
+        QCoreApplication bare(argc, argv);
+        std::printf("idle\n");
+        std::fflush(stdout);
+        return QCoreApplication::exec();
+    }
     QCoreApplication app(argc, argv);
     Catch::Session session;
     using namespace Catch::clara;
