@@ -12,7 +12,45 @@
 namespace codalab::localserver {
 
 namespace {
+
 const QString uuidPattern = QStringLiteral("(0x[0-9a-f]{32})");
+
+/// A bundle's attributes of the wrong JSON type would read as empty; say which one is wrong instead.
+QString shapeError(const QJsonValue &item)
+{
+    const QJsonValue attributes = item.toObject().value(QLatin1String("attributes"));
+    if (!attributes.isObject()) {
+        return QStringLiteral("Each bundle needs an \"attributes\" object");
+    }
+    const QJsonObject a = attributes.toObject();
+    for (const char *key : { "bundle_type", "uuid", "command" }) {
+        const QJsonValue v = a.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isNull() && !v.isString()) {
+            return QStringLiteral("\"%1\" must be a string").arg(QLatin1String(key));
+        }
+    }
+    const QJsonValue metadata = a.value(QLatin1String("metadata"));
+    if (!metadata.isUndefined() && !metadata.isObject()) {
+        return QStringLiteral("\"metadata\" must be an object");
+    }
+    const QJsonValue dependencies = a.value(QLatin1String("dependencies"));
+    if (!dependencies.isUndefined() && !dependencies.isArray()) {
+        return QStringLiteral("\"dependencies\" must be a list");
+    }
+    for (const QJsonValue &d : dependencies.toArray()) {
+        if (!d.isObject()) {
+            return QStringLiteral("Each of \"dependencies\" must be an object");
+        }
+        for (const char *key : { "child_path", "parent_uuid", "parent_path" }) {
+            const QJsonValue v = d.toObject().value(QLatin1String(key));
+            if (!v.isUndefined() && !v.isNull() && !v.isString()) {
+                return QStringLiteral("Dependency \"%1\" must be a string").arg(QLatin1String(key));
+            }
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 BundleRoutes::BundleRoutes(ServerStore &store, BundleStore &bundles, QString bundlesDir)
@@ -88,6 +126,10 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
     // Check every bundle before writing any, so a bad item leaves nothing half-made.
     QList<BundleRecord> made;
     for (const QJsonValue &item : *items) {
+        if (const QString error = shapeError(item); !error.isEmpty()) {
+            responder.send(HttpResponse::error(400, error));
+            return;
+        }
         const QJsonObject attributes = item.toObject().value(QLatin1String("attributes")).toObject();
         BundleRecord b;
         b.bundleType = attributes.value(QLatin1String("bundle_type")).toString();
@@ -139,13 +181,25 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
         b.state = QStringLiteral("created");
         made << b;
     }
+    // All the bundles or none: a client that got no answer may send the request again.
+    QString error;
+    const bool inserted = m_store.transaction([&] {
+        for (BundleRecord &b : made) {
+            if (!m_bundles.insert(b, detached ? QString() : worksheetUuid, &error)) {
+                return false;
+            }
+        }
+        return true;
+    });
+    if (!inserted) {
+        responder.send(HttpResponse::error(
+            400, error.isEmpty() ? QStringLiteral("Cannot store the bundles: the database refused") : error));
+        return;
+    }
     QJsonArray data;
     for (BundleRecord &b : made) {
-        QString error;
-        if (!m_bundles.insert(b, detached ? QString() : worksheetUuid, &error)) {
-            responder.send(HttpResponse::error(400, error));
-            return;
-        }
+        // After the commit: a kill in between leaves a row without its directory, which the next start
+        // makes (StoreRecovery); the other order would leave a directory nobody owns.
         QDir(m_bundlesDir).mkpath(b.uuid);
         data.append(m_json.resource(b));
     }

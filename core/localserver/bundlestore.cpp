@@ -153,6 +153,17 @@ QStringList BundleStore::children(const QString &uuid) const
     return out;
 }
 
+QHash<QString, QString> BundleStore::states() const
+{
+    QHash<QString, QString> out;
+    QSqlQuery q(m_store.database());
+    q.exec(QStringLiteral("SELECT uuid, state FROM bundles"));
+    while (q.next()) {
+        out.insert(q.value(0).toString(), q.value(1).toString());
+    }
+    return out;
+}
+
 QList<BundleRecord> BundleStore::select(
     const QString &where, const QVariantList &values, const QString &tail) const
 {

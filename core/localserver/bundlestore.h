@@ -4,6 +4,8 @@
 #include "localserver/bundlerecord.h"
 #include "localserver/serverstore.h"
 
+#include <QHash>
+
 #include <optional>
 
 namespace codalab::localserver {
@@ -37,6 +39,8 @@ public:
     QList<BundleRecord> inStates(const QStringList &states) const;
     /// uuids of bundles that depend on `uuid`.
     QStringList children(const QString &uuid) const;
+    /// Every bundle's state, by uuid.
+    QHash<QString, QString> states() const;
 
 private:
     QList<BundleRecord> select(

@@ -66,9 +66,10 @@ QByteArray summarize(QFile &file, int head, int tail, int maxLineLength, const Q
 
 } // namespace
 
-ContentRoutes::ContentRoutes(BundleStore &bundles, QString bundlesDir)
+ContentRoutes::ContentRoutes(BundleStore &bundles, QString bundlesDir, QString tmpDir)
     : m_bundles(bundles)
     , m_bundlesDir(std::move(bundlesDir))
+    , m_tmpDir(std::move(tmpDir))
 { }
 
 std::optional<BundleRecord> ContentRoutes::findBundle(
@@ -105,8 +106,9 @@ void ContentRoutes::install(LocalHttpServer &http)
 {
     using A = LocalHttpServer::Auth;
     const QString base = QStringLiteral("/rest/bundles/(0x[0-9a-f]{32})/contents/");
-    http.addRoute("PUT", base + QStringLiteral("blob/?"), A::Required,
-        [this](HttpRequest &r, const HttpResponder &s) { upload(r, s); });
+    http.addRoute(
+        "PUT", base + QStringLiteral("blob/?"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { upload(r, s); }, LocalHttpServer::Body::File);
     http.addRoute("GET", base + QStringLiteral("info(/.*)?"), A::Required,
         [this](HttpRequest &r, const HttpResponder &s) { info(r, s); });
     http.addRoute("GET", base + QStringLiteral("blob(/.*)?"), A::Required,
@@ -208,7 +210,9 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
     const bool gzip = request.header("accept-encoding").contains("gzip");
     if (file.isDir()) {
         // Directories always go out as .tar.gz, written to a temporary file and streamed from it.
-        QTemporaryFile archive;
+        QTemporaryFile archive(m_tmpDir.isEmpty()
+                ? QDir::temp().filePath(QStringLiteral("codalab-XXXXXX.tar.gz"))
+                : QDir(m_tmpDir).filePath(QStringLiteral("download-XXXXXX.tar.gz")));
         archive.setAutoRemove(false);
         if (!archive.open()) {
             responder.send(HttpResponse::error(500, QStringLiteral("Cannot make a temporary file")));
@@ -309,19 +313,36 @@ void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
     if (stateOnSuccess.isEmpty()) {
         stateOnSuccess = QStringLiteral("ready");
     }
+    if (finalizeOnSuccess && !BundleRecord::isFinalState(stateOnSuccess)) {
+        responder.send(HttpResponse::error(400,
+            QStringLiteral("state_on_success must be a final state (ready, failed or killed), not '%1'")
+                .arg(stateOnSuccess)));
+        return;
+    }
 
     // Unpack next to the bundle and swap it in only when complete: a refused upload changes nothing.
     const QString target = bundlePath(bundle->uuid);
     const QString incoming = target + QStringLiteral(".incoming");
     QDir(incoming).removeRecursively();
     QFile::remove(incoming);
+    // The body is a file when it came over HTTP (the route streams it to disk); in memory otherwise.
+    QBuffer buffer(&request.body);
+    QIODevice *body = request.bodyFile ? static_cast<QIODevice *>(request.bodyFile.get()) : &buffer;
+    if (!request.bodyFile) {
+        buffer.open(QIODevice::ReadOnly);
+    }
     util::ArchiveResult result;
-    QBuffer body(&request.body);
-    body.open(QIODevice::ReadOnly);
     if (unpack) {
-        result = util::SafeArchive::extract(&body, incoming);
+        result = util::SafeArchive::extract(body, incoming);
     } else if (filename.endsWith(QLatin1String(".gz"))) {
-        result = util::SafeArchive::gunzipFile(&body, incoming);
+        result = util::SafeArchive::gunzipFile(body, incoming);
+    } else if (request.bodyFile) {
+        // A plain file is the body itself: move it into place rather than copy it.
+        result.ok = QFile::rename(request.bodyFile->fileName(), incoming)
+            && QFile::setPermissions(incoming,
+                QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                    | QFileDevice::ReadOther);
+        result.error = result.ok ? QString() : QStringLiteral("Cannot move the upload into place");
     } else {
         QFile file(incoming);
         result.ok = file.open(QIODevice::WriteOnly) && file.write(request.body) == request.body.size();

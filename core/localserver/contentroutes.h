@@ -38,7 +38,8 @@ public:
     using WorkerReader = std::function<bool(const BundleRecord &bundle, const QString &subpath, bool info,
         const HttpRequest &request, const HttpResponder &responder)>;
 
-    ContentRoutes(BundleStore &bundles, QString bundlesDir);
+    /// `tmpDir` holds directory archives while they are sent (the server clears it at every start).
+    ContentRoutes(BundleStore &bundles, QString bundlesDir, QString tmpDir = {});
     void install(LocalHttpServer &http);
 
     std::function<void()> onChanged;
@@ -58,6 +59,7 @@ private:
 
     BundleStore &m_bundles;
     QString m_bundlesDir;
+    QString m_tmpDir;
 };
 
 } // namespace codalab::localserver

@@ -4,14 +4,17 @@
 #include "localserver/serverstore.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QHash>
 #include <QStringList>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace codalab::localserver {
 
-/// A request as the route handlers see it: copied out of Qt HttpServer's request (which cannot be kept
-/// past its handler), with the path captures and the authenticated user.
+/// A request as the route handlers see it: what HttpConnection parsed, with the path captures and the
+/// authenticated user. Copies may be kept past the handler (an answer that comes later).
 struct HttpRequest
 {
     QByteArray method; ///< "GET", "POST", ...
@@ -19,7 +22,10 @@ struct HttpRequest
     QByteArray rawPath; ///< as sent, for paths whose escapes matter (contents paths)
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers; ///< lower-case names
-    QByteArray body;
+    QByteArray body; ///< the body, unless the route takes it as a file
+    /// The body of a route that takes large uploads, streamed to a temporary file as it arrived (open, at its
+    /// start); removed with the last copy of the request. Null for other routes.
+    std::shared_ptr<QFile> bodyFile;
     QStringList captures; ///< the route pattern's groups
     std::optional<UserRecord> user;
 

@@ -40,6 +40,24 @@ std::optional<QJsonArray> JsonApi::dataItems(const HttpRequest &request, HttpRes
     return data.toArray();
 }
 
+std::optional<QJsonObject> JsonApi::objectBody(
+    const HttpRequest &request, const QString &what, QString *error)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("Invalid JSON in the %1 body: %2 at offset %3")
+                     .arg(what, parseError.errorString())
+                     .arg(parseError.offset);
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("The %1 body must be a JSON object").arg(what);
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
 HttpResponse JsonApi::document(const QJsonValue &data, const QJsonArray &included)
 {
     QJsonObject doc { { QStringLiteral("data"), data },

@@ -20,6 +20,10 @@ public:
 
     /// The `data` items of a request body; nullopt and a 400 answer in *error when it is not JSON:API.
     static std::optional<QJsonArray> dataItems(const HttpRequest &request, HttpResponse *error);
+    /// A body that must be one JSON object (the worker routes), or nullopt and *error saying what is wrong
+    /// with it; `what` names the body in the message ("check-in").
+    static std::optional<QJsonObject> objectBody(
+        const HttpRequest &request, const QString &what, QString *error);
     static HttpResponse document(const QJsonValue &data, const QJsonArray &included = {});
     static HttpResponse meta(const QJsonObject &meta);
 };

@@ -1,128 +1,114 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/localhttpserver.h"
 
+#include "localserver/httpconnection.h"
 #include "localserver/serverstore.h"
 
 #include <QDateTime>
-#include <QHttpServerRequest>
 #include <QLoggingCategory>
-#include <QTcpServer>
+#include <QTcpSocket>
 
 Q_LOGGING_CATEGORY(lcHttp, "codalab.localserver.http", QtInfoMsg)
 
 namespace codalab::localserver {
 
-namespace {
-
-QByteArray methodName(QHttpServerRequest::Method method)
-{
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    default:
-        return "UNKNOWN";
-    }
-}
-
-} // namespace
-
-LocalHttpServer::LocalHttpServer(ServerStore &store, qint64 maxBodyBytes, QObject *parent)
-    : QAbstractHttpServer(parent)
+LocalHttpServer::LocalHttpServer(ServerStore &store, HttpLimits limits, QObject *parent)
+    : QObject(parent)
     , m_store(store)
-    , m_maxBodyBytes(maxBodyBytes)
-{ }
+    , m_limits(std::move(limits))
+{
+    connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+            new HttpConnection(socket, *this); // a child of this server, gone when its client goes
+        }
+    });
+}
 
 bool LocalHttpServer::listenLocal(quint16 port, QString *error)
 {
     // Loopback only: this server is for one machine.
-    m_port = listen(QHostAddress::LocalHost, port);
-    if (m_port == 0) {
-        *error = QStringLiteral("Cannot listen on 127.0.0.1:%1").arg(port);
+    if (!m_tcp.listen(QHostAddress::LocalHost, port)) {
+        *error = QStringLiteral("Cannot listen on 127.0.0.1:%1: %2").arg(port).arg(m_tcp.errorString());
         return false;
     }
+    m_port = m_tcp.serverPort();
     return true;
 }
 
-void LocalHttpServer::addRoute(const QByteArray &method, const QString &pattern, Auth auth, Handler handler)
+void LocalHttpServer::addRoute(
+    const QByteArray &method, const QString &pattern, Auth auth, Handler handler, Body body)
 {
     m_routes.append({ method, QRegularExpression(QLatin1Char('^') + pattern + QLatin1Char('$')), auth,
-        std::move(handler) });
+        std::move(handler), body });
 }
 
-bool LocalHttpServer::handleRequest(const QHttpServerRequest &qrequest, QTcpSocket *socket)
+const LocalHttpServer::Route *LocalHttpServer::findRoute(const HttpRequest &request, bool *pathMatched) const
 {
-    HttpRequest request;
-    request.method = methodName(qrequest.method());
-    const QUrl url = qrequest.url();
-    request.path = url.path(QUrl::FullyDecoded);
-    request.rawPath = url.path(QUrl::FullyEncoded).toUtf8();
-    request.query = qrequest.query();
-    for (const auto &[name, value] : qrequest.headers()) {
-        request.headers.insert(name.toLower(), value);
+    *pathMatched = false;
+    for (const Route &route : m_routes) {
+        if (!route.pattern.match(request.path).hasMatch()) {
+            continue;
+        }
+        *pathMatched = true;
+        if (route.method == request.method) {
+            return &route;
+        }
     }
-    request.body = qrequest.body();
-    const HttpResponder responder(socket);
-    qCDebug(lcHttp) << request.method << request.path;
+    return nullptr;
+}
 
-    if (request.body.size() > m_maxBodyBytes) {
-        responder.send(HttpResponse::error(413,
-            QStringLiteral("Request body of %1 bytes is larger than the limit of %2 bytes")
-                .arg(request.body.size())
-                .arg(m_maxBodyBytes)));
-        return true;
-    }
+LocalHttpServer::Admission LocalHttpServer::admit(HttpRequest &request, qint64 contentLength) const
+{
     bool pathMatched = false;
-    for (const Route &route : std::as_const(m_routes)) {
-        const QRegularExpressionMatch match = route.pattern.match(request.path);
-        if (!match.hasMatch()) {
-            continue;
-        }
-        pathMatched = true;
-        if (route.method != request.method) {
-            continue;
-        }
-        request.captures = match.capturedTexts().mid(1);
-        if (route.auth == Auth::Required && !authenticate(request, responder)) {
-            return true;
-        }
-        try {
-            route.handler(request, responder);
-        } catch (const std::exception &e) {
-            qCWarning(lcHttp) << request.method << request.path << "failed:" << e.what();
-            responder.send(HttpResponse::error(
-                500, QStringLiteral("Internal error: %1").arg(QString::fromUtf8(e.what()))));
-        }
-        return true;
+    const Route *route = findRoute(request, &pathMatched);
+    const Body body = route ? route->body : Body::Small;
+    Admission admission;
+    admission.maxBodyBytes = body == Body::Small ? m_limits.maxRequestBytes : m_limits.maxUploadBytes;
+    admission.bodyToFile = body == Body::File;
+    if (contentLength > admission.maxBodyBytes) {
+        admission.refusal = HttpResponse::error(413,
+            QStringLiteral("Request body of %1 bytes is larger than the limit of %2 bytes")
+                .arg(contentLength)
+                .arg(admission.maxBodyBytes));
+        return admission;
     }
-    if (pathMatched) {
-        responder.send(HttpResponse::error(405,
-            QStringLiteral("Method %1 is not allowed on %2")
-                .arg(QString::fromLatin1(request.method), request.path)));
-    } else {
-        responder.send(HttpResponse::error(404, QStringLiteral("Not found: '%1'").arg(request.path)));
+    // Whoever may not upload is refused before the upload costs a disk write.
+    if (route && route->auth == Auth::Required && body != Body::Small) {
+        admission.refusal = authenticate(request);
     }
-    return true;
+    return admission;
 }
 
-void LocalHttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void LocalHttpServer::dispatch(HttpRequest &request, const HttpResponder &responder)
 {
-    HttpResponder(socket).send(
-        HttpResponse::error(404, QStringLiteral("Not found: '%1'").arg(request.url().path())));
+    qCDebug(lcHttp) << request.method << request.path;
+    bool pathMatched = false;
+    const Route *route = findRoute(request, &pathMatched);
+    if (!route) {
+        responder.send(pathMatched
+                ? HttpResponse::error(405,
+                    QStringLiteral("Method %1 is not allowed on %2")
+                        .arg(QString::fromLatin1(request.method), request.path))
+                : HttpResponse::error(404, QStringLiteral("Not found: '%1'").arg(request.path)));
+        return;
+    }
+    request.captures = route->pattern.match(request.path).capturedTexts().mid(1);
+    if (route->auth == Auth::Required) {
+        if (const auto refusal = authenticate(request)) {
+            responder.send(*refusal);
+            return;
+        }
+    }
+    try {
+        route->handler(request, responder);
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << request.method << request.path << "failed:" << e.what();
+        responder.send(
+            HttpResponse::error(500, QStringLiteral("Internal error: %1").arg(QString::fromUtf8(e.what()))));
+    }
 }
 
-bool LocalHttpServer::authenticate(HttpRequest &request, const HttpResponder &responder) const
+std::optional<HttpResponse> LocalHttpServer::authenticate(HttpRequest &request) const
 {
     const QByteArray authorization = request.header("authorization");
     if (authorization.startsWith("Bearer ")) {
@@ -130,20 +116,17 @@ bool LocalHttpServer::authenticate(HttpRequest &request, const HttpResponder &re
         if (token && token->expiresAt > QDateTime::currentSecsSinceEpoch()) {
             request.user = m_store.userById(token->userId);
             if (request.user) {
-                return true;
+                return std::nullopt;
             }
         }
     }
     // Upstream answers browsers with the login page and scripts (X-Requested-With) with 401.
     if (request.headers.contains("x-requested-with")) {
-        responder.send(
-            HttpResponse::error(401, QStringLiteral("Unauthorized: log in with a valid, unexpired token")));
-    } else {
-        HttpResponse redirect = HttpResponse::error(302, QStringLiteral("Redirecting to the login page"));
-        redirect.withHeader("Location", "/account/login?next=" + QUrl::toPercentEncoding(request.path));
-        responder.send(redirect);
+        return HttpResponse::error(401, QStringLiteral("Unauthorized: log in with a valid, unexpired token"));
     }
-    return false;
+    HttpResponse redirect = HttpResponse::error(302, QStringLiteral("Redirecting to the login page"));
+    redirect.withHeader("Location", "/account/login?next=" + QUrl::toPercentEncoding(request.path));
+    return redirect;
 }
 
 } // namespace codalab::localserver

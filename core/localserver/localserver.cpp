@@ -6,8 +6,11 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSaveFile>
+
+Q_LOGGING_CATEGORY(lcLocalServer, "codalab.localserver", QtInfoMsg)
 
 namespace codalab::localserver {
 
@@ -81,14 +84,27 @@ bool LocalServer::start(QString *error)
         m_initialPassword = password;
     }
     const QString bundlesDir = QDir(m_config.dataDir).filePath(QStringLiteral("bundles"));
+    const QString tmpDir = QDir(m_config.dataDir).filePath(QStringLiteral("tmp"));
     QDir().mkpath(bundlesDir);
     m_bundles = std::make_unique<BundleStore>(m_store);
-    m_http = new LocalHttpServer(m_store, m_config.maxUploadBytes, this);
+    m_recovery = StoreRecovery::run(*m_bundles, bundlesDir, tmpDir);
+    for (const QString &line : m_recovery.lines()) {
+        if (m_recovery.lostContents.isEmpty()) {
+            qCInfo(lcLocalServer).noquote() << "Recovery:" << line;
+        } else {
+            qCWarning(lcLocalServer).noquote() << "Recovery:" << line;
+        }
+    }
+    HttpLimits limits;
+    limits.maxRequestBytes = m_config.maxRequestBytes;
+    limits.maxUploadBytes = m_config.maxUploadBytes;
+    limits.tmpDir = tmpDir;
+    m_http = new LocalHttpServer(m_store, limits, this);
     AuthRoutes::install(*m_http, m_store, m_config);
     WorksheetRoutes::install(*m_http, m_store, *m_bundles);
     m_bundleRoutes = std::make_unique<BundleRoutes>(m_store, *m_bundles, bundlesDir);
     m_bundleRoutes->install(*m_http);
-    m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir);
+    m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir, tmpDir);
     m_contentRoutes->install(*m_http);
     m_workers = new WorkerHub(*m_bundles, m_config, bundlesDir, this);
     m_workers->install(*m_http);

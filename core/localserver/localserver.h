@@ -8,6 +8,7 @@
 #include "localserver/localserverconfig.h"
 #include "localserver/scheduler.h"
 #include "localserver/serverstore.h"
+#include "localserver/storerecovery.h"
 #include "localserver/workerhub.h"
 #include "localserver/workerreadproxy.h"
 
@@ -21,7 +22,8 @@ namespace codalab::localserver {
 ///
 /// Usage: construct with a config, call start(); url() then answers requests. A first start creates the
 /// root user `codalab` with a random password, kept in <data dir>/codalab-password (mode 0600, the
-/// --password-file format: user name, then password) and given once by initialPassword().
+/// --password-file format: user name, then password) and given once by initialPassword(). Every start
+/// first puts back in order what a kill or crash left half-done (StoreRecovery; see recovery()).
 class LocalServer : public QObject
 {
     Q_OBJECT
@@ -36,6 +38,8 @@ public:
     QString passwordFile() const;
     QString urlFile() const;
     const LocalServerConfig &config() const { return m_config; }
+    /// What start() found to repair; clean() after a clean stop.
+    const RecoveryReport &recovery() const { return m_recovery; }
 
     /// Adds a user with a random password, which it returns (empty and *error on failure).
     QString addUser(const QString &name, QString *error);
@@ -54,6 +58,7 @@ private:
     std::unique_ptr<WorkerReadProxy> m_readProxy;
     LocalHttpServer *m_http = nullptr;
     QString m_initialPassword;
+    RecoveryReport m_recovery;
 };
 
 } // namespace codalab::localserver

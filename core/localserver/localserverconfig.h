@@ -13,7 +13,10 @@ struct LocalServerConfig
     int tokenLifetimeSec = 3600; ///< oauthlib's default, as upstream
     QString defaultCpuImage = QStringLiteral("codalab/default-cpu:latest");
     QString defaultGpuImage = QStringLiteral("codalab/default-gpu:latest");
-    qint64 maxUploadBytes = qint64(2) * 1024 * 1024 * 1024; ///< Qt HttpServer 6.4 holds a body in memory
+    /// A contents upload, streamed to <data dir>/tmp as it arrives (a worker's reply_data, held in memory,
+    /// has the same limit); 413 past it.
+    qint64 maxUploadBytes = qint64(2) * 1024 * 1024 * 1024;
+    qint64 maxRequestBytes = 16 * 1024 * 1024; ///< any other body (JSON, forms), held in memory; 413 past it
     int checkinWaitMs = 5000; ///< long poll of a check-in with nothing to send (upstream WAIT_TIME_SECS)
     int workerTimeoutSec = 60; ///< no check-in for this long: the worker is gone
     int startingTimeoutSec = 300; ///< a run still `starting` after this goes back to `staged`

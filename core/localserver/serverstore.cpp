@@ -98,9 +98,17 @@ bool ServerStore::open(const QString &dataDir, QString *error)
         return false;
     }
     QSqlQuery q(db);
+    // Opening replays what the WAL holds of commits made before a kill; quick_check then proves the pages.
+    if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()
+        || q.value(0).toString() != QLatin1String("ok")) {
+        *error = QStringLiteral("The database %1 is damaged (%2); move it away to start afresh or restore a "
+                                "backup")
+                     .arg(db.databaseName(), q.isValid() ? q.value(0).toString() : q.lastError().text());
+        return false;
+    }
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
-    q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // see the class comment: durable across a kill
     return migrate(error);
 }
 
@@ -133,11 +141,24 @@ bool ServerStore::migrate(QString *error)
 
 bool ServerStore::transaction(const std::function<bool()> &work)
 {
+    if (m_transactionDepth > 0) {
+        return work();
+    }
     QSqlDatabase db = database();
     if (!db.transaction()) {
         return false;
     }
-    if (!work()) {
+    ++m_transactionDepth;
+    bool ok = false;
+    try {
+        ok = work();
+    } catch (...) {
+        --m_transactionDepth;
+        db.rollback();
+        throw;
+    }
+    --m_transactionDepth;
+    if (!ok) {
         db.rollback();
         return false;
     }

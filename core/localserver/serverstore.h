@@ -34,6 +34,10 @@ struct WorksheetRecord
 };
 
 /// The local server's SQLite database (WAL, versioned schema) and its users, tokens and worksheets.
+/// Durability: WAL with synchronous=NORMAL writes each commit to the WAL file before the statement returns
+/// and syncs at checkpoints, so an answered write survives the process being killed at any point (the
+/// kernel still has it); only a power loss or OS crash may lose the last commits, never consistency.
+/// open() refuses a database that fails SQLite's quick_check rather than serve from a damaged one.
 /// Bundles and workers have their own classes over the same connection. Synchronous: it runs in the
 /// server process on its one thread, where each statement takes microseconds.
 class ServerStore
@@ -49,7 +53,8 @@ public:
     QSqlDatabase database() const { return QSqlDatabase::database(m_connection); }
     static constexpr int SchemaVersion = 1;
 
-    /// Runs `work` in one transaction: all of it or nothing. Returns what work returned.
+    /// Runs `work` in one transaction: all of it or nothing. Returns what work returned. Inside another
+    /// transaction it is part of that one, which commits or rolls back as a whole.
     bool transaction(const std::function<bool()> &work);
 
     // Users
@@ -80,6 +85,7 @@ private:
     bool migrate(QString *error);
 
     QString m_connection;
+    int m_transactionDepth = 0;
 };
 
 } // namespace codalab::localserver

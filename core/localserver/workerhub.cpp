@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QJsonDocument>
 
+#include <optional>
+
 namespace codalab::localserver {
 
 namespace {
@@ -25,14 +27,37 @@ qint64 now()
     return QDateTime::currentSecsSinceEpoch();
 }
 
-/// Generated metadata a restaged run must not keep (upstream clears it when a run goes back to staged).
-void clearRunMetadata(QJsonObject &m)
+/// Check-in fields of the wrong type would silently read as 0 or false; refuse them instead.
+bool checkFieldTypes(const QJsonObject &body, QString *error)
 {
-    for (const char *key : { "run_status", "started", "last_updated", "remote", "time", "time_user",
-             "time_system", "cpu_usage", "memory_usage", "docker_image", "exitcode", "failure_message",
-             "time_preparing", "time_running", "time_cleaning_up", "time_uploading_results" }) {
-        m.remove(QLatin1String(key));
+    for (const char *key : { "cpus", "gpus", "memory_bytes", "free_disk_bytes", "exit_after_num_runs" }) {
+        const QJsonValue v = body.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isDouble()) {
+            *error = QStringLiteral("%1 must be a number").arg(QLatin1String(key));
+            return false;
+        }
     }
+    for (const char *key : { "shared_file_system", "tag_exclusive", "is_terminating", "preemptible" }) {
+        const QJsonValue v = body.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isBool()) {
+            *error = QStringLiteral("%1 must be true or false").arg(QLatin1String(key));
+            return false;
+        }
+    }
+    for (const char *key : { "tag", "group_name", "hostname" }) {
+        const QJsonValue v = body.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isNull() && !v.isString()) {
+            *error = QStringLiteral("%1 must be a string or null").arg(QLatin1String(key));
+            return false;
+        }
+    }
+    for (const QJsonValue &run : body.value(QLatin1String("runs")).toArray()) {
+        if (!run.isObject()) {
+            *error = QStringLiteral("each of runs must be an object");
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace
@@ -41,9 +66,11 @@ WorkerHub::WorkerHub(
     BundleStore &bundles, const LocalServerConfig &config, QString bundlesDir, QObject *parent)
     : QObject(parent)
     , m_bundles(bundles)
+    , m_reconciler(bundles)
     , m_config(config)
     , m_bundlesDir(std::move(bundlesDir))
 {
+    m_startedAt = now();
     m_housekeeping.setInterval(1000);
     connect(&m_housekeeping, &QTimer::timeout, this, &WorkerHub::housekeeping);
     m_housekeeping.start();
@@ -59,8 +86,9 @@ void WorkerHub::install(LocalHttpServer &http)
         [this](HttpRequest &r, const HttpResponder &s) { startBundle(r, s); });
     http.addRoute("POST", worker + QStringLiteral("reply/(\\d+)"), A::Required,
         [this](HttpRequest &r, const HttpResponder &s) { reply(r, s, false); });
-    http.addRoute("POST", worker + QStringLiteral("reply_data/(\\d+)"), A::Required,
-        [this](HttpRequest &r, const HttpResponder &s) { reply(r, s, true); });
+    http.addRoute(
+        "POST", worker + QStringLiteral("reply_data/(\\d+)"), A::Required,
+        [this](HttpRequest &r, const HttpResponder &s) { reply(r, s, true); }, LocalHttpServer::Body::Large);
     http.addRoute("GET", QStringLiteral("/rest/workers/info"), A::Required,
         [this](HttpRequest &r, const HttpResponder &s) { info(r, s); });
 }
@@ -140,20 +168,23 @@ void WorkerHub::deliver(WorkerState &worker, bool idle)
 
 void WorkerHub::checkin(HttpRequest &request, const HttpResponder &responder)
 {
-    QJsonParseError parseError {};
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (!doc.isObject()) {
-        responder.send(
-            HttpResponse::error(400, QStringLiteral("Invalid JSON: %1").arg(parseError.errorString())));
+    QString error;
+    const auto parsed = JsonApi::objectBody(request, QStringLiteral("check-in"), &error);
+    if (!parsed) {
+        responder.send(HttpResponse::error(400, error));
         return;
     }
-    const QJsonObject body = doc.object();
+    const QJsonObject body = *parsed;
     for (const char *key : { "runs", "dependencies" }) {
         if (!body.value(QLatin1String(key)).isArray()) {
             responder.send(HttpResponse::error(
                 400, QStringLiteral("Missing key or not a list: %1").arg(QLatin1String(key))));
             return;
         }
+    }
+    if (!checkFieldTypes(body, &error)) {
+        responder.send(HttpResponse::error(400, QStringLiteral("Invalid check-in: %1").arg(error)));
+        return;
     }
     const QString workerId = request.captures.value(0);
     WorkerState &w = m_workers[request.user->id + QLatin1Char('/') + workerId];
@@ -179,6 +210,7 @@ void WorkerHub::checkin(HttpRequest &request, const HttpResponder &responder)
         w.runUuids.insert(run.toObject().value(QLatin1String("uuid")).toString());
         applyReport(w, run.toObject());
     }
+    m_reconciler.unclaimed(w);
     // Never two check-ins in flight for one worker: the older one is answered now, empty.
     if (w.pendingCheckin) {
         const HttpResponder older = *w.pendingCheckin;
@@ -222,21 +254,27 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
             }
         }
     }
-    auto bundle = m_bundles.get(report.value(QLatin1String("uuid")).toString());
+    const QString uuid = report.value(QLatin1String("uuid")).toString();
+    const QString state = report.value(QLatin1String("state")).toString();
+    auto bundle = m_bundles.get(uuid);
     if (!bundle || bundle->isFinal()) {
-        return; // a late report must not reopen a finished bundle
+        // A late report must not reopen a finished bundle. A worker still finalizing one missed its
+        // mark_finalized (sent just before a server restart): without it the worker would keep it forever.
+        if (state == QLatin1String("finalizing")) {
+            queueMarkFinalized(worker, uuid);
+        }
+        return;
     }
     const bool ours = bundle->workerId == worker.workerId && bundle->workerUserId == worker.userId;
     if (!ours && bundle->state != QLatin1String("worker_offline")) {
         return;
     }
-    const QString state = report.value(QLatin1String("state")).toString();
     QJsonObject &m = bundle->metadata;
     if (state == QLatin1String("staged")) {
         bundle->state = QStringLiteral("staged");
         bundle->workerId.clear();
         bundle->workerUserId.clear();
-        clearRunMetadata(m);
+        RunReconciler::clearRunMetadata(m);
         m_bundles.update(*bundle);
         return;
     }
@@ -281,21 +319,42 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
         }
         m.insert(QStringLiteral("exitcode"), exitcode);
         m.insert(QStringLiteral("failure_message"), failure);
-        const bool alreadyFinalizing = bundle->state == QLatin1String("finalizing");
         bundle->state = QStringLiteral("finalizing");
         m_bundles.update(*bundle);
-        if (!alreadyFinalizing) {
-            worker.messages.append(QJsonObject { { QStringLiteral("type"), QStringLiteral("mark_finalized") },
-                { QStringLiteral("uuid"), bundle->uuid } });
-        }
+        queueMarkFinalized(worker, bundle->uuid);
         return;
     }
     bundle->state = state;
     m_bundles.update(*bundle);
 }
 
+void WorkerHub::queueMarkFinalized(WorkerState &worker, const QString &uuid)
+{
+    if (worker.finalizeQueued.contains(uuid)) {
+        return;
+    }
+    worker.finalizeQueued.insert(uuid);
+    worker.messages.append(QJsonObject {
+        { QStringLiteral("type"), QStringLiteral("mark_finalized") }, { QStringLiteral("uuid"), uuid } });
+}
+
 void WorkerHub::startBundle(HttpRequest &request, const HttpResponder &responder)
 {
+    QString error;
+    const auto parsed = JsonApi::objectBody(request, QStringLiteral("start_bundle"), &error);
+    if (!parsed) {
+        responder.send(HttpResponse::error(400, error));
+        return;
+    }
+    const QJsonObject body = *parsed;
+    const QJsonValue startTime = body.value(QLatin1String("start_time"));
+    const QJsonValue hostnameValue = body.value(QLatin1String("hostname"));
+    if ((!startTime.isUndefined() && !startTime.isDouble())
+        || (!hostnameValue.isUndefined() && !hostnameValue.isString())) {
+        responder.send(HttpResponse::error(
+            400, QStringLiteral("Invalid start_bundle: start_time must be a number and hostname a string")));
+        return;
+    }
     auto bundle = m_bundles.get(request.captures.value(1));
     const bool assigned = bundle && bundle->state == QLatin1String("starting")
         && bundle->workerId == request.captures.value(0) && bundle->workerUserId == request.user->id;
@@ -303,8 +362,7 @@ void WorkerHub::startBundle(HttpRequest &request, const HttpResponder &responder
         responder.send(HttpResponse::bytes("false", "application/json"));
         return;
     }
-    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
-    const QString hostname = body.value(QLatin1String("hostname")).toString();
+    const QString hostname = hostnameValue.toString();
     QJsonObject &m = bundle->metadata;
     bundle->state = QStringLiteral("preparing");
     m.insert(QStringLiteral("run_status"),
@@ -353,16 +411,31 @@ void WorkerHub::reply(HttpRequest &request, const HttpResponder &responder, bool
         responder.send(HttpResponse::error(403, QStringLiteral("Not your socket ID!")));
         return;
     }
+    // A malformed reply still ends the user's wait, with an error rather than a made-up answer.
+    QString error;
+    std::optional<QJsonObject> message;
+    if (isData) {
+        const QString header = request.queryValue(QStringLiteral("header_message"));
+        const QJsonDocument doc = QJsonDocument::fromJson(header.toUtf8());
+        message = header.isEmpty() ? QJsonObject()
+            : doc.isObject()       ? std::optional(doc.object())
+                                   : std::nullopt;
+        error = QStringLiteral("header_message must be a JSON object");
+    } else {
+        message = JsonApi::objectBody(request, QStringLiteral("reply"), &error);
+    }
     const PendingReply pending = m_replies.take(socket);
     pending.timer->stop();
     pending.timer->deleteLater();
-    if (isData) {
-        const QJsonObject header
-            = QJsonDocument::fromJson(request.queryValue(QStringLiteral("header_message")).toUtf8()).object();
-        pending.handler(header, request.body, true);
-    } else {
-        pending.handler(QJsonDocument::fromJson(request.body).object(), {}, false);
+    if (!message) {
+        pending.handler(
+            QJsonObject { { QStringLiteral("error_code"), 500 },
+                { QStringLiteral("error_message"), QStringLiteral("The worker sent a malformed reply") } },
+            {}, false);
+        responder.send(HttpResponse::error(400, error));
+        return;
     }
+    pending.handler(*message, isData ? request.body : QByteArray(), isData);
     responder.send(HttpResponse::json(QJsonObject {}));
 }
 
@@ -414,40 +487,21 @@ void WorkerHub::housekeeping()
             ++it;
             continue;
         }
-        BundleQuery q;
-        q.states = { QStringLiteral("starting"), QStringLiteral("preparing"), QStringLiteral("running") };
-        for (BundleRecord &b : m_bundles.search(q)) {
-            if (b.workerId != it->workerId || b.workerUserId != it->userId) {
-                continue;
-            }
-            // A run it never started goes back to the queue; one it ran waits for the worker to return.
-            const bool requeue = b.state == QLatin1String("starting") || it->preemptible;
-            b.state = requeue ? QStringLiteral("staged") : QStringLiteral("worker_offline");
-            if (requeue) {
-                b.workerId.clear();
-                b.workerUserId.clear();
-                clearRunMetadata(b.metadata);
-            }
-            m_bundles.update(b);
-        }
+        m_reconciler.workerGone(*it);
         if (it->pendingCheckin) {
             it->pendingCheckin->send(HttpResponse::json(QJsonDocument(QJsonArray { QJsonValue() })));
         }
         it = m_workers.erase(it);
         anyChange = true;
     }
-    // Runs a worker was given but never started.
-    BundleQuery starting;
-    starting.states = { QStringLiteral("starting") };
-    for (BundleRecord &b : m_bundles.search(starting)) {
-        if (t - b.stateChanged >= m_config.startingTimeoutSec) {
-            b.state = QStringLiteral("staged");
-            b.workerId.clear();
-            b.workerUserId.clear();
-            m_bundles.update(b);
-            anyChange = true;
-        }
+    if (!m_absentChecked && t - m_startedAt >= m_config.workerTimeoutSec) {
+        m_absentChecked = true;
+        // After a restart: runs whose workers did not come back.
+        anyChange = m_reconciler.absent([this](const BundleRecord &b) { return workerOf(b) != nullptr; })
+            || anyChange;
     }
+    anyChange
+        = m_reconciler.startingTimedOut(t, m_config.startingTimeoutSec) || anyChange; // given, never started
     if (anyChange) {
         changed();
     }

@@ -4,6 +4,7 @@
 #include "localserver/bundlestore.h"
 #include "localserver/httprequest.h"
 #include "localserver/localserverconfig.h"
+#include "localserver/runreconciler.h"
 #include "localserver/workerstate.h"
 
 #include <QHash>
@@ -21,7 +22,10 @@ class LocalHttpServer;
 /// bundles as upstream's bundle_checkin does, mark_finalized, replies to `read` requests, and
 /// /rest/workers/info. A worker that misses check-ins for workerTimeoutSec is dropped and its runs become
 /// worker_offline (staged on a preemptible worker) until it reports them again; a run left `starting`
-/// for startingTimeoutSec goes back to `staged`.
+/// for startingTimeoutSec goes back to `staged`. After a server restart, runs whose worker has not checked
+/// in within workerTimeoutSec of the start become worker_offline the same way. A run its worker stops
+/// listing in its check-ins (three in a row) is not on that worker: staged again if it was still
+/// preparing (its start_bundle answer was lost), worker_offline if it was running, as upstream.
 class WorkerHub : public QObject
 {
     Q_OBJECT
@@ -59,8 +63,11 @@ private:
     /// Answers the pending check-in with the next message, or [null] when `idle`.
     void deliver(WorkerState &worker, bool idle);
     void changed();
+    /// Queues mark_finalized for `uuid` unless it already was, this server life.
+    void queueMarkFinalized(WorkerState &worker, const QString &uuid);
 
     BundleStore &m_bundles;
+    RunReconciler m_reconciler;
     const LocalServerConfig &m_config;
     QString m_bundlesDir;
     QHash<QString, WorkerState> m_workers;
@@ -74,6 +81,8 @@ private:
     int m_nextSocket = 1;
     quint64 m_nextSerial = 1;
     QTimer m_housekeeping;
+    qint64 m_startedAt = 0; ///< epoch seconds
+    bool m_absentChecked = false; ///< runs of workers that never came back after the start were handled
 };
 
 } // namespace codalab::localserver

@@ -3,6 +3,7 @@
 
 #include "localserver/httpresponder.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
@@ -33,6 +34,11 @@ struct WorkerState
     bool preemptible = false;
     QJsonArray dependencies; ///< [[parent_uuid, parent_path], ...] in its cache
     QSet<QString> runUuids; ///< runs it reported last time
+    /// Runs it was sent mark_finalized for since this server started: after a restart a finalizing run is
+    /// told again, since the message may have been lost with the old process.
+    QSet<QString> finalizeQueued;
+    /// Runs assigned to it that its check-ins did not list, with how many in a row did not.
+    QHash<QString, int> unclaimed;
     QList<QJsonObject> messages; ///< queued for its next check-in, oldest first
     std::optional<HttpResponder> pendingCheckin; ///< the long poll in flight, if any
     quint64 pendingSerial = 0; ///< which long poll the timer belongs to

@@ -67,11 +67,16 @@ void WorksheetRoutes::install(LocalHttpServer &http, ServerStore &store, BundleS
             QJsonArray data;
             for (const QJsonValue &item : *items) {
                 QString error;
-                const QString name = item.toObject()
-                                         .value(QLatin1String("attributes"))
-                                         .toObject()
-                                         .value(QLatin1String("name"))
-                                         .toString();
+                const QJsonValue nameValue = item.toObject()
+                                                 .value(QLatin1String("attributes"))
+                                                 .toObject()
+                                                 .value(QLatin1String("name"));
+                if (!nameValue.isString()) {
+                    responder.send(
+                        HttpResponse::error(400, QStringLiteral("A worksheet's \"name\" must be a string")));
+                    return;
+                }
+                const QString name = nameValue.toString();
                 const auto ws = store.createWorksheet(name, request.user->id, &error);
                 if (!ws) {
                     responder.send(HttpResponse::error(400, error));
