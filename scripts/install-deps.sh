@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   qt6-base-dev qt6-base-dev-tools libgl-dev
-  qt6-httpserver-dev qt6-websockets-dev   # the HttpServer CMake config needs WebSockets'
+  libhttp-parser-dev   # the local server's HTTP/1.1 request parsing
   libqt6sql6-sqlite qtkeychain-qt6-dev
   libsecret-1-0   # QtKeychain loads it at run time for the Secret Service; without it only KWallet is tried
   libarchive-dev libcurl4-openssl-dev zlib1g-dev

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=${CODALAB_JOBS:-2}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-targets=${FUZZ_TARGETS:-"checkin logdemuxer jsonapi bytesize duration safearchive"}
+targets=${FUZZ_TARGETS:-"checkin logdemuxer jsonapi bytesize duration safearchive httprequest"}
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   echo "usage: $0 [SECONDS]  (a whole number of seconds per target, default 60)" >&2
   exit 2
@@ -56,8 +56,8 @@ fuzz_one() {
   # The last status line: "#N DONE cov: C ft: F corp: U/Sb ... exec/s: E rss: RMb".
   local status runs speed cov ft corp line
   status=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
-  runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' || true)
-  speed=$(grep -oE 'stat::average_exec_per_sec: [0-9]+' "$log" | awk '{print $2}' || true)
+  runs=$(grep -oE 'stat::number_of_executed_units: +[0-9]+' "$log" | awk '{print $2}' || true)
+  speed=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$log" | awk '{print $2}' || true)
   cov=$(grep -oE 'cov: [0-9]+' <<<"$status" | awk '{print $2}' || true)
   ft=$(grep -oE 'ft: [0-9]+' <<<"$status" | awk '{print $2}' || true)
   corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$status" | awk '{print $2}' || true)

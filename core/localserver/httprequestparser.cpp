@@ -2,57 +2,33 @@
 #include "localserver/httprequestparser.h"
 
 #include <algorithm>
-#include <cctype>
+#include <limits>
 
 namespace codalab::localserver {
 
 namespace {
 
-constexpr qsizetype MaxMethodLength = 32;
-constexpr qsizetype MaxChunkSizeLine = 1024;
-
-/// RFC 9110 token characters: what a method or a header name is made of.
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-        return true;
-    }
-    return c != '\0' && QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
-
+/// RFC 9110 token characters: what a header name is made of (http-parser as Debian builds it, without
+/// HTTP_PARSER_STRICT, lets a space through).
 bool isToken(QByteArrayView bytes)
 {
-    return !bytes.isEmpty() && std::all_of(bytes.begin(), bytes.end(), isTokenChar);
-}
-
-/// Field values: visible ASCII, blanks and bytes >= 0x80 (obs-text); never CR, LF, NUL or other controls.
-bool isFieldValue(QByteArrayView bytes)
-{
-    return std::all_of(bytes.begin(), bytes.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u == '\t' || (u >= 0x20 && u != 0x7f);
+    return !bytes.isEmpty() && std::all_of(bytes.begin(), bytes.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || (c != '\0' && QByteArrayView("!#$%&'*+-.^_`|~").contains(c));
     });
 }
 
-QByteArray trimBlanks(QByteArray bytes)
+QByteArrayList commaList(const QList<QPair<QByteArray, QByteArray>> &headers, const char *name)
 {
-    qsizetype start = 0;
-    qsizetype end = bytes.size();
-    while (start < end && (bytes[start] == ' ' || bytes[start] == '\t')) {
-        ++start;
+    QByteArrayList out;
+    for (const auto &[n, value] : headers) {
+        if (n == name) {
+            for (const QByteArray &v : value.split(',')) {
+                out << v.trimmed().toLower();
+            }
+        }
     }
-    while (end > start && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
-        --end;
-    }
-    return bytes.mid(start, end - start);
-}
-
-QByteArray withoutCr(QByteArray line)
-{
-    if (line.endsWith('\r')) {
-        line.chop(1);
-    }
-    return line;
+    return out;
 }
 
 /// A short, printable excerpt of what a client sent, for an error message.
@@ -65,6 +41,11 @@ QString excerpt(const QByteArray &bytes)
                                      : QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
     }
     return bytes.size() > 60 ? out + QStringLiteral("...") : out;
+}
+
+HttpRequestParser *self(http_parser *p)
+{
+    return static_cast<HttpRequestParser *>(p->data);
 }
 
 } // namespace
@@ -81,372 +62,390 @@ QByteArray HttpRequestHead::header(const QByteArray &lowerName) const
 
 HttpRequestParser::HttpRequestParser(HttpHeadLimits limits)
     : m_limits(limits)
-{ }
+{
+    http_parser_init(&m_parser, HTTP_REQUEST);
+    m_parser.data = this;
+}
 
 void HttpRequestParser::append(const QByteArray &bytes)
 {
-    if (m_pos > 0) {
-        m_buffer.remove(0, m_pos); // what is left is at most one read plus an unfinished head
-        m_pos = 0;
+    // The head of the current request stays whole (error messages and the folding check look back into
+    // it); otherwise only the two bytes before m_pos, which the chunk framing checks read.
+    const qsizetype keep = m_inMessage && !m_headDone ? m_headStart : qMax<qsizetype>(0, m_pos - 2);
+    if (keep > 0) {
+        m_buffer.remove(0, keep);
+        m_pos -= keep;
+        m_headStart = qMax<qsizetype>(0, m_headStart - keep);
     }
     m_buffer.append(bytes);
 }
 
-HttpRequestParser::Event HttpRequestParser::fail(int status, const QString &message)
+int HttpRequestParser::fail(int status, const QString &message)
 {
-    m_state = State::Failed;
-    m_errorStatus = status;
-    m_errorMessage = message;
-    m_buffer.clear();
-    m_pos = 0;
-    return Event::Error;
+    if (m_errorStatus == 0) {
+        m_errorStatus = status;
+        m_errorMessage = message;
+    }
+    return -1; // a callback's error: http-parser stops
 }
 
 HttpRequestParser::Event HttpRequestParser::next(QByteArray *piece)
 {
-    for (;;) {
-        switch (m_state) {
-        case State::Start:
-            // Blank lines before a request are ignored (RFC 9112 §2.2): some clients end a body with one.
+    static const http_parser_settings settings = [] {
+        http_parser_settings s {};
+        s.on_message_begin = onMessageBegin;
+        s.on_url = onUrl;
+        s.on_header_field = onHeaderField;
+        s.on_header_value = onHeaderValue;
+        s.on_headers_complete = onHeadersComplete;
+        s.on_body = onBody;
+        s.on_message_complete = onMessageComplete;
+        // Each stops the parser just past the LF that ends a chunk's size line or its data, which
+        // http-parser (built without HTTP_PARSER_STRICT) does not check itself.
+        s.on_chunk_header = [](http_parser *p) {
+            self(p)->m_chunkEdge = ChunkEdge::SizeLine;
+            http_parser_pause(p, 1);
+            return 0;
+        };
+        s.on_chunk_complete = [](http_parser *p) {
+            self(p)->m_chunkEdge = p->flags & F_TRAILING ? ChunkEdge::Last : ChunkEdge::Data;
+            http_parser_pause(p, 1);
+            return 0;
+        };
+        return s;
+    }();
+    while (m_errorStatus == 0 && m_pos < m_buffer.size()) {
+        if (!m_inMessage) {
+            // Blank lines before a request are ignored (RFC 9112 §2.2), as http-parser would; skipping them
+            // here keeps them out of the head's size.
             while (m_pos < m_buffer.size() && (m_buffer[m_pos] == '\r' || m_buffer[m_pos] == '\n')) {
                 ++m_pos;
             }
             if (m_pos == m_buffer.size()) {
-                return Event::NeedMore;
+                break;
             }
-            m_head = HttpRequestHead();
-            m_scanned = 0;
-            m_lineEnd = -1;
-            m_state = State::Head;
-            continue;
-        case State::Head:
-            return parseHead();
-        case State::LengthBody:
-        case State::ChunkData:
-            return bodyPiece(piece, m_state == State::LengthBody ? State::Complete : State::ChunkDataEnd);
-        case State::ChunkDataEnd: {
-            const qsizetype available = m_buffer.size() - m_pos;
-            if (available == 0 || (available == 1 && m_buffer[m_pos] == '\r')) {
-                return Event::NeedMore;
-            }
-            if (m_buffer[m_pos] == '\n') {
-                m_pos += 1;
-            } else if (m_buffer[m_pos] == '\r' && m_buffer[m_pos + 1] == '\n') {
-                m_pos += 2;
-            } else {
-                return fail(
-                    400, QStringLiteral("Malformed chunked body: a chunk is longer than its size says"));
-            }
-            m_state = State::ChunkSize;
-            continue;
+            m_headStart = m_pos;
         }
-        case State::ChunkSize:
-        case State::Trailers: {
-            const qsizetype before = m_pos;
-            const Event e = m_state == State::ChunkSize ? chunkSizeLine() : trailerLine();
-            if (e == Event::Error || m_pos == before) {
-                return e; // nothing complete to parse yet
-            }
-            continue;
-        }
-        case State::Complete:
-            m_state = State::Start;
-            return Event::End;
-        case State::Failed:
-            return Event::Error;
-        }
-    }
-}
-
-bool HttpRequestParser::plausibleStart(qsizetype available) const
-{
-    for (qsizetype i = 0; i < qMin(available, MaxMethodLength + 1); ++i) {
-        const char c = m_buffer[m_pos + i];
-        if (c == ' ') {
-            return i > 0;
-        }
-        if (!isTokenChar(c)) {
-            return false;
-        }
-    }
-    return available <= MaxMethodLength;
-}
-
-HttpRequestParser::Event HttpRequestParser::parseHead()
-{
-    const qsizetype available = m_buffer.size() - m_pos;
-    if (m_lineEnd < 0) {
-        // What does not start as "METHOD " is refused at once, however little of it came.
-        if (!plausibleStart(available)) {
-            return fail(400,
-                QStringLiteral("Malformed request: '%1' is not an HTTP request line")
-                    .arg(excerpt(m_buffer.mid(m_pos, 60))));
-        }
-        const qsizetype nl = m_buffer.indexOf('\n', m_pos + m_scanned);
-        if (nl < 0) {
-            m_scanned = available;
-            if (available > m_limits.maxRequestLine) {
-                return fail(414,
-                    QStringLiteral("The request line is longer than the limit of %1 bytes")
-                        .arg(m_limits.maxRequestLine));
-            }
-            return Event::NeedMore;
-        }
-        m_lineEnd = nl - m_pos;
-        if (m_lineEnd > m_limits.maxRequestLine) {
-            return fail(414,
-                QStringLiteral("The request line is longer than the limit of %1 bytes")
-                    .arg(m_limits.maxRequestLine));
-        }
-        // Refuse a bad request line at once rather than after its headers.
-        if (!parseRequestLine(withoutCr(m_buffer.mid(m_pos, m_lineEnd)))) {
-            return Event::Error;
-        }
-        m_scanned = m_lineEnd;
-    }
-    const qsizetype lineEnd = m_pos + m_lineEnd;
-    // The head ends with an empty line; search only what was not searched before.
-    qsizetype end = -1;
-    const qsizetype from = qMax(lineEnd, m_pos + m_scanned - 2);
-    for (qsizetype i = m_buffer.indexOf('\n', from); i >= 0; i = m_buffer.indexOf('\n', i + 1)) {
-        if (i + 1 < m_buffer.size() && m_buffer[i + 1] == '\n') {
-            end = i + 2;
+        m_event = Event::NeedMore;
+        m_chunkEdge = ChunkEdge::None;
+        http_parser_pause(&m_parser, 0);
+        const size_t parsed = http_parser_execute(
+            &m_parser, &settings, m_buffer.constData() + m_pos, size_t(m_buffer.size() - m_pos));
+        const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
+        if (error != HPE_OK && error != HPE_PAUSED) {
+            failFromLibrary(m_pos + qsizetype(parsed));
             break;
         }
-        if (i + 2 < m_buffer.size() && m_buffer[i + 1] == '\r' && m_buffer[i + 2] == '\n') {
-            end = i + 3;
-            break;
+        m_pos += qsizetype(parsed);
+        if (m_inMessage && (!m_headDone || m_event == Event::Head)
+            && m_pos - m_headStart > m_limits.maxHeadBytes) {
+            fail(431,
+                QStringLiteral("The request headers are larger than the limit of %1 bytes")
+                    .arg(m_limits.maxHeadBytes));
+        } else if (m_event == Event::Head && m_buffer[m_pos] != '\n') {
+            fail(400, QStringLiteral("Malformed request: the headers must end with an empty line"));
+        } else if ((m_chunkEdge == ChunkEdge::SizeLine || m_chunkEdge == ChunkEdge::Data)
+            && (m_buffer[m_pos - 2] != '\r' || m_buffer[m_pos - 1] != '\n')) {
+            fail(400,
+                m_chunkEdge == ChunkEdge::Data
+                    ? QStringLiteral("Malformed chunked body: a chunk is longer than its size says")
+                    : QStringLiteral("Malformed chunked body: a chunk size line must end with CRLF"));
+        } else if (m_chunkEdge == ChunkEdge::Last && m_buffer[m_pos] != '\n') {
+            fail(400, QStringLiteral("Malformed chunked body: it must end with an empty line"));
+        } else if (error == HPE_OK && m_event == Event::NeedMore && m_pos < m_buffer.size()) {
+            fail(400, QStringLiteral("Malformed request: the parser stopped before its end"));
+        } else if (m_event == Event::Body) {
+            *piece = std::move(m_piece);
+            return m_event;
+        } else if (m_event != Event::NeedMore) {
+            return m_event;
         }
     }
-    m_scanned = available;
-    if ((end < 0 ? available : end - m_pos) > m_limits.maxHeadBytes) {
-        return fail(431,
-            QStringLiteral("The request headers are larger than the limit of %1 bytes")
-                .arg(m_limits.maxHeadBytes));
-    }
-    if (end < 0) {
-        return Event::NeedMore;
-    }
-    const QList<QByteArray> lines = m_buffer.mid(lineEnd + 1, end - lineEnd - 1).split('\n');
-    m_pos = end;
-    int count = 0;
-    for (const QByteArray &raw : lines) {
-        const QByteArray line = withoutCr(raw);
-        if (line.isEmpty()) {
-            continue; // the blank line that ends the head
-        }
-        if (++count > m_limits.maxHeaderCount) {
-            return fail(431, QStringLiteral("More than %1 header lines").arg(m_limits.maxHeaderCount));
-        }
-        if (!parseHeaderLine(line)) {
-            return Event::Error;
-        }
-    }
-    if (!parseFraming()) {
+    if (m_errorStatus != 0) {
+        m_buffer.clear();
+        m_pos = 0;
         return Event::Error;
     }
-    m_remaining = m_head.contentLength;
-    m_state = m_head.chunked       ? State::ChunkSize
-        : m_head.contentLength > 0 ? State::LengthBody
-                                   : State::Complete;
-    return Event::Head;
+    return Event::NeedMore;
 }
 
-bool HttpRequestParser::parseRequestLine(const QByteArray &line)
+int HttpRequestParser::onMessageBegin(http_parser *p)
 {
-    const QList<QByteArray> parts = line.split(' ');
-    if (parts.size() != 3 || !isToken(parts[0]) || parts[0].size() > MaxMethodLength || parts[1].isEmpty()) {
+    HttpRequestParser &d = *self(p);
+    d.m_inMessage = true;
+    d.m_headDone = false;
+    d.m_valueLast = false;
+    d.m_head = HttpRequestHead();
+    return 0;
+}
+
+int HttpRequestParser::onUrl(http_parser *p, const char *at, size_t length)
+{
+    HttpRequestParser &d = *self(p);
+    QByteArray &target = d.m_head.target;
+    target.append(at, qsizetype(length));
+    if (target.size() + qsizetype(qstrlen(http_method_str(http_method(p->method))))
+        > d.m_limits.maxRequestLine) {
+        return d.fail(414,
+            QStringLiteral("The request line is longer than the limit of %1 bytes")
+                .arg(d.m_limits.maxRequestLine));
+    }
+    // http-parser lets tabs and bytes past ASCII through.
+    if (std::any_of(at, at + length, [](char c) { return uchar(c) <= 0x20 || uchar(c) >= 0x7f; })) {
+        return d.fail(400,
+            QStringLiteral("The request target has a byte that must be percent-encoded: '%1'")
+                .arg(excerpt(target)));
+    }
+    return 0;
+}
+
+int HttpRequestParser::onHeaderField(http_parser *p, const char *at, size_t length)
+{
+    HttpRequestParser &d = *self(p);
+    if (d.m_headDone) {
+        return 0; // trailer fields are read past, not used; http-parser bounds their size
+    }
+    auto &headers = d.m_head.headers;
+    if (d.m_valueLast || headers.isEmpty()) {
+        if (headers.size() >= d.m_limits.maxHeaderCount) {
+            return d.fail(431, QStringLiteral("More than %1 header lines").arg(d.m_limits.maxHeaderCount));
+        }
+        headers.emplaceBack();
+        d.m_valueLast = false;
+    }
+    headers.last().first.append(at, qsizetype(length));
+    return 0;
+}
+
+int HttpRequestParser::onHeaderValue(http_parser *p, const char *at, size_t length)
+{
+    HttpRequestParser &d = *self(p);
+    if (d.m_headDone) {
+        return 0;
+    }
+    // http-parser joins a folded line to the value before it; a value that starts a line is one.
+    qsizetype i = at - d.m_buffer.constData() - 1;
+    while (i > d.m_headStart && (d.m_buffer[i] == ' ' || d.m_buffer[i] == '\t')) {
+        --i;
+    }
+    if (i >= d.m_headStart && d.m_buffer[i] == '\n') {
+        return d.fail(400,
+            QStringLiteral("Folded header lines are not accepted: '%1'")
+                .arg(excerpt(d.lineAround(i + 1, nullptr))));
+    }
+    d.m_head.headers.last().second.append(at, qsizetype(length));
+    d.m_valueLast = true;
+    return 0;
+}
+
+int HttpRequestParser::onBody(http_parser *p, const char *at, size_t length)
+{
+    HttpRequestParser &d = *self(p);
+    if (length > 0) {
+        d.m_piece = QByteArray(at, qsizetype(length));
+        d.m_event = Event::Body;
+        http_parser_pause(p, 1);
+    }
+    return 0;
+}
+
+int HttpRequestParser::onMessageComplete(http_parser *p)
+{
+    HttpRequestParser &d = *self(p);
+    d.m_inMessage = false;
+    d.m_event = Event::End;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+int HttpRequestParser::onHeadersComplete(http_parser *parser)
+{
+    HttpRequestParser &d = *self(parser);
+    if (!d.checkHead()) {
+        return -1;
+    }
+    d.m_headDone = true;
+    d.m_event = Event::Head;
+    http_parser_pause(parser, 1);
+    return 0;
+}
+
+bool HttpRequestParser::checkHead()
+{
+    HttpRequestHead &h = m_head;
+    const http_parser &p = m_parser;
+    h.method = http_method_str(http_method(p.method));
+    if (p.http_major == 0) { // no version: http-parser takes it for HTTP/0.9
         fail(400,
-            QStringLiteral("Malformed request line '%1': expected METHOD /path HTTP/1.1").arg(excerpt(line)));
+            QStringLiteral("Malformed request line '%1 %2': expected METHOD /path HTTP/1.1")
+                .arg(excerpt(h.method), excerpt(h.target)));
         return false;
     }
-    const QByteArray &version = parts[2];
-    if (version == "HTTP/1.1" || version == "HTTP/1.0") {
-        m_head.minorVersion = version.back() - '0';
-    } else if (version.size() == 8 && version.startsWith("HTTP/")
-        && std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.'
-        && std::isdigit(static_cast<unsigned char>(version[7]))) {
-        fail(505, QStringLiteral("HTTP version %1 is not supported; use HTTP/1.1").arg(excerpt(version)));
-        return false;
-    } else {
-        fail(400,
-            QStringLiteral("Malformed request line '%1': expected METHOD /path HTTP/1.1").arg(excerpt(line)));
+    if (p.http_major != 1 || p.http_minor > 1) {
+        fail(505,
+            QStringLiteral("HTTP version HTTP/%1.%2 is not supported; use HTTP/1.1")
+                .arg(p.http_major)
+                .arg(p.http_minor));
         return false;
     }
-    QByteArray target = parts[1];
-    for (const char c : target) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f) {
+    h.minorVersion = p.http_minor;
+    // An absolute-form target (as sent to a proxy) names this server; keep its path and query.
+    if (!h.target.startsWith('/') && h.target != "*") {
+        http_parser_url url;
+        http_parser_url_init(&url);
+        if (http_parser_parse_url(h.target.constData(), size_t(h.target.size()), 0, &url) != 0
+            || !(url.field_set & (1 << UF_HOST))) {
             fail(400,
-                QStringLiteral("The request target has a byte that must be percent-encoded: '%1'")
-                    .arg(excerpt(target)));
+                QStringLiteral("Invalid request target '%1': it must start with /").arg(excerpt(h.target)));
             return false;
         }
+        const auto part
+            = [&](int field) { return h.target.mid(url.field_data[field].off, url.field_data[field].len); };
+        QByteArray origin = url.field_set & (1 << UF_PATH) ? part(UF_PATH) : QByteArray("/");
+        if (url.field_set & (1 << UF_QUERY)) {
+            origin += '?' + part(UF_QUERY);
+        }
+        h.target = origin;
     }
-    // An absolute-form target (as sent to a proxy) names this server; keep its path and query.
-    const QByteArray lower = target.left(8).toLower();
-    if (lower.startsWith("http://") || lower.startsWith("https://")) {
-        const qsizetype slash = target.indexOf('/', target.indexOf("//") + 2);
-        target = slash < 0 ? QByteArray("/") : target.mid(slash);
-    }
-    if (!target.startsWith('/') && target != "*") {
-        fail(400, QStringLiteral("Invalid request target '%1': it must start with /").arg(excerpt(target)));
-        return false;
-    }
-    m_head.method = parts[0];
-    m_head.target = target;
-    return true;
-}
-
-bool HttpRequestParser::parseHeaderLine(const QByteArray &line)
-{
-    if (line.startsWith(' ') || line.startsWith('\t')) {
-        fail(400, QStringLiteral("Folded header lines are not accepted: '%1'").arg(excerpt(line)));
-        return false;
-    }
-    const qsizetype colon = line.indexOf(':');
-    if (colon <= 0 || !isToken(QByteArrayView(line).first(colon))) {
-        fail(400, QStringLiteral("Malformed header line '%1'").arg(excerpt(line)));
-        return false;
-    }
-    const QByteArray value = trimBlanks(line.mid(colon + 1));
-    if (!isFieldValue(value)) {
-        fail(400,
-            QStringLiteral("Header %1 has a control character in its value")
-                .arg(QString::fromLatin1(line.left(colon))));
-        return false;
-    }
-    m_head.headers.append({ line.left(colon).toLower(), value });
-    return true;
-}
-
-bool HttpRequestParser::parseFraming()
-{
-    QByteArrayList lengths;
-    QByteArrayList encodings;
-    QByteArrayList connection;
     int hosts = 0;
-    for (const auto &[name, value] : std::as_const(m_head.headers)) {
-        if (name == "content-length") {
-            for (const QByteArray &v : value.split(',')) {
-                lengths << trimBlanks(v);
-            }
-        } else if (name == "transfer-encoding") {
-            for (const QByteArray &v : value.split(',')) {
-                encodings << trimBlanks(v).toLower();
-            }
-        } else if (name == "connection") {
-            for (const QByteArray &v : value.split(',')) {
-                connection << trimBlanks(v).toLower();
-            }
-        } else if (name == "host") {
+    for (auto &[name, value] : h.headers) {
+        if (!isToken(name)) {
+            fail(400, QStringLiteral("Malformed header line '%1'").arg(excerpt(name + ": " + value)));
+            return false;
+        }
+        name = name.toLower();
+        value = value.trimmed();
+        if (name == "host") {
             ++hosts;
         } else if (name == "expect") {
             if (value.toLower() != "100-continue") {
                 fail(417, QStringLiteral("Expect: %1 is not supported").arg(excerpt(value)));
                 return false;
             }
-            m_head.expectContinue = true;
+            h.expectContinue = true;
         }
     }
-    if (m_head.minorVersion == 1 && hosts != 1) {
+    if (p.upgrade) { // http-parser would hand the rest of the connection over
+        fail(501,
+            p.method == HTTP_CONNECT
+                ? QStringLiteral("Method CONNECT is not supported")
+                : QStringLiteral("Upgrading the connection (Upgrade: %1) is not supported")
+                      .arg(excerpt(h.header("upgrade"))));
+        return false;
+    }
+    if (h.minorVersion == 1 && hosts != 1) {
         fail(400,
             hosts == 0 ? QStringLiteral("An HTTP/1.1 request needs a Host header")
                        : QStringLiteral("A request must have one Host header, not %1").arg(hosts));
         return false;
     }
-    // Both framings, or two lengths, are how requests get smuggled past a proxy: refuse, don't guess.
-    if (!encodings.isEmpty() && !lengths.isEmpty()) {
-        fail(400, QStringLiteral("A request must not have both Content-Length and Transfer-Encoding"));
+    // http-parser has refused two Content-Lengths, and one beside Transfer-Encoding, already.
+    const QByteArrayList encodings = commaList(h.headers, "transfer-encoding");
+    if (!encodings.isEmpty() && (encodings != QByteArrayList { "chunked" } || h.minorVersion == 0)) {
+        fail(501,
+            QStringLiteral(
+                "Transfer-Encoding '%1' is not supported; send chunked (HTTP/1.1) or a Content-Length")
+                .arg(excerpt(encodings.join(", "))));
         return false;
     }
-    if (!encodings.isEmpty()) {
-        if (encodings != QByteArrayList { "chunked" } || m_head.minorVersion == 0) {
-            fail(501,
-                QStringLiteral("Transfer-Encoding '%1' is not supported; send chunked (HTTP/1.1) or a "
-                               "Content-Length")
-                    .arg(excerpt(encodings.join(", "))));
-            return false;
-        }
-        m_head.chunked = true;
+    h.chunked = p.flags & F_CHUNKED;
+    const bool hasLength = !h.chunked && p.content_length != std::numeric_limits<uint64_t>::max();
+    if (hasLength && p.content_length > uint64_t(std::numeric_limits<qint64>::max())) {
+        fail(400,
+            QStringLiteral("Invalid Content-Length '%1': it must be one number of bytes")
+                .arg(excerpt(h.header("content-length"))));
+        return false;
     }
-    for (const QByteArray &length : std::as_const(lengths)) {
-        const bool digits = !length.isEmpty() && length.size() <= 18
-            && std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!digits || length != lengths.first()) {
-            fail(400,
-                QStringLiteral("Invalid Content-Length '%1': it must be one number of bytes")
-                    .arg(excerpt(lengths.join(", "))));
-            return false;
-        }
-    }
-    m_head.contentLength = lengths.isEmpty() ? 0 : lengths.first().toLongLong();
-    m_head.keepAlive
-        = m_head.minorVersion == 1 ? !connection.contains("close") : connection.contains("keep-alive");
+    h.contentLength = hasLength ? qint64(p.content_length) : 0;
+    h.keepAlive = http_should_keep_alive(&p) != 0;
     return true;
 }
 
-HttpRequestParser::Event HttpRequestParser::bodyPiece(QByteArray *piece, State after)
+QByteArray HttpRequestParser::lineAround(qsizetype at, qsizetype *offset) const
 {
-    const qint64 n = qMin<qint64>(m_buffer.size() - m_pos, m_remaining);
-    if (n == 0) {
-        return Event::NeedMore;
+    at = qBound<qsizetype>(0, at, m_buffer.size());
+    const qsizetype start = m_buffer.lastIndexOf('\n', at - 1) + 1;
+    qsizetype end = m_buffer.indexOf('\n', at);
+    end = end < 0 ? m_buffer.size() : end;
+    if (offset) {
+        *offset = at - start;
     }
-    *piece = m_buffer.mid(m_pos, n);
-    m_pos += n;
-    m_remaining -= n;
-    if (m_remaining == 0) {
-        m_state = after;
-    }
-    return Event::Body;
+    QByteArray line = m_buffer.mid(start, qMin<qsizetype>(end - start, 200));
+    return line.endsWith('\r') ? line.chopped(1) : line;
 }
 
-HttpRequestParser::Event HttpRequestParser::chunkSizeLine()
+void HttpRequestParser::failFromLibrary(qsizetype errorAt)
 {
-    const qsizetype nl = m_buffer.indexOf('\n', m_pos);
-    if (nl < 0) {
-        return m_buffer.size() - m_pos > MaxChunkSizeLine
-            ? fail(400, QStringLiteral("Malformed chunked body: a chunk size line is too long"))
-            : Event::NeedMore;
+    const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
+    const bool requestLine = !m_headDone && m_head.headers.isEmpty();
+    qsizetype offset = 0;
+    const QByteArray line = lineAround(errorAt, &offset);
+    switch (error) {
+    case HPE_HEADER_OVERFLOW:
+        // http-parser counts the request line with the headers.
+        if (requestLine) {
+            fail(414,
+                QStringLiteral("The request line is longer than the limit of %1 bytes")
+                    .arg(m_limits.maxRequestLine));
+        } else {
+            fail(431,
+                QStringLiteral("The request %1 are larger than the limit of %2 bytes")
+                    .arg(m_headDone ? QStringLiteral("trailers") : QStringLiteral("headers"))
+                    .arg(qMin<qsizetype>(m_limits.maxHeadBytes, HTTP_MAX_HEADER_SIZE)));
+        }
+        return;
+    case HPE_INVALID_METHOD: // m_headStart is past the blank lines before the request
+        fail(400,
+            QStringLiteral("Malformed request: '%1' is not an HTTP request line with a known method")
+                .arg(excerpt(m_buffer.mid(m_headStart, 61))));
+        return;
+    case HPE_INVALID_URL:
+        fail(400,
+            QStringLiteral("Invalid request target in '%1': it must start with /, and a byte other than "
+                           "visible ASCII must be percent-encoded")
+                .arg(excerpt(line)));
+        return;
+    case HPE_INVALID_HEADER_TOKEN: {
+        const qsizetype colon = line.indexOf(':');
+        fail(400,
+            colon > 0 && colon < offset ? QStringLiteral("Header %1 has a control character in its value")
+                                              .arg(excerpt(line.left(colon)))
+                                        : QStringLiteral("Malformed header line '%1'").arg(excerpt(line)));
+        return;
     }
-    QByteArray line = withoutCr(m_buffer.mid(m_pos, nl - m_pos));
-    if (const qsizetype semicolon = line.indexOf(';'); semicolon >= 0) {
-        line.truncate(semicolon); // chunk extensions mean nothing here
+    case HPE_INVALID_CONTENT_LENGTH:
+    case HPE_INVALID_CHUNK_SIZE:
+        if (m_headDone) { // a chunk size that is not hex or does not fit in 64 bits
+            fail(400, QStringLiteral("Malformed chunked body: invalid chunk size '%1'").arg(excerpt(line)));
+        } else {
+            fail(400,
+                QStringLiteral("Invalid Content-Length '%1': it must be one number of bytes")
+                    .arg(excerpt(line.mid(line.indexOf(':') + 1).trimmed())));
+        }
+        return;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+        fail(400,
+            m_parser.uses_transfer_encoding
+                ? QStringLiteral("A request must not have both Content-Length and Transfer-Encoding")
+                : QStringLiteral("Invalid Content-Length: a request must have one, not several"));
+        return;
+    case HPE_CLOSED_CONNECTION:
+        fail(400, QStringLiteral("Malformed request: more data after a request that closes the connection"));
+        return;
+    default:
+        break;
     }
-    line = trimBlanks(line);
-    const bool hex = !line.isEmpty() && line.size() <= 15
-        && std::all_of(
-            line.begin(), line.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-    if (!hex) {
-        return fail(
-            400, QStringLiteral("Malformed chunked body: invalid chunk size '%1'").arg(excerpt(line)));
+    const QString what = QString::fromLatin1(http_errno_description(error));
+    if (requestLine) {
+        fail(400,
+            QStringLiteral("Malformed request line '%1': expected METHOD /path HTTP/1.1 (%2)")
+                .arg(excerpt(line), what));
+    } else {
+        fail(400,
+            QStringLiteral("Malformed request %1 '%2': %3 (%4)")
+                .arg(m_headDone ? QStringLiteral("body") : QStringLiteral("header line"), excerpt(line), what,
+                    QString::fromLatin1(http_errno_name(error))));
     }
-    m_pos = nl + 1;
-    m_remaining = line.toLongLong(nullptr, 16);
-    m_trailerBytes = 0;
-    m_state = m_remaining == 0 ? State::Trailers : State::ChunkData;
-    return Event::NeedMore;
-}
-
-HttpRequestParser::Event HttpRequestParser::trailerLine()
-{
-    const qsizetype nl = m_buffer.indexOf('\n', m_pos);
-    const qsizetype length = nl < 0 ? m_buffer.size() - m_pos : nl + 1 - m_pos;
-    if (m_trailerBytes + length > m_limits.maxHeadBytes) {
-        return fail(431,
-            QStringLiteral("The request trailers are larger than the limit of %1 bytes")
-                .arg(m_limits.maxHeadBytes));
-    }
-    if (nl < 0) {
-        return Event::NeedMore;
-    }
-    const bool blank = withoutCr(m_buffer.mid(m_pos, nl - m_pos)).isEmpty();
-    m_trailerBytes += length;
-    m_pos = nl + 1;
-    if (blank) {
-        m_state = State::Complete; // trailer fields are read past, not used
-    }
-    return Event::NeedMore;
 }
 
 } // namespace codalab::localserver

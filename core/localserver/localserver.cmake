@@ -1,6 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# core/localserver sources: the CodaLab-compatible local server (its own HTTP/1.1 parser on Qt Network + Qt Sql/SQLite)
+# core/localserver sources: the CodaLab-compatible local server (HTTP/1.1 on Qt Network and http-parser, the
+# nodejs parser Qt HttpServer uses inside; storage on Qt Sql/SQLite)
 find_package(Qt6 REQUIRED COMPONENTS Sql)
+# http-parser ships no pkg-config or CMake file.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)
+find_library(HTTP_PARSER_LIBRARY NAMES http_parser)
+if(NOT HTTP_PARSER_INCLUDE_DIR OR NOT HTTP_PARSER_LIBRARY)
+    message(FATAL_ERROR "http-parser (http_parser.h and libhttp_parser) was not found; the local server parses "
+        "HTTP with it. Install it (Debian/Ubuntu: apt-get install libhttp-parser-dev), or point "
+        "HTTP_PARSER_INCLUDE_DIR and HTTP_PARSER_LIBRARY at it.")
+endif()
 target_sources(codalab_core PRIVATE
     localserver/authroutes.cpp
     localserver/bundlejson.cpp
@@ -25,4 +34,6 @@ target_sources(codalab_core PRIVATE
     localserver/workerreadproxy.cpp
     localserver/worksheetroutes.cpp
 )
-target_link_libraries(codalab_core PUBLIC Qt6::Sql)
+# PUBLIC: httprequestparser.h includes http_parser.h.
+target_include_directories(codalab_core SYSTEM PUBLIC ${HTTP_PARSER_INCLUDE_DIR})
+target_link_libraries(codalab_core PUBLIC Qt6::Sql ${HTTP_PARSER_LIBRARY})

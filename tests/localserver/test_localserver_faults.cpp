@@ -5,6 +5,7 @@
 #include "localserver/httprequestparser.h"
 #include "rawhttp.h"
 #include "storecheck.h"
+#include "support/sanitizers.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -338,13 +339,13 @@ TEST_CASE("oversized requests are refused before they are read and the server's 
             413, "Request body is larger than the limit of 16777216 bytes" },
         { "4 MiB of header lines",
             [&](RawHttp &c) { c.send("GET /rest/user HTTP/1.1\r\n" + s.auth() + pads + "\r\n"); }, 431,
-            "The request headers are larger than the limit of 262144 bytes" },
+            "The request headers are larger than the limit of 81920 bytes" },
         { "one header line of 4 MiB",
             [&](RawHttp &c) {
                 c.send("GET /rest/user HTTP/1.1\r\n" + s.auth() + "X-Big: " + QByteArray(4 << 20, 'b')
                     + "\r\n\r\n");
             },
-            431, "larger than the limit of 262144 bytes" },
+            431, "larger than the limit of 81920 bytes" },
         { "a URL of 1 MiB",
             [&](RawHttp &c) {
                 c.send("GET /rest/bundles?keywords=" + QByteArray(1 << 20, 'u') + " HTTP/1.1\r\n" + s.auth()
@@ -372,7 +373,9 @@ TEST_CASE("oversized requests are refused before they are read and the server's 
             timer.elapsed(), mib(growth), raw.body().constData());
         // At most the 16 MiB a JSON body may have is held (a chunked one grows its buffer by doubling),
         // never what the client claims or sends past it.
-        CHECK(growth < 40 * 1024);
+        if (!UnderAddressSanitizer) { // its quarantine keeps freed blocks resident: RSS is no bound there
+            CHECK(growth < 40 * 1024);
+        }
         CHECK(s.serving());
     }
     CHECK(tmpEntries(s.server.tmpDir()).isEmpty());
@@ -403,7 +406,9 @@ TEST_CASE(
     std::printf("1 GiB upload streamed in %.1f s (%.0f MiB/s): server RSS peak +%.1f MiB (was %.1f MiB)\n",
         timer.elapsed() / 1000.0, 1024.0 * 1000.0 / double(qMax<qint64>(1, timer.elapsed())), mib(growth),
         mib(before));
-    CHECK(growth < 64 * 1024);
+    if (!UnderAddressSanitizer) {
+        CHECK(growth < 64 * 1024);
+    }
     const QJsonObject a = s.cli->get(QStringLiteral("/rest/bundles/") + s.dataset)
                               .json.object()[QLatin1String("data")][QLatin1String("attributes")]
                               .toObject();

@@ -6,6 +6,7 @@
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "support/codalabtestdata.h"
+#include "support/sanitizers.h"
 #include "util/safearchive.h"
 #include "worker/resultuploader.h"
 #include "worker/scriptedserver.h"
@@ -136,7 +137,7 @@ TEST_CASE("bad input fails the upload with a clear message", "[worker][upload]")
     CHECK(run.leftovers() == QStringList { QStringLiteral("0xrun") });
 }
 
-#ifdef __SANITIZE_ADDRESS__
+#ifdef CODALAB_ASAN
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
@@ -160,7 +161,7 @@ qint64 residentKiB()
 // resident, so the RSS of an ASan build grows with everything allocated and freed, bounded or not.
 qint64 inUseKiB()
 {
-#ifdef __SANITIZE_ADDRESS__
+#ifdef CODALAB_ASAN
     return qint64(__sanitizer_get_current_allocated_bytes() / 1024);
 #else
     return residentKiB();
@@ -210,7 +211,7 @@ TEST_CASE("a 200 MB run directory uploads with bounded memory", "[worker][upload
     CHECK(uploader.archiveSize() > qint64(100) << 20);
     std::printf("Uploaded 200 MB (archive %lld bytes): peak RSS growth %lld KiB, peak %s growth %lld KiB\n",
         static_cast<long long>(uploader.archiveSize()), static_cast<long long>(rssPeak - rssBefore),
-#ifdef __SANITIZE_ADDRESS__
+#ifdef CODALAB_ASAN
         "live heap",
 #else
         "RSS",
