@@ -195,6 +195,35 @@ DockerReply *DockerClient::listContainers(const Filters &filters, bool all)
     return call("GET", path);
 }
 
+DockerReply *DockerClient::containerEvents(
+    const QString &container, double sinceSec, double untilSec, const QStringList &actions)
+{
+    Filters filters { { QStringLiteral("type"), { QStringLiteral("container") } },
+        { QStringLiteral("container"), { container } } };
+    if (!actions.isEmpty()) {
+        filters.insert(QStringLiteral("event"), actions);
+    }
+    TransportRequest r;
+    r.path = "/events?since=" + QByteArray::number(sinceSec, 'f', 3)
+        + "&until=" + QByteArray::number(untilSec, 'f', 3) + "&filters=" + filtersQuery(filters);
+    // Streamed, as the Engine sends it: several JSON objects are no one JSON document.
+    r.streaming = true;
+    r.timeoutMs = 30000;
+    return request(std::move(r));
+}
+
+QList<QJsonObject> DockerClient::parseEvents(const QByteArray &body)
+{
+    QList<QJsonObject> events;
+    for (const QByteArray &line : body.split('\n')) {
+        const QJsonDocument event = QJsonDocument::fromJson(line);
+        if (event.isObject()) {
+            events << event.object();
+        }
+    }
+    return events;
+}
+
 DockerReply *DockerClient::createNetwork(
     const QString &name, bool internal, const QMap<QString, QString> &labels)
 {

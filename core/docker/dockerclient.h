@@ -8,6 +8,8 @@
 #include "docker/imagepull.h"
 
 #include <QHash>
+#include <QJsonObject>
+#include <QList>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -66,6 +68,13 @@ public:
     /// One stats sample; the Engine takes about a second to measure CPU use over an interval.
     DockerReply *stats(const QString &container);
     DockerReply *listContainers(const Filters &filters = {}, bool all = true);
+    /// The events the Engine logged for one container between two times (epoch seconds; `actions` such as
+    /// "kill" narrow them). `until` must not lie ahead, or the Engine holds the answer until then. The answer
+    /// streams, one JSON object a line: gather the reply's chunk()s and parseEvents() them. The Engine keeps
+    /// only recent events, in memory.
+    DockerReply *containerEvents(
+        const QString &container, double sinceSec, double untilSec, const QStringList &actions = {});
+    static QList<QJsonObject> parseEvents(const QByteArray &body);
 
     // Networks
     DockerReply *createNetwork(const QString &name, bool internal, const QMap<QString, QString> &labels = {});

@@ -4,12 +4,17 @@
 #include "docker/dockerclient.h"
 #include "worker/directorysizer.h"
 
+#include <QDateTime>
+
 namespace codalab::worker {
 
 namespace {
 /// Bash's own errors (the user's stderr goes to the file) become the failure message; keep it short.
 constexpr qsizetype MaxContainerStderr = 4096;
 constexpr int RetryMs = 1000;
+/// How far before the container's end a stop by Docker is looked for: its stop timeout (10 s unless set)
+/// between SIGTERM and SIGKILL, and then some.
+constexpr double StopEventWindowSec = 120;
 } // namespace
 
 ContainerWatch::ContainerWatch(
@@ -38,6 +43,7 @@ void ContainerWatch::inspect(
             Q_EMIT missing();
         } else if (r.error) {
             // Errors talking to Docker mean "not finished yet" (§7); stop() cancels the retry.
+            noteError(r.error);
             m_retryTimer.disconnect(this);
             connect(&m_retryTimer, &QTimer::timeout, this, again);
             m_retryTimer.start(RetryMs);
@@ -45,6 +51,15 @@ void ContainerWatch::inspect(
             found(docker::ContainerInfo::fromInspect(r.json.object()));
         }
     });
+}
+
+void ContainerWatch::noteError(const docker::DockerError &error)
+{
+    // A daemon on its way down answers until its containers stopped, then goes: the exit may be read
+    // just before it goes, and its events are lost to the restart.
+    if (error.kind == docker::DockerError::Kind::Unreachable) {
+        m_lostDocker = true;
+    }
 }
 
 void ContainerWatch::start()
@@ -65,11 +80,22 @@ void ContainerWatch::start()
             return;
         }
         docker::DockerReply *wait = m_docker->waitContainer(m_container);
-        connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &) {
-            if (!m_exited) {
-                m_exited = true;
-                Q_EMIT exited();
+        connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+            if (m_exited) {
+                return;
             }
+            if (r.error) {
+                // The daemon went away, or restarted: the wait failing says nothing about the container
+                // (with live-restore it runs on). Look again once the daemon answers.
+                m_lostDocker = true;
+                Q_EMIT dockerLost(r.error.message);
+                m_retryTimer.disconnect(this);
+                connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::start);
+                m_retryTimer.start(RetryMs);
+                return;
+            }
+            m_exited = true;
+            Q_EMIT exited();
         });
     });
 }
@@ -96,22 +122,74 @@ void ContainerWatch::sample()
 
 void ContainerWatch::readExit()
 {
-    inspect(&ContainerWatch::readExit, [this](const docker::ContainerInfo &info) {
-        auto text = std::make_shared<QByteArray>();
-        docker::ContainerLogs::Options options;
-        options.stdoutStream = false;
-        docker::ContainerLogs *logs = m_docker->logs(m_container, options);
-        connect(logs, &docker::ContainerLogs::output, this,
-            [text](docker::LogStreamType, const QByteArray &data) {
-                if (text->size() < MaxContainerStderr) {
-                    text->append(data.left(MaxContainerStderr - text->size()));
+    inspect(&ContainerWatch::readExit, [this](const docker::ContainerInfo &info) { readStopSignal(info); });
+}
+
+void ContainerWatch::readStopSignal(const docker::ContainerInfo &info)
+{
+    // dockerd stops every container when it stops; so does `docker stop`. Either logs a "kill" event
+    // with the signal just before the container ends, which no kernel OOM kill does. The worker itself
+    // only ever removes a container, after it decided to kill the run.
+    const QDateTime end = info.finishedAt.isValid() ? info.finishedAt : QDateTime::currentDateTimeUtc();
+    const double untilSec
+        = qMin(end.toMSecsSinceEpoch() / 1000.0 + 1, QDateTime::currentMSecsSinceEpoch() / 1000.0);
+    auto stream = std::make_shared<QByteArray>();
+    docker::DockerReply *events = m_docker->containerEvents(
+        info.id, untilSec - StopEventWindowSec, untilSec, { QStringLiteral("kill") });
+    connect(events, &docker::DockerReply::chunk, this,
+        [stream](const QByteArray &data) { stream->append(data); });
+    connect(
+        events, &docker::DockerReply::finished, this, [this, stream, info](const docker::DockerResult &r) {
+            m_stopSignal = 0;
+            noteError(r.error);
+            if (!r.error) {
+                for (const QJsonObject &event : docker::DockerClient::parseEvents(*stream)) {
+                    const QJsonObject attributes = event.value(QLatin1String("Actor"))
+                                                       .toObject()
+                                                       .value(QLatin1String("Attributes"))
+                                                       .toObject();
+                    m_stopSignal = attributes.value(QLatin1String("signal")).toString().toInt();
+                    if (m_stopSignal != 0) {
+                        break; // the first: SIGTERM, then SIGKILL when the container ignored it
+                    }
                 }
-            });
-        connect(
-            logs, &docker::ContainerLogs::finished, this, [this, text, info](const docker::DockerError &) {
-                Q_EMIT exitRead(info, QString::fromUtf8(*text).trimmed());
-            });
+            }
+            readStderr(info);
+        });
+}
+
+void ContainerWatch::readStderr(const docker::ContainerInfo &info)
+{
+    auto text = std::make_shared<QByteArray>();
+    docker::ContainerLogs::Options options;
+    options.stdoutStream = false;
+    docker::ContainerLogs *logs = m_docker->logs(m_container, options);
+    connect(
+        logs, &docker::ContainerLogs::output, this, [text](docker::LogStreamType, const QByteArray &data) {
+            if (text->size() < MaxContainerStderr) {
+                text->append(data.left(MaxContainerStderr - text->size()));
+            }
+        });
+    connect(logs, &docker::ContainerLogs::finished, this, [this, text, info](const docker::DockerError &) {
+        Q_EMIT exitRead(info, QString::fromUtf8(*text).trimmed());
     });
+}
+
+QString ContainerWatch::dockerStopMessage(const docker::ContainerInfo &info) const
+{
+    // Ended by SIGTERM or SIGKILL, as a stop by Docker ends a container, and not by the kernel's OOM killer.
+    const bool stopSignalled = info.exitCode == 128 + 15 || info.exitCode == 128 + 9;
+    if (!stopSignalled || info.oomKilled || (m_stopSignal == 0 && !m_lostDocker)) {
+        return {};
+    }
+    if (m_lostDocker) {
+        return QStringLiteral("The Docker daemon stopped or restarted while the run was running, and its "
+                              "container was stopped (exit code %1)")
+            .arg(info.exitCode);
+    }
+    return QStringLiteral("Docker stopped the container while the run was running (exit code %1): the Docker "
+                          "daemon stopped or restarted, or someone ran docker stop or docker kill on it")
+        .arg(info.exitCode);
 }
 
 void ContainerWatch::stop()

@@ -3,6 +3,7 @@
 
 #include "docker/containerinfo.h"
 #include "docker/containerstats.h"
+#include "docker/dockererror.h"
 
 #include <QObject>
 #include <QTimer>
@@ -22,7 +23,10 @@ class DirectorySizer;
 /// Once it stopped, readExit() gathers the exit state and bash's own stderr.
 ///
 /// Usage: connect the signals, start(); attached() or missing() follows, then samples, and exited() once.
-/// Errors talking to Docker are "not finished yet" (§7): the watch tries again.
+/// Errors talking to Docker are "not finished yet" (§7): the watch tries again. When the daemon drops the
+/// wait (dockerd stopped or restarted), dockerLost() fires and the watch looks again until the daemon
+/// answers: a container still running is waited for anew, one that stopped meanwhile gives exited(), and
+/// lostDocker() stays true so the caller can say why the container stopped.
 class ContainerWatch : public QObject
 {
     Q_OBJECT
@@ -32,9 +36,20 @@ public:
     ~ContainerWatch() override;
 
     void start();
-    /// After exited(): inspects the container and reads its stderr (at most 4 KiB); exitRead() or missing().
+    /// After exited(): inspects the container, looks for a stop by Docker and reads its stderr (at most
+    /// 4 KiB); exitRead() or missing().
     void readExit();
     void stop();
+    /// Whether the daemon could not be reached at least once while the watch asked it about the container,
+    /// or dropped the wait on it: it stopped or restarted meanwhile.
+    bool lostDocker() const { return m_lostDocker; }
+    /// Once exitRead() came: the first signal Docker itself sent the container before it ended (docker
+    /// stop or kill, or dockerd stopping it as it shuts down), 0 when none (it ended by itself, or the
+    /// kernel's OOM killer ended it, or the Engine no longer remembers).
+    int stopSignal() const { return m_stopSignal; }
+    /// Once exitRead() came: the failure message when Docker stopped the container (dockerd going down or
+    /// restarting, docker stop, docker kill) rather than the run ending by itself; empty otherwise.
+    QString dockerStopMessage(const docker::ContainerInfo &info) const;
 
 Q_SIGNALS:
     void attached(const codalab::docker::ContainerInfo &info);
@@ -42,12 +57,17 @@ Q_SIGNALS:
     void sampled(const codalab::docker::ContainerStats &stats);
     void diskMeasured(qint64 bytes);
     void exited();
+    /// The wait on the container failed: Docker is gone for now (`message` says how); the watch retries.
+    void dockerLost(const QString &message);
     void exitRead(const codalab::docker::ContainerInfo &info, const QString &containerStderr);
 
 private:
     /// Inspects the container: `found` with its state, missing() when it is gone, `again` after an error.
     void inspect(void (ContainerWatch::*again)(), std::function<void(const docker::ContainerInfo &)> found);
     void sample();
+    void noteError(const docker::DockerError &error);
+    void readStopSignal(const docker::ContainerInfo &info);
+    void readStderr(const docker::ContainerInfo &info);
 
     docker::DockerClient *m_docker;
     QString m_container;
@@ -57,6 +77,8 @@ private:
     DirectorySizer *m_sizer = nullptr;
     bool m_statsInFlight = false;
     bool m_exited = false;
+    bool m_lostDocker = false;
+    int m_stopSignal = 0;
 };
 
 } // namespace codalab::worker

@@ -31,8 +31,6 @@ double nowSec()
 {
     return QDateTime::currentMSecsSinceEpoch() / 1000.0;
 }
-/// Bash's own errors (the user's stderr goes to the file) become the failure message; keep it short.
-constexpr qsizetype MaxContainerStderr = 4096;
 
 } // namespace
 
@@ -344,14 +342,23 @@ void Run::watchContainer()
         m_services.config->statsIntervalMs, this);
     connect(m_watch, &ContainerWatch::missing, this, [this] {
         m_busy = false;
-        m_record.addFailure(QStringLiteral("Docker container not found"));
+        m_record.addFailure(m_watch->lostDocker()
+                ? QStringLiteral("Docker container not found after the Docker daemon stopped or restarted")
+                : QStringLiteral("Docker container not found"));
         m_record.containerEndMs = QDateTime::currentMSecsSinceEpoch();
         stopMonitoring();
         setStage(RunStage::CleaningUp);
         scheduleAdvance();
     });
+    connect(m_watch, &ContainerWatch::dockerLost, this, [this](const QString &message) {
+        setStatus(
+            QStringLiteral("Lost contact with Docker (%1); waiting for it to answer again.").arg(message));
+    });
     connect(m_watch, &ContainerWatch::attached, this, [this](const docker::ContainerInfo &info) {
         m_record.containerId = info.id;
+        if (info.running && m_watch->lostDocker()) {
+            setStatus(QStringLiteral("Running job in container.")); // the daemon came back; so did we
+        }
         if (m_record.containerStartMs <= 0 && info.startedAt.isValid()) {
             m_record.containerStartMs = info.startedAt.toMSecsSinceEpoch();
         }
@@ -383,7 +390,14 @@ void Run::watchContainer()
             m_record.exitCode = info.exitCode;
             m_record.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
                                                                 : QDateTime::currentMSecsSinceEpoch();
-            if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
+            // Not the run's doing when Docker stopped it (dockerd going down stops every container): its
+            // SIGKILL would otherwise read as the memory limit below.
+            const QString stoppedByDocker = m_record.killed ? QString() : m_watch->dockerStopMessage(info);
+            qCInfo(lcWorkerRun) << m_record.uuid << "container ended with" << info.exitCode
+                                << stoppedByDocker;
+            if (!stoppedByDocker.isEmpty()) {
+                m_record.addFailure(stoppedByDocker);
+            } else if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
                 m_record.killed = true;
                 m_record.killMessage = RunContainer::memoryLimitMessage(m_record.resources.memoryBytes);
             }

@@ -30,11 +30,10 @@ docker::ContainerSpec RunContainer::spec(
     for (const DependencyMount &m : inputs.mounts) {
         spec.mounts.append({ m.hostPath, dependencyMountPoint(run.uuid, m.name), true });
     }
-    if (config.runsWithoutNetwork) {
-        spec.networkMode = QStringLiteral("none");
-    } else {
-        spec.networkMode = run.resources.network ? config.extNetwork() : config.intNetwork();
-    }
+    // A run without request_network gets no network at all rather than upstream's internal bridge: that one
+    // still reaches the host and the other runs (and with dockerd's --iptables=false has a default route).
+    spec.networkMode
+        = config.runsWithoutNetwork || !run.resources.network ? QStringLiteral("none") : config.extNetwork();
     spec.memoryBytes = run.resources.memoryBytes;
     if (spec.memoryBytes > 0) {
         spec.memorySwapBytes = spec.memoryBytes; // §8: no swap past the limit
