@@ -66,10 +66,15 @@ QJsonObject ContainerSpec::toCreateBody() const
         host.insert(QLatin1String("SecurityOpt"), QJsonArray::fromStringList(securityOpt));
     }
     if (!gpuUuids.isEmpty()) {
-        host.insert(QLatin1String("DeviceRequests"),
-            QJsonArray { QJsonObject { { QLatin1String("Driver"), QLatin1String("nvidia") },
-                { QLatin1String("DeviceIDs"), QJsonArray::fromStringList(gpuUuids) },
-                { QLatin1String("Capabilities"), QJsonArray { QJsonArray { QLatin1String("gpu") } } } } });
+        // [["gpu"]], built step by step: clang reads `QJsonArray { QJsonArray { x } }` as a copy of the inner
+        // array (one-element braces of the same type), which gives ["gpu"] and a daemon that refuses it.
+        QJsonArray capabilities;
+        capabilities.append(QJsonArray { QLatin1String("gpu") });
+        QJsonArray requests;
+        requests.append(QJsonObject { { QLatin1String("Driver"), QLatin1String("nvidia") },
+            { QLatin1String("DeviceIDs"), QJsonArray::fromStringList(gpuUuids) },
+            { QLatin1String("Capabilities"), capabilities } });
+        host.insert(QLatin1String("DeviceRequests"), requests);
     }
     body.insert(QLatin1String("HostConfig"), host);
     return body;

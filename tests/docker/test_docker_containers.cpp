@@ -206,6 +206,7 @@ TEST_CASE("GPUs are handed over by DeviceRequests with exactly the chosen UUIDs"
     CHECK(request.value(QLatin1String("Driver")).toString() == QLatin1String("nvidia"));
     CHECK(request.value(QLatin1String("DeviceIDs")).toArray()
         == QJsonArray { QStringLiteral("GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b") });
-    CHECK(request.value(QLatin1String("Capabilities")).toArray()
-        == QJsonArray { QJsonArray { QStringLiteral("gpu") } });
+    QJsonArray gpuCapabilities; // [["gpu"]], spelled out: nested one-element braces collapse under clang
+    gpuCapabilities.append(QJsonArray { QStringLiteral("gpu") });
+    CHECK(request.value(QLatin1String("Capabilities")).toArray() == gpuCapabilities);
 }

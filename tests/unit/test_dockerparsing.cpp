@@ -97,7 +97,12 @@ TEST_CASE("a container spec renders the create body CodaLab runs need", "[spec]"
     CHECK(gpu[QLatin1String("Driver")].toString() == QLatin1String("nvidia"));
     CHECK(gpu[QLatin1String("DeviceIDs")].toArray()
         == QJsonArray { QLatin1String("GPU-aaaa"), QLatin1String("GPU-bbbb") });
-    CHECK(gpu[QLatin1String("Capabilities")].toArray() == QJsonArray { QJsonArray { QLatin1String("gpu") } });
+    // [["gpu"]]: a list of capability sets (spelled out: nested one-element braces collapse under clang).
+    const QJsonArray capabilities = gpu[QLatin1String("Capabilities")].toArray();
+    REQUIRE(capabilities.size() == 1);
+    REQUIRE(capabilities.first().isArray());
+    CHECK(capabilities.first().toArray().size() == 1);
+    CHECK(capabilities.first().toArray().first().toString() == QLatin1String("gpu"));
 
     SECTION("no GPUs, no device requests; no network unless asked")
     {
