@@ -11,7 +11,7 @@
 // figures; never fails on time.
 //
 //   bench_desktop_idle [--settle N] [--seconds N] [--no-worker]
-#include "support/procstatus.h"
+#include "support/processusage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -30,62 +30,9 @@
 
 namespace {
 
-/// utime+stime of a process, in clock ticks; -1 when it is gone.
-qint64 ticksOf(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    const QByteArray stat = file.readAll();
-    // The command name may hold spaces; the fields after its ')' start at field 3 (state).
-    const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    return f.size() < 13 ? -1 : f[11].toLongLong() + f[12].toLongLong();
-}
+using codalab::test::ProcessUsage;
 
-struct Usage
-{
-    double cpuPercent = -1; ///< of one core; -1: the process died during the span
-    double rssMeanMiB = 0;
-    double rssMaxMiB = 0;
-    double hwmMiB = 0;
-};
-
-/// Samples `pids` together for `seconds`: VmRSS once a second, CPU over the whole span. Sleeps meanwhile, so
-/// that this process costs the machine nothing.
-QList<Usage> sample(const QList<qint64> &pids, int seconds)
-{
-    const double hz = double(::sysconf(_SC_CLK_TCK));
-    QList<qint64> before;
-    for (qint64 pid : pids) {
-        before << ticksOf(pid);
-    }
-    QList<Usage> usage(pids.size());
-    QElapsedTimer t;
-    t.start();
-    for (int s = 1; s <= seconds; ++s) {
-        const qint64 wait = qint64(s) * 1000 - t.elapsed();
-        if (wait > 0) {
-            ::usleep(useconds_t(wait * 1000));
-        }
-        for (int i = 0; i < pids.size(); ++i) {
-            const double rss = double(codalab::test::procStatusKiB(pids[i], "VmRSS:")) / 1024.0;
-            usage[i].rssMeanMiB += rss / seconds;
-            usage[i].rssMaxMiB = qMax(usage[i].rssMaxMiB, rss);
-        }
-    }
-    const double elapsed = double(t.nsecsElapsed()) / 1e9;
-    for (int i = 0; i < pids.size(); ++i) {
-        const qint64 after = ticksOf(pids[i]);
-        if (after >= 0 && before[i] >= 0) {
-            usage[i].cpuPercent = double(after - before[i]) / hz / elapsed * 100;
-        }
-        usage[i].hwmMiB = double(codalab::test::procStatusKiB(pids[i], "VmHWM:")) / 1024.0;
-    }
-    return usage;
-}
-
-void print(const char *what, const Usage &u)
+void print(const char *what, const ProcessUsage &u)
 {
     std::printf("  %-40s CPU %5.2f %% of a core, VmRSS mean %6.1f MiB, max %6.1f MiB, VmHWM %6.1f MiB\n",
         what, u.cpuPercent, u.rssMeanMiB, u.rssMaxMiB, u.hwmMiB);
@@ -120,7 +67,7 @@ void stopAll(const QList<qint64> &pids)
     for (int i = 0; i < 100; ++i) {
         bool alive = false;
         for (qint64 pid : pids) {
-            alive = alive || ticksOf(pid) >= 0;
+            alive = alive || codalab::test::cpuTicksOf(pid).own >= 0;
         }
         if (!alive) {
             return;
@@ -241,7 +188,7 @@ int main(int argc, char *argv[])
                 pids << pid; // what the desktop started: its worker
             }
         }
-        const QList<Usage> u = sample(pids, seconds);
+        const QList<ProcessUsage> u = codalab::test::sampleProcesses(pids, seconds);
         if (u[0].cpuPercent < 0 || u[1].cpuPercent < 0) {
             std::fprintf(stderr, "codalab-desktop or the baseline exited during the span; see %s\n",
                 qPrintable(dir.path()));

@@ -9,6 +9,7 @@
 //
 //   bench_worker_idle [--seconds N] [--settle N]
 #define CATCH_CONFIG_RUNNER
+#include "support/processusage.h"
 #include "support/procstatus.h"
 #include "support/spinuntil.h"
 
@@ -30,33 +31,13 @@
 
 namespace {
 
+using codalab::test::ProcessUsage;
+
 struct Options
 {
     int seconds = 20;
     int settle = 3;
 } options;
-
-/// CPU ticks of a process from /proc/<pid>/stat: utime+stime, and cutime+cstime of its reaped children.
-struct Ticks
-{
-    qint64 own = -1;
-    qint64 children = 0;
-};
-
-Ticks ticksOf(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    const QByteArray stat = file.readAll();
-    // The command name may hold spaces; the fields after its ')' start at field 3 (state).
-    const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (f.size() < 15) {
-        return {};
-    }
-    return { f[11].toLongLong() + f[12].toLongLong(), f[13].toLongLong() + f[14].toLongLong() };
-}
 
 /// A process of ours, its output in files; SIGTERM and then SIGKILL when it goes out of scope.
 struct Child
@@ -88,53 +69,18 @@ struct Child
     }
 };
 
-struct Usage
+/// The shared sampler, with the worker's checks: every process sampled must live through the span.
+QList<ProcessUsage> sample(const QList<qint64> &pids, int seconds)
 {
-    double cpuPercent = 0;
-    double cpuWithChildrenPercent = 0;
-    double rssMeanMiB = 0;
-    double rssMaxMiB = 0;
-    double hwmMiB = 0;
-};
-
-/// Samples the processes `pids` together for `seconds`: one VmRSS reading a second, CPU over the whole span.
-QList<Usage> sample(const QList<qint64> &pids, int seconds)
-{
-    const double hz = double(::sysconf(_SC_CLK_TCK));
-    QList<Ticks> before;
-    for (qint64 pid : pids) {
-        before << ticksOf(pid);
-        REQUIRE(before.last().own >= 0);
-    }
-    QList<Usage> usage(pids.size());
-    QElapsedTimer t;
-    t.start();
-    for (int s = 1; s <= seconds; ++s) {
-        // Sleep rather than spin an event loop: this process should cost the machine nothing meanwhile.
-        const qint64 wait = qint64(s) * 1000 - t.elapsed();
-        if (wait > 0) {
-            ::usleep(useconds_t(wait * 1000));
-        }
-        for (int i = 0; i < pids.size(); ++i) {
-            const double rss = codalab::test::procStatusKiB(pids[i], "VmRSS:") / 1024.0;
-            usage[i].rssMeanMiB += rss / seconds;
-            usage[i].rssMaxMiB = qMax(usage[i].rssMaxMiB, rss);
-        }
-    }
-    const double elapsed = double(t.nsecsElapsed()) / 1e9;
-    for (int i = 0; i < pids.size(); ++i) {
-        const Ticks after = ticksOf(pids[i]);
-        REQUIRE(after.own >= 0); // still alive
-        usage[i].cpuPercent = double(after.own - before[i].own) / hz / elapsed * 100;
-        usage[i].cpuWithChildrenPercent
-            = double(after.own + after.children - before[i].own - before[i].children) / hz / elapsed * 100;
-        usage[i].hwmMiB = codalab::test::procStatusKiB(pids[i], "VmHWM:") / 1024.0;
+    const QList<ProcessUsage> usage = codalab::test::sampleProcesses(pids, seconds);
+    for (const ProcessUsage &u : usage) {
+        REQUIRE(u.cpuPercent >= 0); // alive at both ends
     }
     return usage;
 }
 
 /// The worker's figures as multiples of the bare process's; CPU only when the baseline used a clock tick.
-void printRatios(const Usage &u, const Usage &bare)
+void printRatios(const ProcessUsage &u, const ProcessUsage &bare)
 {
     const QString cpu = bare.cpuPercent > 0
         ? QStringLiteral("%1").arg(u.cpuPercent / bare.cpuPercent, 0, 'f', 1)
@@ -145,7 +91,7 @@ void printRatios(const Usage &u, const Usage &bare)
         u.hwmMiB / qMax(0.001, bare.hwmMiB));
 }
 
-void print(const char *what, const Usage &u)
+void print(const char *what, const ProcessUsage &u)
 {
     std::printf("  %-44s CPU %5.2f %% of a core (%5.2f %% with reaped children), VmRSS mean %5.1f MiB, max "
                 "%5.1f MiB, VmHWM %5.1f MiB\n",
@@ -186,7 +132,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
-        const QList<Usage> u = sample({ worker.pid(), bare.pid() }, seconds);
+        const QList<ProcessUsage> u = sample({ worker.pid(), bare.pid() }, seconds);
         print("codalab-worker --local (server embedded)", u[0]);
         print("baseline: bare QCoreApplication event loop", u[1]);
         printRatios(u[0], u[1]);
@@ -207,7 +153,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
             dir.filePath(QStringLiteral("worker")));
         REQUIRE(codalab::test::spinUntil([&] { return worker.printed("serving"); }, 60000, 20));
         ::sleep(unsigned(options.settle));
-        const QList<Usage> u = sample({ worker.pid(), server.pid(), bare.pid() }, seconds);
+        const QList<ProcessUsage> u = sample({ worker.pid(), server.pid(), bare.pid() }, seconds);
         print("codalab-worker --server (separate server)", u[0]);
         print("  its codalab-local-server process", u[1]);
         print("baseline: bare QCoreApplication event loop", u[2]);
