@@ -8,13 +8,15 @@
 # fix is in, as a regression input.
 #   scripts/run-fuzz.sh [SECONDS]                run every target
 #   FUZZ_TARGETS="bytesize duration" scripts/run-fuzz.sh 30   run some
-# CODALAB_JOBS sets the build's parallelism and how many targets fuzz at once (default 2).
+# CODALAB_JOBS sets the build's parallelism (default 2), FUZZ_PARALLEL how many targets fuzz at once
+# (default CODALAB_JOBS).
 # scripts/run-tests.sh calls it with FUZZ_BUILD_DIR=build-asan FUZZ_NO_BUILD=1: its sanitizer build is this
 # clang build already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=${CODALAB_JOBS:-2}
+parallel=${FUZZ_PARALLEL:-$jobs}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=${FUZZ_TARGETS:-"checkin logdemuxer jsonapi bytesize duration safearchive httprequest"}
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -76,11 +78,11 @@ fuzz_one() {
   echo "$line"
 }
 
-echo "== fuzzing ${seconds}s per target, $jobs at a time (logs: $build/fuzz_<target>.log) =="
+echo "== fuzzing ${seconds}s per target, $parallel at a time (logs: $build/fuzz_<target>.log) =="
 for t in $targets; do
   rm -f "$build/fuzz_$t.result"
   fuzz_one "$t" &
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
 done
 wait || true
 
