@@ -365,13 +365,7 @@ void Run::watchContainer()
         touch(false);
     });
     connect(m_watch, &ContainerWatch::sampled, this, [this](const docker::ContainerStats &s) {
-        const int cpus = m_record.allocation ? qMax(1, int(m_record.allocation->cpus.size())) : 1;
-        m_record.cpuUsage = s.cpuFraction / cpus;
-        m_record.memoryUsage = s.memoryFraction();
-        m_record.memoryUsedBytes = s.memoryUsageBytes;
-        m_record.maxMemoryBytes = qMax(m_record.maxMemoryBytes, s.memoryUsageBytes);
-        m_record.timeUserSec = s.cpuUserNs / 1e9;
-        m_record.timeSystemSec = s.cpuSystemNs / 1e9;
+        RunContainer::recordStats(m_record, s);
         touch(false);
         scheduleAdvance();
     });
@@ -387,23 +381,11 @@ void Run::watchContainer()
     connect(m_watch, &ContainerWatch::exitRead, this,
         [this](const docker::ContainerInfo &info, const QString &containerStderr) {
             m_busy = false;
-            m_record.exitCode = info.exitCode;
-            m_record.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
-                                                                : QDateTime::currentMSecsSinceEpoch();
-            // Not the run's doing when Docker stopped it (dockerd going down stops every container): its
-            // SIGKILL would otherwise read as the memory limit below.
+            // Not the run's doing when Docker stopped it (dockerd going down stops every container).
             const QString stoppedByDocker = m_record.killed ? QString() : m_watch->dockerStopMessage(info);
             qCInfo(lcWorkerRun) << m_record.uuid << "container ended with" << info.exitCode
                                 << stoppedByDocker;
-            if (!stoppedByDocker.isEmpty()) {
-                m_record.addFailure(stoppedByDocker);
-            } else if ((info.oomKilled || info.exitCode == 137) && !m_record.killed) {
-                m_record.killed = true;
-                m_record.killMessage = RunContainer::memoryLimitMessage(m_record.resources.memoryBytes);
-            }
-            if (!containerStderr.isEmpty()) {
-                m_record.addFailure(containerStderr);
-            }
+            RunContainer::recordEnd(m_record, info, stoppedByDocker, containerStderr);
             stopMonitoring();
             m_record.runStatus = QStringLiteral("Uploading results.");
             setStage(RunStage::CleaningUp);

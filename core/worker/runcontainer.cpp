@@ -4,6 +4,8 @@
 #include "util/bytesize.h"
 #include "util/duration.h"
 
+#include <QDateTime>
+
 namespace codalab::worker {
 
 QString RunContainer::wrapCommand(const QString &command)
@@ -76,6 +78,34 @@ QString RunContainer::limitExceeded(const RunRecord &run, qint64 nowMs)
                         .arg(util::ByteSize::format(run.resources.diskBytes));
     }
     return messages.join(QLatin1Char(' '));
+}
+
+void RunContainer::recordStats(RunRecord &run, const docker::ContainerStats &stats)
+{
+    const int cpus = run.allocation ? qMax(1, int(run.allocation->cpus.size())) : 1;
+    run.cpuUsage = stats.cpuFraction / cpus;
+    run.memoryUsage = stats.memoryFraction();
+    run.memoryUsedBytes = stats.memoryUsageBytes;
+    run.maxMemoryBytes = qMax(run.maxMemoryBytes, stats.memoryUsageBytes);
+    run.timeUserSec = stats.cpuUserNs / 1e9;
+    run.timeSystemSec = stats.cpuSystemNs / 1e9;
+}
+
+void RunContainer::recordEnd(RunRecord &run, const docker::ContainerInfo &info,
+    const QString &stoppedByDocker, const QString &containerStderr)
+{
+    run.exitCode = info.exitCode;
+    run.containerEndMs = info.finishedAt.isValid() ? info.finishedAt.toMSecsSinceEpoch()
+                                                   : QDateTime::currentMSecsSinceEpoch();
+    if (!stoppedByDocker.isEmpty()) {
+        run.addFailure(stoppedByDocker);
+    } else if ((info.oomKilled || info.exitCode == 137) && !run.killed) {
+        run.killed = true;
+        run.killMessage = memoryLimitMessage(run.resources.memoryBytes);
+    }
+    if (!containerStderr.isEmpty()) {
+        run.addFailure(containerStderr);
+    }
 }
 
 } // namespace codalab::worker

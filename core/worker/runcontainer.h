@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "docker/containerinfo.h"
 #include "docker/containerspec.h"
+#include "docker/containerstats.h"
 #include "worker/runrecord.h"
 #include "worker/workerconfig.h"
 
@@ -42,6 +44,14 @@ public:
     /// The kill message for the first limit the run is over, or empty.
     static QString limitExceeded(const RunRecord &run, qint64 nowMs);
     static QString memoryLimitMessage(qint64 bytes);
+
+    /// A stats sample into the record: CPU as a share of the run's CPUs, memory, user and system time.
+    static void recordStats(RunRecord &run, const docker::ContainerStats &stats);
+    /// The container's end into the record: exit code and time, and why it failed — `stoppedByDocker`
+    /// (Docker stopped it, e.g. dockerd going down) before an exit 137 that would otherwise read as the
+    /// memory limit, then bash's own errors (`containerStderr`).
+    static void recordEnd(RunRecord &run, const docker::ContainerInfo &info, const QString &stoppedByDocker,
+        const QString &containerStderr);
 };
 
 } // namespace codalab::worker

@@ -49,7 +49,6 @@ struct WorkerConfig
     }
     QString fileSafeId() const;
     QString extNetwork() const { return networkPrefix + QStringLiteral("_ext"); }
-    QString intNetwork() const { return networkPrefix + QStringLiteral("_int"); }
     QString generalNetwork() const { return networkPrefix + QStringLiteral("_general"); }
 };
 

@@ -52,9 +52,7 @@ void WorkerNetworks::ensure(docker::DockerClient *docker, const QString &prefix,
     std::function<void(const QString &error)> done)
 {
     auto step = std::make_shared<Step>(Step { docker, context,
-        { prefix + QStringLiteral("_ext"), prefix + QStringLiteral("_int"),
-            prefix + QStringLiteral("_general") },
-        std::move(done) });
+        { prefix + QStringLiteral("_ext"), prefix + QStringLiteral("_general") }, std::move(done) });
     ensureNext(step, 0);
 }
 

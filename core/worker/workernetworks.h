@@ -13,7 +13,8 @@ class DockerClient;
 namespace codalab::worker {
 
 /// The worker's Docker networks (codalab-protocol.md §4.2 step 7): `<prefix>_ext` reaches outside,
-/// `<prefix>_int` and `<prefix>_general` are internal. Existing ones are reused, so several workers and
+/// `<prefix>_general` is internal. Upstream's internal `<prefix>_int` for runs without a network is not
+/// made: those runs get no network at all (RunContainer). Existing ones are reused, so several workers and
 /// restarts share them.
 class WorkerNetworks
 {
