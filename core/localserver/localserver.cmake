@@ -17,6 +17,7 @@ target_sources(codalab_core PRIVATE
     localserver/bundlerecord.cpp
     localserver/bundleroutes.cpp
     localserver/bundlestore.cpp
+    localserver/checkinfields.cpp
     localserver/contentroutes.cpp
     localserver/httpconnection.cpp
     localserver/httprequestparser.cpp

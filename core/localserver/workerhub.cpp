@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/workerhub.h"
 
+#include "localserver/checkinfields.h"
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
 
@@ -25,39 +26,6 @@ const QStringList profileStages { QStringLiteral("RUN_STAGE.PREPARING"), QString
 qint64 now()
 {
     return QDateTime::currentSecsSinceEpoch();
-}
-
-/// Check-in fields of the wrong type would silently read as 0 or false; refuse them instead.
-bool checkFieldTypes(const QJsonObject &body, QString *error)
-{
-    for (const char *key : { "cpus", "gpus", "memory_bytes", "free_disk_bytes", "exit_after_num_runs" }) {
-        const QJsonValue v = body.value(QLatin1String(key));
-        if (!v.isUndefined() && !v.isDouble()) {
-            *error = QStringLiteral("%1 must be a number").arg(QLatin1String(key));
-            return false;
-        }
-    }
-    for (const char *key : { "shared_file_system", "tag_exclusive", "is_terminating", "preemptible" }) {
-        const QJsonValue v = body.value(QLatin1String(key));
-        if (!v.isUndefined() && !v.isBool()) {
-            *error = QStringLiteral("%1 must be true or false").arg(QLatin1String(key));
-            return false;
-        }
-    }
-    for (const char *key : { "tag", "group_name", "hostname" }) {
-        const QJsonValue v = body.value(QLatin1String(key));
-        if (!v.isUndefined() && !v.isNull() && !v.isString()) {
-            *error = QStringLiteral("%1 must be a string or null").arg(QLatin1String(key));
-            return false;
-        }
-    }
-    for (const QJsonValue &run : body.value(QLatin1String("runs")).toArray()) {
-        if (!run.isObject()) {
-            *error = QStringLiteral("each of runs must be an object");
-            return false;
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -182,7 +150,7 @@ void WorkerHub::checkin(HttpRequest &request, const HttpResponder &responder)
             return;
         }
     }
-    if (!checkFieldTypes(body, &error)) {
+    if (!CheckinFields::check(body, &error)) {
         responder.send(HttpResponse::error(400, QStringLiteral("Invalid check-in: %1").arg(error)));
         return;
     }
