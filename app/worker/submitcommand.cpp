@@ -2,6 +2,7 @@
 #include "submitcommand.h"
 
 #include "secrets/passwordfile.h"
+#include "server/bundlestate.h"
 #include "server/codalabclient.h"
 #include "server/runfollower.h"
 #include "server/runrequest.h"
@@ -14,6 +15,8 @@
 #include <QTextStream>
 
 #include <memory>
+
+using codalab::server::BundleState;
 
 using namespace codalab;
 
@@ -74,7 +77,7 @@ int SubmitCommand::run(const QString &serverUrl, const QString &passwordFile, co
                     QTextStream(stderr) << "[run is " << finalState << ']'
                                         << (e ? QStringLiteral(" ") + e.message : QString()) << '\n';
                 }
-                exitCode = finalState == QLatin1String("ready") ? 0 : 1;
+                exitCode = finalState == BundleState::Ready ? 0 : 1;
                 QCoreApplication::exit(exitCode);
             });
         follower->start();

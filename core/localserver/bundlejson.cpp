@@ -2,10 +2,13 @@
 #include "localserver/bundlejson.h"
 
 #include "localserver/bundlestore.h"
+#include "server/bundlestate.h"
 
 #include <QJsonArray>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -25,34 +28,34 @@ QString shellQuote(const QString &s)
 QString BundleJson::stateDetails(const BundleRecord &b)
 {
     const QString &s = b.state;
-    if (s == QLatin1String("staged")) {
+    if (s == BundleState::Staged) {
         return b.metadata.value(QLatin1String("staged_status")).toString();
     }
-    if (s == QLatin1String("preparing") || s == QLatin1String("running")) {
+    if (s == BundleState::Preparing || s == BundleState::Running) {
         return b.metadata.value(QLatin1String("run_status")).toString();
     }
-    if (s == QLatin1String("created")) {
+    if (s == BundleState::Created) {
         return QStringLiteral("Bundle has been created but its contents have not been populated yet.");
     }
-    if (s == QLatin1String("uploading")) {
+    if (s == BundleState::Uploading) {
         return QStringLiteral("Bundle contents are being uploaded.");
     }
-    if (s == QLatin1String("starting")) {
+    if (s == BundleState::Starting) {
         return QStringLiteral("Bundle has been assigned to a worker and is waiting for it to start.");
     }
-    if (s == QLatin1String("finalizing")) {
+    if (s == BundleState::Finalizing) {
         return QStringLiteral("Bundle has finished running and its results are being finalized.");
     }
-    if (s == QLatin1String("worker_offline")) {
+    if (s == BundleState::WorkerOffline) {
         return QStringLiteral("The worker running this bundle has not checked in recently.");
     }
-    if (s == QLatin1String("ready")) {
+    if (s == BundleState::Ready) {
         return QStringLiteral("Bundle is ready.");
     }
-    if (s == QLatin1String("failed")) {
+    if (s == BundleState::Failed) {
         return b.metadata.value(QLatin1String("failure_message")).toString();
     }
-    if (s == QLatin1String("killed")) {
+    if (s == BundleState::Killed) {
         return QStringLiteral("Bundle was killed.");
     }
     return {};

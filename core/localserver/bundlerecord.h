@@ -32,7 +32,6 @@ struct BundleRecord
     qint64 stateChanged = 0; ///< epoch seconds of the last state change
 
     bool isFinal() const;
-    static bool isFinalState(const QString &state);
 };
 
 } // namespace codalab::localserver

@@ -4,12 +4,15 @@
 #include "localserver/bundlemetadata.h"
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
+#include "server/bundlestate.h"
 #include "util/bundleuuid.h"
 
 #include <QDir>
 #include <QRegularExpression>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -178,7 +181,7 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
             dep.childUuid = b.uuid;
             b.dependencies << dep;
         }
-        b.state = QStringLiteral("created");
+        b.state = BundleState::Created;
         made << b;
     }
     // All the bundles or none: a client that got no answer may send the request again.
@@ -336,8 +339,8 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
                                         .toObject()
                                         .value(QLatin1String("metadata"))
                                         .toObject();
-        const bool started = bundle->state != QLatin1String("created")
-            && bundle->state != QLatin1String("staged") && bundle->state != QLatin1String("uploading");
+        const bool started = bundle->state != BundleState::Created && bundle->state != BundleState::Staged
+            && bundle->state != BundleState::Uploading;
         QString error;
         if (!BundleMetadata::checkEdit(changes, started, &error)) {
             responder.send(HttpResponse::error(400, error));
@@ -412,8 +415,8 @@ void BundleRoutes::remove(HttpRequest &request, const HttpResponder &responder)
                     .arg(uuid, blocking.join(QStringLiteral("\n  ")))));
             return;
         }
-        const bool active = !bundle->isFinal() && bundle->state != QLatin1String("created")
-            && bundle->state != QLatin1String("staged");
+        const bool active = !bundle->isFinal() && bundle->state != BundleState::Created
+            && bundle->state != BundleState::Staged;
         if (active && bundle->bundleType == QLatin1String("run") && !force) {
             responder.send(HttpResponse::error(400,
                 QStringLiteral("Can't delete bundle %1 while it is %2: kill it first")
@@ -470,7 +473,7 @@ void BundleRoutes::action(HttpRequest &request, const HttpResponder &responder)
             }
         } else if (type == QLatin1String("kill")) {
             // Not on a worker: nothing runs, so the server ends it itself, as upstream.
-            bundle->state = QStringLiteral("killed");
+            bundle->state = BundleState::Killed;
             bundle->metadata.insert(QStringLiteral("failure_message"), QStringLiteral("Kill requested"));
         } else {
             responder.send(HttpResponse::error(

@@ -3,6 +3,7 @@
 
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
+#include "server/bundlestate.h"
 #include "util/gzipcodec.h"
 #include "util/safearchive.h"
 #include "util/targetinfo.h"
@@ -13,6 +14,8 @@
 #include <QTemporaryFile>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -163,7 +166,7 @@ void ContentRoutes::info(HttpRequest &request, const HttpResponder &responder)
         return;
     }
     const QString subpath = request.captures.value(1).mid(1);
-    if (bundle->state == QLatin1String("preparing") || bundle->state == QLatin1String("starting")) {
+    if (bundle->state == BundleState::Preparing || bundle->state == BundleState::Starting) {
         responder.send(HttpResponse::error(
             404, QStringLiteral("Bundle %1 hasn't started running yet").arg(bundle->uuid)));
         return;
@@ -311,9 +314,9 @@ void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
     const bool finalizeOnFailure = request.queryFlag(QStringLiteral("finalize_on_failure"));
     QString stateOnSuccess = request.queryValue(QStringLiteral("state_on_success"));
     if (stateOnSuccess.isEmpty()) {
-        stateOnSuccess = QStringLiteral("ready");
+        stateOnSuccess = BundleState::Ready;
     }
-    if (finalizeOnSuccess && !BundleRecord::isFinalState(stateOnSuccess)) {
+    if (finalizeOnSuccess && !BundleState::isFinal(stateOnSuccess)) {
         responder.send(HttpResponse::error(400,
             QStringLiteral("state_on_success must be a final state (ready, failed or killed), not '%1'")
                 .arg(stateOnSuccess)));
@@ -352,7 +355,7 @@ void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
         QDir(incoming).removeRecursively();
         QFile::remove(incoming);
         if (finalizeOnFailure) {
-            bundle->state = QStringLiteral("failed");
+            bundle->state = BundleState::Failed;
             bundle->metadata.insert(QStringLiteral("failure_message"), result.error);
             m_bundles.update(*bundle);
         }

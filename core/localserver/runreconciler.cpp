@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/runreconciler.h"
 
+#include "server/bundlestate.h"
+
 namespace codalab::localserver {
+
+using server::BundleState;
 
 void RunReconciler::clearRunMetadata(QJsonObject &m)
 {
@@ -14,7 +18,7 @@ void RunReconciler::clearRunMetadata(QJsonObject &m)
 
 void RunReconciler::restage(BundleRecord &b)
 {
-    b.state = QStringLiteral("staged");
+    b.state = BundleState::Staged;
     b.workerId.clear();
     b.workerUserId.clear();
     clearRunMetadata(b.metadata);
@@ -23,16 +27,16 @@ void RunReconciler::restage(BundleRecord &b)
 bool RunReconciler::workerGone(const WorkerState &worker)
 {
     BundleQuery q;
-    q.states = { QStringLiteral("starting"), QStringLiteral("preparing"), QStringLiteral("running") };
+    q.states = { BundleState::Starting, BundleState::Preparing, BundleState::Running };
     bool any = false;
     for (BundleRecord &b : m_bundles.search(q)) {
         if (b.workerId != worker.workerId || b.workerUserId != worker.userId) {
             continue;
         }
-        if (b.state == QLatin1String("starting") || worker.preemptible) {
+        if (b.state == BundleState::Starting || worker.preemptible) {
             restage(b);
         } else {
-            b.state = QStringLiteral("worker_offline");
+            b.state = BundleState::WorkerOffline;
         }
         any = m_bundles.update(b) || any;
     }
@@ -44,7 +48,7 @@ bool RunReconciler::unclaimed(WorkerState &worker)
     constexpr int Misses = 3;
     constexpr qint64 SettleSec = 2;
     BundleQuery q;
-    q.states = { QStringLiteral("preparing"), QStringLiteral("running") };
+    q.states = { BundleState::Preparing, BundleState::Running };
     QHash<QString, int> unclaimed;
     bool any = false;
     for (BundleRecord &b : m_bundles.search(q)) {
@@ -57,10 +61,10 @@ bool RunReconciler::unclaimed(WorkerState &worker)
             unclaimed.insert(b.uuid, misses);
             continue;
         }
-        if (b.state == QLatin1String("preparing")) {
+        if (b.state == BundleState::Preparing) {
             restage(b);
         } else {
-            b.state = QStringLiteral("worker_offline");
+            b.state = BundleState::WorkerOffline;
         }
         any = m_bundles.update(b) || any;
     }
@@ -71,11 +75,11 @@ bool RunReconciler::unclaimed(WorkerState &worker)
 bool RunReconciler::absent(const std::function<bool(const BundleRecord &)> &isConnected)
 {
     BundleQuery q;
-    q.states = { QStringLiteral("preparing"), QStringLiteral("running") };
+    q.states = { BundleState::Preparing, BundleState::Running };
     bool any = false;
     for (BundleRecord &b : m_bundles.search(q)) {
         if (!isConnected(b)) {
-            b.state = QStringLiteral("worker_offline");
+            b.state = BundleState::WorkerOffline;
             any = m_bundles.update(b) || any;
         }
     }
@@ -85,12 +89,12 @@ bool RunReconciler::absent(const std::function<bool(const BundleRecord &)> &isCo
 bool RunReconciler::startingTimedOut(qint64 now, int timeoutSec)
 {
     BundleQuery q;
-    q.states = { QStringLiteral("starting") };
+    q.states = { BundleState::Starting };
     bool any = false;
     for (BundleRecord &b : m_bundles.search(q)) {
         if (now - b.stateChanged >= timeoutSec) {
             // Not restage(): nothing ran, so there is no run metadata to clear, as before.
-            b.state = QStringLiteral("staged");
+            b.state = BundleState::Staged;
             b.workerId.clear();
             b.workerUserId.clear();
             any = m_bundles.update(b) || any;

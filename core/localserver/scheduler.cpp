@@ -2,6 +2,7 @@
 #include "localserver/scheduler.h"
 
 #include "localserver/bundlejson.h"
+#include "server/bundlestate.h"
 #include "util/bytesize.h"
 #include "util/duration.h"
 
@@ -10,6 +11,8 @@
 #include <QTimer>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -96,7 +99,7 @@ QString Scheduler::imageFor(const BundleRecord &b, const LocalServerConfig &conf
 
 void Scheduler::stageCreated()
 {
-    for (BundleRecord &b : m_bundles.inStates({ QStringLiteral("created") })) {
+    for (BundleRecord &b : m_bundles.inStates({ BundleState::Created })) {
         if (b.bundleType != QLatin1String("run")) {
             continue; // datasets become ready by their upload
         }
@@ -106,15 +109,15 @@ void Scheduler::stageCreated()
             const auto parent = m_bundles.get(d.parentUuid);
             if (!parent) {
                 failed << d.parentUuid;
-            } else if (parent->state == QLatin1String("failed") || parent->state == QLatin1String("killed")) {
+            } else if (parent->state == BundleState::Failed || parent->state == BundleState::Killed) {
                 failed << parent->uuid;
-            } else if (parent->state != QLatin1String("ready")) {
+            } else if (parent->state != BundleState::Ready) {
                 waiting = true;
             }
         }
         const bool allowFailed = b.metadata.value(QLatin1String("allow_failed_dependencies")).toBool();
         if (!failed.isEmpty() && !allowFailed) {
-            b.state = QStringLiteral("failed");
+            b.state = BundleState::Failed;
             b.metadata.insert(QStringLiteral("failure_message"),
                 QStringLiteral("Parent bundles failed: %1").arg(failed.join(QStringLiteral(", "))));
             m_bundles.update(b);
@@ -123,7 +126,7 @@ void Scheduler::stageCreated()
         if (waiting) {
             continue;
         }
-        b.state = QStringLiteral("staged");
+        b.state = BundleState::Staged;
         b.metadata.insert(QStringLiteral("staged_status"),
             QStringLiteral("Bundle's dependencies are all ready. Waiting for the bundle to be assigned to a "
                            "worker to be run."));
@@ -133,15 +136,15 @@ void Scheduler::stageCreated()
 
 void Scheduler::dispatchStaged()
 {
-    QList<BundleRecord> staged = m_bundles.inStates({ QStringLiteral("staged") });
+    QList<BundleRecord> staged = m_bundles.inStates({ BundleState::Staged });
     std::stable_sort(staged.begin(), staged.end(), comesFirst);
     if (staged.isEmpty()) {
         return;
     }
     // What each worker has given out already.
     QHash<QString, Request> used;
-    const QList<BundleRecord> active = m_bundles.inStates({ QStringLiteral("starting"),
-        QStringLiteral("preparing"), QStringLiteral("running"), QStringLiteral("finalizing") });
+    const QList<BundleRecord> active = m_bundles.inStates(
+        { BundleState::Starting, BundleState::Preparing, BundleState::Running, BundleState::Finalizing });
     for (const BundleRecord &b : active) {
         Request &u = used[b.workerUserId + QLatin1Char('/') + b.workerId];
         const Request r = requestOf(b);
@@ -200,7 +203,7 @@ void Scheduler::dispatchStaged()
             return x->cpus - used.value(x->key()).cpus < y->cpus - used.value(y->key()).cpus;
         });
         WorkerState *w = fits.first();
-        b.state = QStringLiteral("starting");
+        b.state = BundleState::Starting;
         b.workerId = w->workerId;
         b.workerUserId = w->userId;
         b.metadata.remove(QStringLiteral("staged_status"));

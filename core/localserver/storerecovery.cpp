@@ -2,12 +2,15 @@
 #include "localserver/storerecovery.h"
 
 #include "localserver/bundlestore.h"
+#include "server/bundlestate.h"
 #include "util/bundleuuid.h"
 
 #include <QDir>
 #include <QFileInfo>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -96,15 +99,15 @@ RecoveryReport StoreRecovery::run(BundleStore &bundles, const QString &bundlesDi
         if (QFileInfo::exists(dir.filePath(it.key()))) {
             continue;
         }
-        if (BundleRecord::isFinalState(it.value())) {
+        if (BundleState::isFinal(it.value())) {
             // Made empty, it would read as a bundle that has no files; missing, reads say so.
             report.lostContents << it.key();
         } else if (dir.mkpath(it.key())) {
             ++report.missingDirsMade;
         }
     }
-    for (BundleRecord &b : bundles.inStates({ QStringLiteral("starting") })) {
-        b.state = QStringLiteral("staged");
+    for (BundleRecord &b : bundles.inStates({ BundleState::Starting })) {
+        b.state = BundleState::Staged;
         b.workerId.clear();
         b.workerUserId.clear();
         report.runsRequeued += bundles.update(b) ? 1 : 0;

@@ -4,6 +4,7 @@
 #include "localserver/checkinfields.h"
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
+#include "server/bundlestate.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -11,6 +12,8 @@
 #include <optional>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -120,12 +123,12 @@ void WorkerHub::deliver(WorkerState &worker, bool idle)
     const QJsonObject sent = message.toObject();
     if (sent.value(QLatin1String("type")).toString() == QLatin1String("mark_finalized")) {
         auto bundle = m_bundles.get(sent.value(QLatin1String("uuid")).toString());
-        if (bundle && bundle->state == QLatin1String("finalizing")) {
+        if (bundle && bundle->state == BundleState::Finalizing) {
             const QString failure = bundle->metadata.value(QLatin1String("failure_message")).toString();
             const int exitcode = bundle->metadata.value(QLatin1String("exitcode")).toInt();
-            bundle->state = failure.contains(QLatin1String("Kill requested")) ? QStringLiteral("killed")
-                : (!failure.isEmpty() || exitcode != 0)                       ? QStringLiteral("failed")
-                                                                              : QStringLiteral("ready");
+            bundle->state = failure.contains(QLatin1String("Kill requested")) ? BundleState::Killed
+                : (!failure.isEmpty() || exitcode != 0)                       ? BundleState::Failed
+                                                                              : BundleState::Ready;
             bundle->workerId.clear();
             bundle->workerUserId.clear();
             m_bundles.update(*bundle);
@@ -228,26 +231,26 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
     if (!bundle || bundle->isFinal()) {
         // A late report must not reopen a finished bundle. A worker still finalizing one missed its
         // mark_finalized (sent just before a server restart): without it the worker would keep it forever.
-        if (state == QLatin1String("finalizing")) {
+        if (state == BundleState::Finalizing) {
             queueMarkFinalized(worker, uuid);
         }
         return;
     }
     const bool ours = bundle->workerId == worker.workerId && bundle->workerUserId == worker.userId;
-    if (!ours && bundle->state != QLatin1String("worker_offline")) {
+    if (!ours && bundle->state != BundleState::WorkerOffline) {
         return;
     }
     QJsonObject &m = bundle->metadata;
-    if (state == QLatin1String("staged")) {
-        bundle->state = QStringLiteral("staged");
+    if (state == BundleState::Staged) {
+        bundle->state = BundleState::Staged;
         bundle->workerId.clear();
         bundle->workerUserId.clear();
         RunReconciler::clearRunMetadata(m);
         m_bundles.update(*bundle);
         return;
     }
-    if (state != QLatin1String("preparing") && state != QLatin1String("running")
-        && state != QLatin1String("finalizing")) {
+    if (state != BundleState::Preparing && state != BundleState::Running
+        && state != BundleState::Finalizing) {
         return;
     }
     bundle->workerId = worker.workerId;
@@ -262,7 +265,7 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
     m.insert(QStringLiteral("memory_usage"), report.value(QLatin1String("memory_usage")).toDouble());
     // A finalizing run has uploaded its results, and the upload measured their size exactly; the worker's own
     // figure may be older (a run of a second ends before its first measurement) and must not overwrite it.
-    if (state != QLatin1String("finalizing") || !m.contains(QLatin1String("data_size"))) {
+    if (state != BundleState::Finalizing || !m.contains(QLatin1String("data_size"))) {
         m.insert(QStringLiteral("data_size"), report.value(QLatin1String("disk_utilization")).toInteger());
     }
     if (!report.value(QLatin1String("docker_image")).isNull()) {
@@ -279,7 +282,7 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
         m.insert(QStringLiteral("time_uploading_results"),
             p.value(profileStages[3]).toObject().value(QLatin1String("elapsed")));
     }
-    if (state == QLatin1String("finalizing")) {
+    if (state == BundleState::Finalizing) {
         const QJsonValue exitcode = report.value(QLatin1String("exitcode"));
         QJsonValue failure = report.value(QLatin1String("failure_message"));
         if (failure.isNull() && !exitcode.isNull() && exitcode.toInt() != 0) {
@@ -287,7 +290,7 @@ void WorkerHub::applyReport(WorkerState &worker, const QJsonObject &report)
         }
         m.insert(QStringLiteral("exitcode"), exitcode);
         m.insert(QStringLiteral("failure_message"), failure);
-        bundle->state = QStringLiteral("finalizing");
+        bundle->state = BundleState::Finalizing;
         m_bundles.update(*bundle);
         queueMarkFinalized(worker, bundle->uuid);
         return;
@@ -324,7 +327,7 @@ void WorkerHub::startBundle(HttpRequest &request, const HttpResponder &responder
         return;
     }
     auto bundle = m_bundles.get(request.captures.value(1));
-    const bool assigned = bundle && bundle->state == QLatin1String("starting")
+    const bool assigned = bundle && bundle->state == BundleState::Starting
         && bundle->workerId == request.captures.value(0) && bundle->workerUserId == request.user->id;
     if (!assigned) {
         responder.send(HttpResponse::bytes("false", "application/json"));
@@ -332,7 +335,7 @@ void WorkerHub::startBundle(HttpRequest &request, const HttpResponder &responder
     }
     const QString hostname = hostnameValue.toString();
     QJsonObject &m = bundle->metadata;
-    bundle->state = QStringLiteral("preparing");
+    bundle->state = BundleState::Preparing;
     m.insert(QStringLiteral("run_status"),
         QStringLiteral(
             "Waiting for worker to download bundle dependencies and Docker image to run the bundle."));
@@ -418,8 +421,8 @@ void WorkerHub::info(HttpRequest &request, const HttpResponder &responder)
         int gpusInUse = 0;
         QJsonArray runs;
         BundleQuery q;
-        q.states = { QStringLiteral("starting"), QStringLiteral("preparing"), QStringLiteral("running"),
-            QStringLiteral("finalizing") };
+        q.states = { BundleState::Starting, BundleState::Preparing, BundleState::Running,
+            BundleState::Finalizing };
         for (const BundleRecord &b : m_bundles.search(q)) {
             if (b.workerId == w.workerId && b.workerUserId == w.userId) {
                 runs.append(b.uuid);

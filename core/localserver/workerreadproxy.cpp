@@ -3,11 +3,14 @@
 
 #include "localserver/jsonapi.h"
 #include "localserver/workerhub.h"
+#include "server/bundlestate.h"
 #include "util/gzipcodec.h"
 
 #include <QRegularExpression>
 
 namespace codalab::localserver {
+
+using server::BundleState;
 
 namespace {
 
@@ -38,7 +41,7 @@ void WorkerReadProxy::sendRead(const QString &workerKey, const BundleRecord &bun
 bool WorkerReadProxy::read(const BundleRecord &bundle, const QString &subpath, bool info,
     const HttpRequest &request, const HttpResponder &responder)
 {
-    if (bundle.state != QLatin1String("running")) {
+    if (bundle.state != BundleState::Running) {
         return false;
     }
     const WorkerState *worker = m_workers.workerOf(bundle);

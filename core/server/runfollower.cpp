@@ -2,6 +2,7 @@
 #include "server/runfollower.h"
 
 #include "server/apijob.h"
+#include "server/bundlestate.h"
 #include "server/codalabclient.h"
 
 #include <QJsonObject>
@@ -65,11 +66,10 @@ void RunFollower::poll()
             m_state = state;
             Q_EMIT stateChanged(state);
         }
-        m_final = state == QLatin1String("ready") || state == QLatin1String("failed")
-            || state == QLatin1String("killed");
+        m_final = state == BundleState::Ready || state == BundleState::Failed || state == BundleState::Killed;
         // Files appear only once the run started; before that there is nothing to read.
-        if (state == QLatin1String("created") || state == QLatin1String("staged")
-            || state == QLatin1String("starting") || state == QLatin1String("preparing")) {
+        if (state == BundleState::Created || state == BundleState::Staged || state == BundleState::Starting
+            || state == BundleState::Preparing) {
             m_polling = false;
             return;
         }

@@ -2,6 +2,7 @@
 # core/server sources: the CodaLab REST client (user side; the worker side follows)
 target_sources(codalab_core PRIVATE
     server/apierror.cpp
+    server/bundlestate.cpp
     server/apijob.cpp
     server/codalabclient.cpp
     server/dependencydownload.cpp

@@ -2,12 +2,15 @@
 #include "worker/checkinloop.h"
 
 #include "server/apijob.h"
+#include "server/bundlestate.h"
 #include "server/workerapi.h"
 #include "util/logging.h"
 
 #include <QElapsedTimer>
 
 namespace codalab::worker {
+
+using server::BundleState;
 
 CheckinLoop::CheckinLoop(server::WorkerApi *api, BodyBuilder body, QObject *parent)
     : QObject(parent)
@@ -50,7 +53,7 @@ void CheckinLoop::checkin()
     // sent before the run stopped does not count.
     QStringList staged;
     for (const QJsonValue &r : runs) {
-        if (r.toObject().value(QLatin1String("state")).toString() == QLatin1String("staged")) {
+        if (r.toObject().value(QLatin1String("state")).toString() == BundleState::Staged) {
             staged << r.toObject().value(QLatin1String("uuid")).toString();
         }
     }

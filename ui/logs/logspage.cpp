@@ -2,11 +2,11 @@
 #include "logs/logspage.h"
 
 #include "common/units.h"
-#include "localserver/bundlerecord.h"
 #include "logs/localfilelogsource.h"
 #include "logs/logview.h"
 #include "logs/remotelogsource.h"
 #include "server/apijob.h"
+#include "server/bundlestate.h"
 #include "server/codalabclient.h"
 
 #include <QDir>
@@ -31,7 +31,7 @@ constexpr int FinishedPollMs = 30000;
 /// worker returns.
 bool isFinal(const QString &state)
 {
-    return localserver::BundleRecord::isFinalState(state);
+    return server::BundleState::isFinal(state);
 }
 
 QLabel *titleLabel(QWidget *parent)

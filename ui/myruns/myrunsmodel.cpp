@@ -3,7 +3,9 @@
 
 #include "common/units.h"
 #include "server/apijob.h"
+#include "server/bundlestate.h"
 #include "server/codalabclient.h"
+#include "server/metadatakey.h"
 #include "util/duration.h"
 
 #include <QColor>
@@ -14,6 +16,8 @@
 #include <QTimer>
 
 namespace codalab::ui {
+
+using server::BundleState;
 
 namespace {
 
@@ -35,16 +39,16 @@ QString stateOf(const QJsonObject &bundle)
 /// The state column's colour: what needs a look (failed, waiting) stands out from what is done.
 QVariant stateColour(const QString &state)
 {
-    if (state == QLatin1String("failed")) {
+    if (state == BundleState::Failed) {
         return QColor(0xc6, 0x28, 0x28);
     }
-    if (state == QLatin1String("ready")) {
+    if (state == BundleState::Ready) {
         return QColor(0x2e, 0x7d, 0x32);
     }
-    if (state == QLatin1String("killed")) {
+    if (state == BundleState::Killed) {
         return QColor(0x75, 0x75, 0x75);
     }
-    if (state == QLatin1String("staged") || state == QLatin1String("worker_offline")) {
+    if (state == BundleState::Staged || state == BundleState::WorkerOffline) {
         return QColor(0xb2, 0x6a, 0x00);
     }
     if (MyRunsModel::activeStates().contains(state)) {
@@ -227,7 +231,7 @@ MyRunsModel::Row MyRunsModel::makeRow(const QJsonObject &bundle) const
     const QString image = m.value(QLatin1String("request_docker_image")).toString();
     row.cells[ImageColumn] = image.isEmpty() ? tr("server default") : image;
     row.cells[QueueColumn] = m.value(QLatin1String("request_queue")).toString();
-    const auto created = qint64(m.value(QLatin1String("created")).toDouble());
+    const auto created = qint64(m.value(server::MetadataKey::Created).toDouble());
     row.cells[CreatedColumn] = created > 0 ? Units::ago(m_now() - created) : QString();
     if (m.contains(QLatin1String("started")) && m.value(QLatin1String("time")).isDouble()) {
         row.cells[RunTimeColumn] = util::Duration::format(qint64(m.value(QLatin1String("time")).toDouble()));
@@ -275,7 +279,7 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
             return attributesOf(row.bundle).value(QLatin1String("command")).toString();
         case CreatedColumn:
             return QLocale().toString(
-                QDateTime::fromSecsSinceEpoch(qint64(m.value(QLatin1String("created")).toDouble())),
+                QDateTime::fromSecsSinceEpoch(qint64(m.value(server::MetadataKey::Created).toDouble())),
                 QLocale::LongFormat);
         default:
             return {};
@@ -297,7 +301,7 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
     case SortRole:
         switch (index.column()) {
         case CreatedColumn:
-            return m.value(QLatin1String("created")).toDouble();
+            return m.value(server::MetadataKey::Created).toDouble();
         case RunTimeColumn:
             return m.value(QLatin1String("time")).toDouble();
         default:
@@ -337,16 +341,14 @@ QVariant MyRunsModel::headerData(int section, Qt::Orientation orientation, int r
 
 const QStringList &MyRunsModel::activeStates()
 {
-    static const QStringList states { QStringLiteral("created"), QStringLiteral("staged"),
-        QStringLiteral("making"), QStringLiteral("starting"), QStringLiteral("preparing"),
-        QStringLiteral("running"), QStringLiteral("finalizing") };
+    static const QStringList states { BundleState::Created, BundleState::Staged, BundleState::Making,
+        BundleState::Starting, BundleState::Preparing, BundleState::Running, BundleState::Finalizing };
     return states;
 }
 
 bool MyRunsModel::isFinalState(const QString &state)
 {
-    return state == QLatin1String("ready") || state == QLatin1String("failed")
-        || state == QLatin1String("killed");
+    return BundleState::isFinal(state);
 }
 
 } // namespace codalab::ui

@@ -5,6 +5,7 @@
 #include "myruns/myrunsmodel.h"
 #include "myruns/rundetailspanel.h"
 #include "server/apijob.h"
+#include "server/bundlestate.h"
 #include "server/codalabclient.h"
 
 #include <QComboBox>
@@ -22,6 +23,8 @@
 #include <QVBoxLayout>
 
 namespace codalab::ui {
+
+using server::BundleState;
 
 namespace {
 enum StackPage { TablePage, PlaceholderPage };
@@ -46,11 +49,11 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
 {
     m_stateCombo->addItem(tr("All"), QStringList());
     m_stateCombo->addItem(tr("Active"), MyRunsModel::activeStates());
-    m_stateCombo->addItem(tr("Staged"), QStringList { QStringLiteral("staged") });
-    m_stateCombo->addItem(tr("Running"), QStringList { QStringLiteral("running") });
-    m_stateCombo->addItem(tr("Ready"), QStringList { QStringLiteral("ready") });
-    m_stateCombo->addItem(tr("Failed"), QStringList { QStringLiteral("failed") });
-    m_stateCombo->addItem(tr("Killed"), QStringList { QStringLiteral("killed") });
+    m_stateCombo->addItem(tr("Staged"), QStringList { BundleState::Staged });
+    m_stateCombo->addItem(tr("Running"), QStringList { BundleState::Running });
+    m_stateCombo->addItem(tr("Ready"), QStringList { BundleState::Ready });
+    m_stateCombo->addItem(tr("Failed"), QStringList { BundleState::Failed });
+    m_stateCombo->addItem(tr("Killed"), QStringList { BundleState::Killed });
     m_stateCombo->setToolTip(tr("Show only runs in these states"));
     auto *stateLabel = new QLabel(tr("&Show:"), this);
     stateLabel->setBuddy(m_stateCombo);

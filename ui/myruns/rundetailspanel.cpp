@@ -3,6 +3,8 @@
 
 #include "common/units.h"
 #include "myruns/myrunsmodel.h"
+#include "server/bundlestate.h"
+#include "server/metadatakey.h"
 #include "util/duration.h"
 
 #include <QDateTime>
@@ -14,6 +16,8 @@
 #include <QVBoxLayout>
 
 namespace codalab::ui {
+
+using server::BundleState;
 
 namespace {
 
@@ -149,7 +153,7 @@ void RunDetailsPanel::setBundle(const QJsonObject &bundle)
     m_values[ImageField]->setText(image);
     m_values[QueueField]->setText(text("request_queue").isEmpty() ? tr("any worker") : text("request_queue"));
     m_values[ResourcesField]->setText(resourcesText(m));
-    m_values[CreatedField]->setText(timeText(m.value(QLatin1String("created"))));
+    m_values[CreatedField]->setText(timeText(m.value(server::MetadataKey::Created)));
     const bool started = m.contains(QLatin1String("started"));
     m_values[StartedField]->setText(started ? timeText(m.value(QLatin1String("started"))) : tr("not yet"));
     // Upstream keeps no end time: the last update of a finished run is when it ended.
@@ -164,13 +168,13 @@ void RunDetailsPanel::setBundle(const QJsonObject &bundle)
     m_values[WorkerField]->setText(orNone(text("remote")));
 
     const QString details = a.value(QLatin1String("state_details")).toString();
-    if (state == QLatin1String("staged")) {
+    if (state == BundleState::Staged) {
         const QString reason = text("staged_status");
         showNotice(tr("Waiting for a worker"), reason.isEmpty() ? details : reason, false);
-    } else if (state == QLatin1String("failed")) {
+    } else if (state == BundleState::Failed) {
         const QString failure = text("failure_message");
         showNotice(tr("Failed"), failure.isEmpty() ? details : failure, true);
-    } else if (state == QLatin1String("worker_offline")) {
+    } else if (state == BundleState::WorkerOffline) {
         showNotice(tr("Worker offline"), details, false);
     } else {
         m_notice->hide();
