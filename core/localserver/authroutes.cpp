@@ -69,6 +69,7 @@ void AuthRoutes::install(LocalHttpServer &http, ServerStore &store, const LocalS
                         400, QStringLiteral("invalid_grant"), QStringLiteral("Invalid credentials given.")));
                     return;
                 }
+                store.recordLogin(user->id);
                 responder.send(tokenResponse(store.issueToken(clientId, user->id, lifetime), lifetime));
             } else if (grant == QLatin1String("refresh_token")) {
                 const auto old = store.tokenByRefresh(
@@ -83,19 +84,6 @@ void AuthRoutes::install(LocalHttpServer &http, ServerStore &store, const LocalS
                 responder.send(oauthError(400, QStringLiteral("unsupported_grant_type"),
                     QStringLiteral("grant_type must be password or refresh_token")));
             }
-        });
-
-    http.addRoute("GET", QStringLiteral("/rest/user"), LocalHttpServer::Auth::Required,
-        [](HttpRequest &request, const HttpResponder &responder) {
-            const UserRecord &user = *request.user;
-            const QJsonObject attributes { { QStringLiteral("user_name"), user.name },
-                { QStringLiteral("email"), QString() }, { QStringLiteral("time_quota"), 1e12 },
-                { QStringLiteral("time_used"), 0 }, { QStringLiteral("disk_quota"), 1e15 },
-                { QStringLiteral("disk_used"), 0 }, { QStringLiteral("parallel_run_quota"), 1000 },
-                { QStringLiteral("has_access"), true }, { QStringLiteral("is_root_user"), user.isRoot } };
-            responder.send(HttpResponse::json(QJsonObject { { QStringLiteral("data"),
-                QJsonObject { { QStringLiteral("type"), QStringLiteral("users") },
-                    { QStringLiteral("id"), user.id }, { QStringLiteral("attributes"), attributes } } } }));
         });
 }
 

@@ -8,7 +8,7 @@ class ServerStore;
 struct LocalServerConfig;
 
 /// POST /rest/oauth2/token (password and refresh grants for the two public clients, with an empty secret
-/// in Basic auth) and GET /rest/user, answered as upstream's oauthlib-based server answers them.
+/// in Basic auth), answered as upstream's oauthlib-based server answers them.
 class AuthRoutes
 {
 public:

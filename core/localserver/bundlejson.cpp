@@ -2,8 +2,12 @@
 #include "localserver/bundlejson.h"
 
 #include "localserver/bundlestore.h"
+#include "localserver/jsonapiincluded.h"
+#include "localserver/permission.h"
 #include "server/bundlestate.h"
+#include "server/bundletype.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace codalab::localserver {
@@ -40,6 +44,9 @@ QString BundleJson::stateDetails(const BundleRecord &b)
     if (s == BundleState::Uploading) {
         return QStringLiteral("Bundle contents are being uploaded.");
     }
+    if (s == BundleState::Making) {
+        return QStringLiteral("Bundle is being made from its dependencies.");
+    }
     if (s == BundleState::Starting) {
         return QStringLiteral("Bundle has been assigned to a worker and is waiting for it to start.");
     }
@@ -63,8 +70,9 @@ QString BundleJson::stateDetails(const BundleRecord &b)
 
 QString BundleJson::args(const BundleRecord &b)
 {
-    QStringList words { b.bundleType == QLatin1String("run") ? QStringLiteral("run")
-                                                             : QStringLiteral("upload") };
+    QStringList words { b.bundleType == server::BundleType::Run ? QStringLiteral("run")
+            : b.bundleType == server::BundleType::Make          ? QStringLiteral("make")
+                                                                : QStringLiteral("upload") };
     for (const DependencyRecord &d : b.dependencies) {
         words << shellQuote(d.childPath + QLatin1Char(':') + d.parentUuid
             + (d.parentPath.isEmpty() ? QString() : QLatin1Char('/') + d.parentPath));
@@ -87,8 +95,10 @@ QString BundleJson::args(const BundleRecord &b)
     return words.join(QLatin1Char(' '));
 }
 
-QJsonObject BundleJson::resource(const BundleRecord &b) const
+QJsonObject BundleJson::resource(const BundleRecord &b, const UserRecord *caller) const
 {
+    const int permission = caller ? Permission::of(b.ownerId, *caller) : Permission::All;
+    const bool hideOwner = b.isAnonymous && permission < Permission::All;
     QJsonArray dependencies;
     for (const DependencyRecord &d : b.dependencies) {
         const auto parent = m_bundles.get(d.parentUuid);
@@ -104,16 +114,18 @@ QJsonObject BundleJson::resource(const BundleRecord &b) const
         { QStringLiteral("command"), b.command.isNull() ? QJsonValue() : QJsonValue(b.command) },
         { QStringLiteral("state"), b.state }, { QStringLiteral("state_details"), stateDetails(b) },
         { QStringLiteral("metadata"), b.metadata }, { QStringLiteral("dependencies"), dependencies },
-        { QStringLiteral("permission"), 2 }, { QStringLiteral("permission_spec"), QStringLiteral("all") },
-        { QStringLiteral("is_anonymous"), b.isAnonymous }, { QStringLiteral("frozen"), QJsonValue() },
+        { QStringLiteral("permission"), permission },
+        { QStringLiteral("permission_spec"), Permission::spec(permission) },
+        { QStringLiteral("is_anonymous"), b.isAnonymous },
+        { QStringLiteral("frozen"),
+            b.frozen > 0 ? QJsonValue(QDateTime::fromSecsSinceEpoch(b.frozen, Qt::UTC).toString(Qt::ISODate))
+                         : QJsonValue() },
         { QStringLiteral("args"), args(b) } };
     return QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
         { QStringLiteral("id"), b.uuid }, { QStringLiteral("attributes"), attributes },
         { QStringLiteral("relationships"),
             QJsonObject { { QStringLiteral("owner"),
-                QJsonObject { { QStringLiteral("data"),
-                    QJsonObject { { QStringLiteral("type"), QStringLiteral("users") },
-                        { QStringLiteral("id"), b.ownerId } } } } } } } };
+                JsonApiIncluded::link(QStringLiteral("users"), hideOwner ? QString() : b.ownerId) } } } };
 }
 
 } // namespace codalab::localserver

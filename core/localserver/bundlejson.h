@@ -2,6 +2,7 @@
 #pragma once
 
 #include "localserver/bundlerecord.h"
+#include "localserver/serverstore.h"
 
 #include <QJsonObject>
 
@@ -17,7 +18,8 @@ public:
         : m_bundles(bundles)
     { }
 
-    QJsonObject resource(const BundleRecord &bundle) const;
+    /// `caller` decides `permission` (and whether an anonymous bundle shows its owner); none: all.
+    QJsonObject resource(const BundleRecord &bundle, const UserRecord *caller = nullptr) const;
     /// What `state_details` says: staged_status, run_status, or a fixed sentence per state.
     static QString stateDetails(const BundleRecord &bundle);
     /// The `cl` command line that would make this bundle (the `args` attribute).

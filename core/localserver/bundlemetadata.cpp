@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/bundlemetadata.h"
 
+#include "server/bundletype.h"
+#include "server/metadatakey.h"
 #include "util/bytesize.h"
 #include "util/duration.h"
 
@@ -99,15 +101,24 @@ std::optional<QJsonObject> BundleMetadata::forCreate(
         }
         stored.insert(it.key(), it.value().isNull() ? storedNull(it.key()) : it.value());
     }
-    if (bundleType != QLatin1String("run")) {
-        for (const char *key : { "description", "license", "source_url" }) {
-            if (!stored.contains(QLatin1String(key))) {
-                stored.insert(QLatin1String(key), QString());
-            }
+    // Every key of the type is there, with upstream's defaults, as upstream's collapse_dicts fills them in.
+    const auto fill = [&stored](const QString &key, const QJsonValue &value) {
+        if (!stored.contains(key)) {
+            stored.insert(key, value);
         }
-        if (!stored.contains(QLatin1String("tags"))) {
-            stored.insert(QLatin1String("tags"), QJsonArray());
+    };
+    if (bundleType != server::BundleType::Run) {
+        fill(server::MetadataKey::Description, QString());
+        fill(server::MetadataKey::Tags, QJsonArray());
+    }
+    if (bundleType == server::BundleType::Dataset || bundleType == server::BundleType::Program) {
+        for (const QLatin1String key : { server::MetadataKey::License, server::MetadataKey::SourceUrl,
+                 server::MetadataKey::LinkUrl, server::MetadataKey::LinkFormat }) {
+            fill(key, QString());
         }
+    }
+    if (bundleType == server::BundleType::Make) {
+        fill(server::MetadataKey::AllowFailedDependencies, false);
     }
     if (!stored.contains(QLatin1String("store"))) {
         stored.insert(QLatin1String("store"), QString());

@@ -27,6 +27,7 @@ struct BundleRecord
     QJsonObject metadata;
     QList<DependencyRecord> dependencies;
     bool isAnonymous = false;
+    qint64 frozen = 0; ///< epoch seconds it was frozen (`cl edit --freeze`); 0 = not frozen
     QString workerId; ///< the worker the run is assigned to, if any
     QString workerUserId;
     qint64 stateChanged = 0; ///< epoch seconds of the last state change

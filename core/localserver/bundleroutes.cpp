@@ -2,17 +2,28 @@
 #include "localserver/bundleroutes.h"
 
 #include "localserver/bundlemetadata.h"
+#include "localserver/bundlesearch.h"
 #include "localserver/jsonapi.h"
 #include "localserver/localhttpserver.h"
+#include "localserver/permission.h"
+#include "localserver/quotameter.h"
+#include "localserver/worksheetstore.h"
 #include "server/bundlestate.h"
+#include "server/bundletype.h"
+#include "server/metadatakey.h"
 #include "util/bundleuuid.h"
+#include "util/bytesize.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace codalab::localserver {
 
 using server::BundleState;
+using server::BundleType;
+using server::MetadataKey;
 
 namespace {
 
@@ -54,12 +65,22 @@ QString shapeError(const QJsonValue &item)
     return {};
 }
 
+QString nameOf(const BundleRecord &b)
+{
+    return b.metadata.value(MetadataKey::Name).toString();
+}
+
 } // namespace
 
-BundleRoutes::BundleRoutes(ServerStore &store, BundleStore &bundles, QString bundlesDir)
+BundleRoutes::BundleRoutes(ServerStore &store, BundleStore &bundles, WorksheetStore &worksheets,
+    const BundleJson &json, const BundleDocument &document, const QuotaMeter &quotas, QString bundlesDir)
     : m_store(store)
     , m_bundles(bundles)
-    , m_json(bundles)
+    , m_worksheets(worksheets)
+    , m_json(json)
+    , m_document(document)
+    , m_quotas(quotas)
+    , m_specs(bundles, worksheets)
     , m_bundlesDir(std::move(bundlesDir))
 { }
 
@@ -72,42 +93,116 @@ void BundleRoutes::install(LocalHttpServer &http)
     http.addRoute("POST", QStringLiteral("/rest/bundles/?"), A::Required, bind(&BundleRoutes::create));
     http.addRoute("GET", QStringLiteral("/rest/bundles/?"), A::Required, bind(&BundleRoutes::list));
     http.addRoute("PATCH", QStringLiteral("/rest/bundles/?"), A::Required, bind(&BundleRoutes::edit));
-    http.addRoute("DELETE", QStringLiteral("/rest/bundles/?"), A::Required, bind(&BundleRoutes::remove));
-    http.addRoute("POST", QStringLiteral("/rest/bundle-actions/?"), A::Required, bind(&BundleRoutes::action));
     http.addRoute("GET", QStringLiteral("/rest/bundles/") + uuidPattern + QStringLiteral("/?"), A::Required,
-        [this](HttpRequest &request, const HttpResponder &responder) {
-            const auto bundle = m_bundles.get(request.captures.value(0));
-            responder.send(bundle
-                    ? JsonApi::document(m_json.resource(*bundle))
-                    : HttpResponse::error(
-                        404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
-        });
+        bind(&BundleRoutes::one));
+    for (const QByteArray &method : { QByteArray("GET"), QByteArray("POST") }) {
+        http.addRoute(method, QStringLiteral("/rest/bundles/") + uuidPattern + QStringLiteral("/locations/?"),
+            A::Required, bind(&BundleRoutes::locations));
+    }
 }
 
-std::optional<BundleRecord> BundleRoutes::parseDependency(
-    const QJsonObject &d, DependencyRecord *out, QString *error)
+std::optional<QSet<QString>> BundleRoutes::includes(
+    const HttpRequest &request, const HttpResponder &responder)
+{
+    QSet<QString> out;
+    for (const QString &part :
+        request.queryValue(QStringLiteral("include")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!BundleDocument::knownIncludes().contains(part.trimmed())) {
+            responder.send(
+                HttpResponse::error(400, QStringLiteral("?include=%1 not supported").arg(part.trimmed())));
+            return std::nullopt;
+        }
+        out.insert(part.trimmed());
+    }
+    return out;
+}
+
+bool BundleRoutes::parseDependency(
+    const QJsonObject &d, bool mayBeEmpty, DependencyRecord *out, QString *error) const
 {
     static const QRegularExpression childPath(QStringLiteral("^[a-zA-Z0-9_\\-./]*$"));
     out->childPath = d.value(QLatin1String("child_path")).toString();
     out->parentUuid = d.value(QLatin1String("parent_uuid")).toString();
     out->parentPath = d.value(QLatin1String("parent_path")).toString();
-    if (out->childPath.isEmpty() || !childPath.match(out->childPath).hasMatch()) {
+    if ((out->childPath.isEmpty() && !mayBeEmpty) || !childPath.match(out->childPath).hasMatch()) {
         *error = QStringLiteral("Invalid dependency key '%1': use letters, digits and _ - . /")
                      .arg(out->childPath);
-        return std::nullopt;
+        return false;
     }
     if (out->parentPath.startsWith(QLatin1Char('/'))
         || out->parentPath.split(QLatin1Char('/')).contains(QLatin1String(".."))) {
         *error = QStringLiteral("Invalid dependency path '%1': it must stay inside the parent bundle")
                      .arg(out->parentPath);
-        return std::nullopt;
+        return false;
     }
-    const auto parent = m_bundles.get(out->parentUuid);
-    if (!parent) {
+    if (!m_bundles.get(out->parentUuid)) {
         *error = QStringLiteral("Dependency %1: no bundle %2").arg(out->childPath, out->parentUuid);
+        return false;
+    }
+    return true;
+}
+
+std::optional<BundleRecord> BundleRoutes::parseNew(
+    const QJsonObject &a, const UserRecord &owner, bool waitForUpload, QString *error) const
+{
+    BundleRecord b;
+    b.bundleType = a.value(QLatin1String("bundle_type")).toString();
+    static const QStringList types { BundleType::Run, BundleType::Dataset, BundleType::Make,
+        BundleType::Program };
+    if (!types.contains(b.bundleType)) {
+        *error = QStringLiteral("Unsupported bundle_type '%1' (run, dataset, make or program)")
+                     .arg(b.bundleType);
         return std::nullopt;
     }
-    return parent;
+    b.uuid = a.value(QLatin1String("uuid")).toString();
+    if (b.uuid.isEmpty()) {
+        b.uuid = util::BundleUuid::generate();
+    } else if (!util::BundleUuid::isValid(b.uuid)) {
+        *error = QStringLiteral("Invalid uuid '%1'").arg(b.uuid);
+        return std::nullopt;
+    }
+    b.ownerId = owner.id;
+    b.command = a.value(QLatin1String("command")).toString();
+    if (b.bundleType == BundleType::Run && b.command.trimmed().isEmpty()) {
+        *error = QStringLiteral("A run bundle needs a command");
+        return std::nullopt;
+    }
+    const auto metadata
+        = BundleMetadata::forCreate(b.bundleType, a.value(QLatin1String("metadata")).toObject(), error);
+    if (!metadata) {
+        return std::nullopt;
+    }
+    b.metadata = *metadata;
+    if (!b.metadata.value(MetadataKey::LinkUrl).toString().isEmpty()) {
+        *error = QStringLiteral(
+            "codalab-local-server keeps contents itself: a bundle linked to a path (--link) is not "
+            "supported; upload it instead");
+        return std::nullopt;
+    }
+    const QJsonArray dependencies = a.value(QLatin1String("dependencies")).toArray();
+    QStringList keys;
+    for (const QJsonValue &d : dependencies) {
+        DependencyRecord dep;
+        // `cl make <bundle>` packages one bundle under no key at all.
+        if (!parseDependency(
+                d.toObject(), b.bundleType == BundleType::Make && dependencies.size() == 1, &dep, error)) {
+            return std::nullopt;
+        }
+        for (const QString &k : std::as_const(keys)) {
+            if (k == dep.childPath || dep.childPath.startsWith(k + QLatin1Char('/'))
+                || k.startsWith(dep.childPath + QLatin1Char('/'))) {
+                *error = QStringLiteral("Dependency keys %1 and %2 clash").arg(k, dep.childPath);
+                return std::nullopt;
+            }
+        }
+        keys << dep.childPath;
+        dep.childUuid = b.uuid;
+        b.dependencies << dep;
+    }
+    // Uploaded kinds wait for their contents, as does anything created to be uploaded to.
+    const bool uploaded = b.bundleType == BundleType::Dataset || b.bundleType == BundleType::Program;
+    b.state = uploaded || waitForUpload ? QString(BundleState::Uploading) : QString(BundleState::Created);
+    return b;
 }
 
 void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
@@ -120,69 +215,55 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
     }
     const bool detached = request.queryFlag(QStringLiteral("detached"));
     const QString worksheetUuid = request.queryValue(QStringLiteral("worksheet"));
-    if (!detached && !m_store.worksheetByUuid(worksheetUuid)) {
-        responder.send(worksheetUuid.isEmpty()
-                ? HttpResponse::error(400, QStringLiteral("A worksheet is required (?worksheet=<uuid>)"))
-                : HttpResponse::error(404, QStringLiteral("Not found: '/worksheets/%1'").arg(worksheetUuid)));
+    if (!detached) {
+        if (worksheetUuid.isEmpty()) {
+            responder.send(HttpResponse::error(
+                400, QStringLiteral("Parent worksheet id must be specified as 'worksheet' query parameter")));
+            return;
+        }
+        const auto ws = m_worksheets.byUuid(worksheetUuid);
+        if (!ws) {
+            responder.send(HttpResponse::error(
+                404, QStringLiteral("Could not find worksheet with uuid %1").arg(worksheetUuid)));
+            return;
+        }
+        const int have = Permission::of(ws->ownerId, *request.user);
+        if (have < Permission::All) {
+            responder.send(HttpResponse::error(403,
+                Permission::denied(
+                    *request.user, QStringLiteral("worksheet"), ws->uuid, have, Permission::All)));
+            return;
+        }
+        if (ws->frozen > 0) {
+            responder.send(HttpResponse::error(
+                403, QStringLiteral("Cannot mutate frozen worksheet %1(%2).").arg(ws->uuid, ws->name)));
+            return;
+        }
+    }
+    const qint64 used = m_quotas.diskUsed(request.user->id);
+    const qint64 quota = m_quotas.diskQuota(*request.user);
+    if (used >= quota) {
+        responder.send(HttpResponse::error(400,
+            QStringLiteral("Out of disk quota: %1 / %2 (%3%)")
+                .arg(util::ByteSize::format(used), util::ByteSize::format(quota))
+                .arg(quota > 0 ? 100.0 * double(used) / double(quota) : 100.0, 0, 'f', 1)));
         return;
     }
     // Check every bundle before writing any, so a bad item leaves nothing half-made.
     QList<BundleRecord> made;
+    const bool waitForUpload = request.queryFlag(QStringLiteral("wait_for_upload"));
     for (const QJsonValue &item : *items) {
-        if (const QString error = shapeError(item); !error.isEmpty()) {
+        QString error = shapeError(item);
+        std::optional<BundleRecord> b;
+        if (error.isEmpty()) {
+            b = parseNew(item.toObject().value(QLatin1String("attributes")).toObject(), *request.user,
+                waitForUpload, &error);
+        }
+        if (!b) {
             responder.send(HttpResponse::error(400, error));
             return;
         }
-        const QJsonObject attributes = item.toObject().value(QLatin1String("attributes")).toObject();
-        BundleRecord b;
-        b.bundleType = attributes.value(QLatin1String("bundle_type")).toString();
-        if (b.bundleType != QLatin1String("run") && b.bundleType != QLatin1String("dataset")) {
-            responder.send(HttpResponse::error(
-                400, QStringLiteral("Unsupported bundle_type '%1' (run or dataset)").arg(b.bundleType)));
-            return;
-        }
-        b.uuid = attributes.value(QLatin1String("uuid")).toString();
-        if (b.uuid.isEmpty()) {
-            b.uuid = util::BundleUuid::generate();
-        } else if (!util::BundleUuid::isValid(b.uuid)) {
-            responder.send(HttpResponse::error(400, QStringLiteral("Invalid uuid '%1'").arg(b.uuid)));
-            return;
-        }
-        b.ownerId = request.user->id;
-        b.command = attributes.value(QLatin1String("command")).toString();
-        if (b.bundleType == QLatin1String("run") && b.command.trimmed().isEmpty()) {
-            responder.send(HttpResponse::error(400, QStringLiteral("A run bundle needs a command")));
-            return;
-        }
-        QString error;
-        const auto metadata = BundleMetadata::forCreate(
-            b.bundleType, attributes.value(QLatin1String("metadata")).toObject(), &error);
-        if (!metadata) {
-            responder.send(HttpResponse::error(400, error));
-            return;
-        }
-        b.metadata = *metadata;
-        QStringList keys;
-        for (const QJsonValue &d : attributes.value(QLatin1String("dependencies")).toArray()) {
-            DependencyRecord dep;
-            if (!parseDependency(d.toObject(), &dep, &error)) {
-                responder.send(HttpResponse::error(400, error));
-                return;
-            }
-            for (const QString &k : std::as_const(keys)) {
-                if (k == dep.childPath || dep.childPath.startsWith(k + QLatin1Char('/'))
-                    || k.startsWith(dep.childPath + QLatin1Char('/'))) {
-                    responder.send(HttpResponse::error(
-                        400, QStringLiteral("Dependency keys %1 and %2 clash").arg(k, dep.childPath)));
-                    return;
-                }
-            }
-            keys << dep.childPath;
-            dep.childUuid = b.uuid;
-            b.dependencies << dep;
-        }
-        b.state = BundleState::Created;
-        made << b;
+        made << *b;
     }
     // All the bundles or none: a client that got no answer may send the request again.
     QString error;
@@ -199,118 +280,122 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
             400, error.isEmpty() ? QStringLiteral("Cannot store the bundles: the database refused") : error));
         return;
     }
-    QJsonArray data;
-    for (BundleRecord &b : made) {
-        // After the commit: a kill in between leaves a row without its directory, which the next start
-        // makes (StoreRecovery); the other order would leave a directory nobody owns.
-        QDir(m_bundlesDir).mkpath(b.uuid);
-        data.append(m_json.resource(b));
+    for (const BundleRecord &b : std::as_const(made)) {
+        // A run's directory is where its worker writes (shared with a worker on this machine); an uploaded or
+        // made bundle has no contents until they arrive, and reads say so meanwhile. After the commit: a kill
+        // in between leaves a run without its directory, which the next start makes (StoreRecovery).
+        if (b.bundleType == BundleType::Run) {
+            QDir(m_bundlesDir).mkpath(b.uuid);
+        }
     }
-    responder.send(JsonApi::document(data));
+    responder.send(m_document.render(made, *request.user, {}));
     if (onChanged) {
         onChanged();
     }
 }
 
-std::optional<BundleRecord> BundleRoutes::resolveSpec(
-    const QString &spec, const QString &worksheetUuid, const UserRecord &user, QString *error)
-{
-    static const QRegularExpression prefix(QStringLiteral("^0x[0-9a-f]{1,32}$"));
-    static const QRegularExpression nth(QStringLiteral("^\\^(\\d*)$"));
-    BundleQuery q;
-    q.worksheetUuid = worksheetUuid;
-    if (prefix.match(spec).hasMatch()) {
-        q.worksheetUuid.clear(); // uuids are global
-        q.uuidPrefix = spec;
-        const QList<BundleRecord> found = m_bundles.search(q);
-        if (found.size() > 1) {
-            *error = QStringLiteral("More than one bundle has uuid prefix %1").arg(spec);
-            return std::nullopt;
-        }
-        if (found.isEmpty()) {
-            *error = QStringLiteral("No bundle found with uuid prefix %1").arg(spec);
-            return std::nullopt;
-        }
-        return found.first();
-    }
-    if (const QRegularExpressionMatch m = nth.match(spec); m.hasMatch()) {
-        const int n = m.captured(1).isEmpty() ? 1 : m.captured(1).toInt();
-        const QList<BundleRecord> found = m_bundles.search(q);
-        if (n < 1 || n > found.size()) {
-            *error = QStringLiteral("%1 is out of range: the worksheet has %2 bundles")
-                         .arg(spec)
-                         .arg(found.size());
-            return std::nullopt;
-        }
-        return found.at(n - 1);
-    }
-    q.name = spec;
-    if (worksheetUuid.isEmpty()) {
-        q.ownerId = user.id;
-    }
-    q.limit = 1;
-    const QList<BundleRecord> found = m_bundles.search(q);
-    if (found.isEmpty()) {
-        *error = QStringLiteral("No bundle found with name %1").arg(spec);
-        return std::nullopt;
-    }
-    return found.first();
-}
-
 void BundleRoutes::list(HttpRequest &request, const HttpResponder &responder)
 {
+    const auto include = includes(request, responder);
+    if (!include) {
+        return;
+    }
     const QString worksheetUuid = request.queryValue(QStringLiteral("worksheet"));
-    QJsonArray data;
-    const QStringList specs = request.queryValues(QStringLiteral("specs"));
-    if (!specs.isEmpty()) {
-        for (const QString &spec : specs) {
-            QString error;
-            const auto bundle = resolveSpec(spec, worksheetUuid, *request.user, &error);
-            if (!bundle) {
-                responder.send(HttpResponse::error(404, error));
+    if (request.query.hasQueryItem(QStringLiteral("specs"))) {
+        QList<BundleRecord> found;
+        for (const QString &spec : request.queryValues(QStringLiteral("specs"))) {
+            const BundleSpec::Result r = m_specs.resolve(spec, worksheetUuid, *request.user);
+            if (!r.bundle) {
+                responder.send(HttpResponse::error(r.status, r.error));
                 return;
             }
-            data.append(m_json.resource(*bundle));
+            found << *r.bundle;
         }
-        responder.send(JsonApi::document(data));
+        // `cl mimic` asks for the descendants too, `depth` generations of them.
+        const int depth = request.queryValue(QStringLiteral("depth")).toInt();
+        QStringList frontier;
+        for (const BundleRecord &b : std::as_const(found)) {
+            frontier << b.uuid;
+        }
+        for (int level = 0; level < depth && !frontier.isEmpty(); ++level) {
+            QStringList next;
+            for (const QString &uuid : std::as_const(frontier)) {
+                for (const QString &child : m_bundles.children(uuid)) {
+                    const bool seen = std::any_of(
+                        found.cbegin(), found.cend(), [&](const BundleRecord &b) { return b.uuid == child; });
+                    if (const auto bundle = seen ? std::nullopt : m_bundles.get(child)) {
+                        found << *bundle;
+                        next << child;
+                    }
+                }
+            }
+            frontier = next;
+        }
+        responder.send(m_document.render(found, *request.user, *include));
         return;
     }
-    BundleQuery q;
-    q.worksheetUuid = worksheetUuid;
-    bool count = false;
-    for (const QString &keyword : request.queryValues(QStringLiteral("keywords"))) {
-        const qsizetype eq = keyword.indexOf(QLatin1Char('='));
-        const QString key = eq < 0 ? keyword : keyword.left(eq);
-        const QString value = eq < 0 ? QString() : keyword.mid(eq + 1);
-        if (keyword == QLatin1String(".mine")) {
-            q.ownerId = request.user->id;
-        } else if (keyword == QLatin1String(".count")) {
-            count = true;
-        } else if (key == QLatin1String(".limit") && value.toInt() > 0) {
-            q.limit = value.toInt();
-        } else if (key == QLatin1String("state")) {
-            q.states = value.split(QLatin1Char(','), Qt::SkipEmptyParts);
-        } else if (key == QLatin1String("name")) {
-            q.name = value;
-        } else if (key == QLatin1String("uuid")) {
-            q.uuidPrefix = value;
-        } else {
-            responder.send(HttpResponse::error(400,
-                QStringLiteral("Unsupported search keyword: %1 (supported: .mine, .count, "
-                               ".limit=N, state=, name=, uuid=)")
-                    .arg(keyword)));
+    if (request.query.hasQueryItem(QStringLiteral("keywords"))) {
+        QString error;
+        const auto parsed = BundleSearch::parse(
+            request.queryValues(QStringLiteral("keywords")), *request.user, m_store, &error);
+        if (!parsed) {
+            responder.send(HttpResponse::error(400, error));
             return;
         }
-    }
-    const QList<BundleRecord> found = m_bundles.search(q);
-    if (count) {
-        responder.send(JsonApi::meta(QJsonObject { { QStringLiteral("result"), found.size() } }));
+        if (parsed->mode == BundleSearch::Mode::Count) {
+            responder.send(JsonApi::meta({ { QStringLiteral("result"), m_bundles.count(parsed->query) } }));
+        } else if (parsed->mode == BundleSearch::Mode::Sum) {
+            const QVariant sum = m_bundles.sum(parsed->query, parsed->sumExpression);
+            responder.send(JsonApi::meta(
+                { { QStringLiteral("result"), sum.isNull() ? QJsonValue() : QJsonValue(sum.toDouble()) } }));
+        } else {
+            responder.send(m_document.render(m_bundles.search(parsed->query), *request.user, *include));
+        }
         return;
     }
-    for (const BundleRecord &b : found) {
-        data.append(m_json.resource(b));
+    if (request.query.hasQueryItem(QStringLiteral("command"))) {
+        // `cl run --memoize`: runs with this command and exactly these dependencies, oldest first.
+        BundleQuery q;
+        q.conditions << QStringLiteral("command = ?") << QStringLiteral("bundle_type = 'run'");
+        q.values << request.queryValue(QStringLiteral("command"));
+        q.orderBy = QStringLiteral("seq ASC");
+        QSet<QString> wanted;
+        for (const QJsonValue &d :
+            QJsonDocument::fromJson(request.queryValue(QStringLiteral("dependencies")).toUtf8()).array()) {
+            wanted.insert(d.toObject().value(QLatin1String("child_path")).toString() + QLatin1Char('\n')
+                + d.toObject().value(QLatin1String("parent_uuid")).toString());
+        }
+        QList<BundleRecord> found;
+        for (const BundleRecord &b : m_bundles.search(q)) {
+            QSet<QString> have;
+            for (const DependencyRecord &d : b.dependencies) {
+                have.insert(d.childPath + QLatin1Char('\n') + d.parentUuid);
+            }
+            if (have == wanted) {
+                found << b;
+            }
+        }
+        responder.send(m_document.render(found, *request.user, *include));
+        return;
     }
-    responder.send(JsonApi::document(data));
+    responder.send(HttpResponse::error(
+        400, QStringLiteral("Request must include either 'keywords' or 'specs' query parameter")));
+}
+
+void BundleRoutes::one(HttpRequest &request, const HttpResponder &responder)
+{
+    const auto include = includes(request, responder);
+    if (!include) {
+        return;
+    }
+    const auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        // Upstream's words for a bundle that is not there (codalab-protocol.md §9).
+        responder.send(HttpResponse::error(
+            404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
+        return;
+    }
+    responder.send(m_document.render({ *bundle }, *request.user, *include, true));
 }
 
 void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
@@ -326,23 +411,38 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
         const QString uuid = item.toObject().value(QLatin1String("id")).toString();
         auto bundle = m_bundles.get(uuid);
         if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Not found: '/bundles/%1'").arg(uuid)));
+            responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
             return;
         }
-        if (bundle->ownerId != request.user->id && !request.user->isRoot) {
+        const int have = Permission::of(bundle->ownerId, *request.user);
+        if (have < Permission::All) {
+            responder.send(HttpResponse::error(403,
+                Permission::denied(*request.user, QStringLiteral("bundle"), uuid, have, Permission::All)));
+            return;
+        }
+        const QJsonObject a = item.toObject().value(QLatin1String("attributes")).toObject();
+        if (a.contains(QLatin1String("frozen"))) {
+            const bool freeze = !a.value(QLatin1String("frozen")).isNull()
+                && a.value(QLatin1String("frozen")).toVariant().toBool();
+            if (!bundle->isFinal()) {
+                responder.send(HttpResponse::error(403,
+                    QStringLiteral("Cannot freeze bundle %1(%2), bundle is not in a final state.")
+                        .arg(uuid, nameOf(*bundle))));
+                return;
+            }
+            bundle->frozen
+                = freeze ? (bundle->frozen > 0 ? bundle->frozen : QDateTime::currentSecsSinceEpoch()) : 0;
+        } else if (bundle->frozen > 0) {
             responder.send(HttpResponse::error(
-                403, QStringLiteral("You do not have permission to edit bundle %1").arg(uuid)));
+                403, QStringLiteral("Cannot mutate frozen bundle %1(%2).").arg(uuid, nameOf(*bundle))));
             return;
         }
-        const QJsonObject changes = item.toObject()
-                                        .value(QLatin1String("attributes"))
-                                        .toObject()
-                                        .value(QLatin1String("metadata"))
-                                        .toObject();
-        const bool started = bundle->state != BundleState::Created && bundle->state != BundleState::Staged
-            && bundle->state != BundleState::Uploading;
+        if (a.contains(QLatin1String("is_anonymous"))) {
+            bundle->isAnonymous = a.value(QLatin1String("is_anonymous")).toBool();
+        }
+        const QJsonObject changes = a.value(QLatin1String("metadata")).toObject();
         QString error;
-        if (!BundleMetadata::checkEdit(changes, started, &error)) {
+        if (!BundleMetadata::checkEdit(changes, !BundleState::isBeforeStart(bundle->state), &error)) {
             responder.send(HttpResponse::error(400, error));
             return;
         }
@@ -351,7 +451,6 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
         }
         changed << *bundle;
     }
-    QJsonArray data;
     m_store.transaction([&] {
         for (const BundleRecord &b : std::as_const(changed)) {
             if (!m_bundles.update(b)) {
@@ -360,132 +459,42 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
         }
         return true;
     });
-    for (const BundleRecord &b : std::as_const(changed)) {
-        data.append(m_json.resource(b));
-    }
-    responder.send(JsonApi::document(data));
+    responder.send(m_document.render(changed, *request.user, {}));
     if (onChanged) {
         onChanged();
     }
 }
 
-void BundleRoutes::remove(HttpRequest &request, const HttpResponder &responder)
+void BundleRoutes::locations(HttpRequest &request, const HttpResponder &responder)
 {
-    HttpResponse bad;
-    const auto items = JsonApi::dataItems(request, &bad);
-    if (!items) {
-        responder.send(bad);
+    const auto bundle = m_bundles.get(request.captures.value(0));
+    if (!bundle) {
+        responder.send(
+            HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(request.captures.value(0))));
         return;
     }
-    const bool force = request.queryFlag(QStringLiteral("force"));
-    const bool recursive = request.queryFlag(QStringLiteral("recursive"));
-    const bool dryRun = request.queryFlag(QStringLiteral("dry-run"));
-    QStringList ids;
-    for (const QJsonValue &item : *items) {
-        ids << item.toObject().value(QLatin1String("id")).toString();
-    }
-    // With recursive, the bundles that depend on these go too.
-    for (qsizetype i = 0; recursive && i < ids.size(); ++i) {
-        for (const QString &child : m_bundles.children(ids.at(i))) {
-            if (!ids.contains(child)) {
-                ids << child;
-            }
-        }
-    }
-    for (const QString &uuid : std::as_const(ids)) {
-        const auto bundle = m_bundles.get(uuid);
-        if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Not found: '/bundles/%1'").arg(uuid)));
-            return;
-        }
-        if (bundle->ownerId != request.user->id && !request.user->isRoot) {
-            responder.send(HttpResponse::error(
-                403, QStringLiteral("You do not have permission to delete bundle %1").arg(uuid)));
-            return;
-        }
-        QStringList blocking;
-        for (const QString &child : m_bundles.children(uuid)) {
-            if (!ids.contains(child)) {
-                blocking << child;
-            }
-        }
-        if (!blocking.isEmpty() && !force) {
-            responder.send(HttpResponse::error(400,
-                QStringLiteral("Can't delete bundle %1 because the following bundles depend on it:\n  %2")
-                    .arg(uuid, blocking.join(QStringLiteral("\n  ")))));
-            return;
-        }
-        const bool active = !bundle->isFinal() && bundle->state != BundleState::Created
-            && bundle->state != BundleState::Staged;
-        if (active && bundle->bundleType == QLatin1String("run") && !force) {
-            responder.send(HttpResponse::error(400,
-                QStringLiteral("Can't delete bundle %1 while it is %2: kill it first")
-                    .arg(uuid, bundle->state)));
-            return;
-        }
-    }
-    if (!dryRun) {
-        for (const QString &uuid : std::as_const(ids)) {
-            m_bundles.remove(uuid);
-            QDir(QDir(m_bundlesDir).filePath(uuid)).removeRecursively();
-        }
-    }
-    responder.send(JsonApi::meta(QJsonObject { { QStringLiteral("ids"), QJsonArray::fromStringList(ids) } }));
-}
-
-void BundleRoutes::action(HttpRequest &request, const HttpResponder &responder)
-{
-    HttpResponse bad;
-    const auto items = JsonApi::dataItems(request, &bad);
-    if (!items) {
-        responder.send(bad);
+    if (request.method == "GET") {
+        // Contents live in this server's one store, its disk: no other location to name.
+        responder.send(JsonApi::document(QJsonArray()));
         return;
     }
-    for (const QJsonValue &item : *items) {
-        const QJsonObject attributes = item.toObject().value(QLatin1String("attributes")).toObject();
-        const QString type = attributes.value(QLatin1String("type")).toString();
-        const QString uuid = attributes.value(QLatin1String("uuid")).toString();
-        auto bundle = m_bundles.get(uuid);
-        if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Not found: '/bundles/%1'").arg(uuid)));
-            return;
-        }
-        if (type != QLatin1String("kill") && type != QLatin1String("write")) {
-            responder.send(HttpResponse::error(
-                400, QStringLiteral("Unsupported bundle action '%1' (kill or write)").arg(type)));
-            return;
-        }
-        if (bundle->isFinal()) {
-            responder.send(HttpResponse::error(
-                400, QStringLiteral("Cannot %1 bundle %2: it is already %3").arg(type, uuid, bundle->state)));
-            return;
-        }
-        QJsonArray actions = bundle->metadata.value(QLatin1String("actions")).toArray();
-        actions.append(type == QLatin1String("kill")
-                ? type
-                : type + QLatin1Char('\t') + attributes.value(QLatin1String("subpath")).toString());
-        bundle->metadata.insert(QStringLiteral("actions"), actions);
-        if (!bundle->workerId.isEmpty()) {
-            QJsonObject message = attributes;
-            if (!messenger || !messenger(*bundle, message)) {
-                responder.send(HttpResponse::error(500, QStringLiteral("Unable to reach worker")));
-                return;
-            }
-        } else if (type == QLatin1String("kill")) {
-            // Not on a worker: nothing runs, so the server ends it itself, as upstream.
-            bundle->state = BundleState::Killed;
-            bundle->metadata.insert(QStringLiteral("failure_message"), QStringLiteral("Kill requested"));
-        } else {
-            responder.send(HttpResponse::error(
-                400, QStringLiteral("Cannot write into bundle %1: it is not running").arg(uuid)));
-            return;
-        }
-        m_bundles.update(*bundle);
+    const int have = Permission::of(bundle->ownerId, *request.user);
+    if (have < Permission::All) {
+        responder.send(HttpResponse::error(403,
+            Permission::denied(
+                *request.user, QStringLiteral("bundle"), bundle->uuid, have, Permission::All)));
+        return;
     }
-    responder.send(JsonApi::document(*items));
-    if (onChanged) {
-        onChanged();
-    }
+    // No connection string for a direct upload to blob storage: the client then sends the contents here.
+    const QJsonObject location { { QStringLiteral("type"), QStringLiteral("bundle_locations") },
+        { QStringLiteral("id"), bundle->uuid },
+        { QStringLiteral("attributes"),
+            QJsonObject { { QStringLiteral("bundle_uuid"), bundle->uuid },
+                { QStringLiteral("bundle_store_uuid"), QJsonValue() },
+                { QStringLiteral("bundle_conn_str"), QJsonValue() },
+                { QStringLiteral("index_conn_str"), QJsonValue() },
+                { QStringLiteral("bundle_url"), QJsonValue() } } } };
+    responder.send(JsonApi::document(QJsonArray { location }));
 }
 
 } // namespace codalab::localserver

@@ -11,7 +11,7 @@ namespace codalab::localserver {
 
 namespace {
 const QString columns = QStringLiteral("seq, uuid, bundle_type, owner_id, command, state, metadata, "
-                                       "is_anonymous, worker_id, worker_user_id, state_changed");
+                                       "is_anonymous, worker_id, worker_user_id, state_changed, frozen");
 }
 
 bool BundleStore::insert(BundleRecord &bundle, const QString &worksheetUuid, QString *error)
@@ -49,9 +49,15 @@ bool BundleStore::insert(BundleRecord &bundle, const QString &worksheetUuid, QSt
                 return false;
             }
         }
-        if (!worksheetUuid.isEmpty() && !m_store.addWorksheetItem(worksheetUuid, bundle.uuid)) {
-            *error = QStringLiteral("Cannot add the bundle to worksheet %1").arg(worksheetUuid);
-            return false;
+        if (!worksheetUuid.isEmpty()) {
+            q.prepare(QStringLiteral("INSERT INTO worksheet_items (worksheet_uuid, type, bundle_uuid) VALUES"
+                                     " (?, 'bundle', ?)"));
+            q.addBindValue(worksheetUuid);
+            q.addBindValue(bundle.uuid);
+            if (!q.exec()) {
+                *error = QStringLiteral("Cannot add the bundle to worksheet %1").arg(worksheetUuid);
+                return false;
+            }
         }
         return true;
     });
@@ -60,14 +66,17 @@ bool BundleStore::insert(BundleRecord &bundle, const QString &worksheetUuid, QSt
 bool BundleStore::update(const BundleRecord &bundle)
 {
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral(
-        "UPDATE bundles SET command = ?, state = ?, metadata = ?, worker_id = ?, worker_user_id = ?,"
-        " state_changed = CASE WHEN state = ? THEN state_changed ELSE ? END WHERE uuid = ?"));
+    q.prepare(QStringLiteral("UPDATE bundles SET command = ?, state = ?, metadata = ?, worker_id = ?, "
+                             "worker_user_id = ?, frozen = ?,"
+                             " is_anonymous = ?, state_changed = CASE WHEN state = ? THEN state_changed ELSE "
+                             "? END WHERE uuid = ?"));
     q.addBindValue(bundle.command);
     q.addBindValue(bundle.state);
     q.addBindValue(QString::fromUtf8(QJsonDocument(bundle.metadata).toJson(QJsonDocument::Compact)));
     q.addBindValue(bundle.workerId);
     q.addBindValue(bundle.workerUserId);
+    q.addBindValue(bundle.frozen > 0 ? QVariant(bundle.frozen) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(bundle.isAnonymous ? 1 : 0);
     q.addBindValue(bundle.state);
     q.addBindValue(QDateTime::currentSecsSinceEpoch());
     q.addBindValue(bundle.uuid);
@@ -97,38 +106,78 @@ std::optional<BundleRecord> BundleStore::get(const QString &uuid) const
     return found.isEmpty() ? std::nullopt : std::optional(found.first());
 }
 
-QList<BundleRecord> BundleStore::search(const BundleQuery &query) const
+QString BundleStore::whereOf(const BundleQuery &query, QVariantList *values)
 {
     QStringList where { QStringLiteral("1 = 1") };
-    QVariantList values;
     if (!query.ownerId.isEmpty()) {
         where << QStringLiteral("owner_id = ?");
-        values << query.ownerId;
+        *values << query.ownerId;
     }
     if (!query.states.isEmpty()) {
         where << QStringLiteral("state IN (%1)")
                      .arg(QStringList(query.states.size(), QStringLiteral("?")).join(QLatin1Char(',')));
         for (const QString &s : query.states) {
-            values << s;
+            *values << s;
         }
     }
     if (!query.name.isEmpty()) {
         where << QStringLiteral("json_extract(metadata, '$.name') = ?");
-        values << query.name;
+        *values << query.name;
     }
     if (!query.uuidPrefix.isEmpty()) {
         where << QStringLiteral("uuid LIKE ? ESCAPE '\\'");
-        values << QString(query.uuidPrefix + QLatin1Char('%'));
+        *values << QString(query.uuidPrefix + QLatin1Char('%'));
     }
     if (!query.worksheetUuid.isEmpty()) {
         where << QStringLiteral("uuid IN (SELECT bundle_uuid FROM worksheet_items WHERE worksheet_uuid = ?)");
-        values << query.worksheetUuid;
+        *values << query.worksheetUuid;
     }
-    QString tail = QStringLiteral(" ORDER BY seq DESC");
-    if (query.limit > 0) {
-        tail += QStringLiteral(" LIMIT %1").arg(query.limit);
+    where << query.conditions;
+    *values << query.values;
+    return where.join(QLatin1String(" AND "));
+}
+
+QList<BundleRecord> BundleStore::search(const BundleQuery &query) const
+{
+    QVariantList values;
+    const QString where = whereOf(query, &values);
+    QString tail = QStringLiteral(" ORDER BY %1").arg(query.orderBy);
+    if (query.limit > 0 || query.offset > 0) {
+        tail += QStringLiteral(" LIMIT %1 OFFSET %2")
+                    .arg(query.limit > 0 ? query.limit : -1)
+                    .arg(query.offset);
     }
-    return select(where.join(QLatin1String(" AND ")), values, tail);
+    return select(where, values, tail);
+}
+
+qint64 BundleStore::count(const BundleQuery &query) const
+{
+    QVariantList values;
+    const QString where = whereOf(query, &values);
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT seq FROM bundles WHERE %1 LIMIT %2 OFFSET %3)")
+                  .arg(where)
+                  .arg(query.limit > 0 ? query.limit : -1)
+                  .arg(query.offset));
+    for (const QVariant &v : std::as_const(values)) {
+        q.addBindValue(v);
+    }
+    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+}
+
+QVariant BundleStore::sum(const BundleQuery &query, const QString &expression) const
+{
+    QVariantList values;
+    const QString where = whereOf(query, &values);
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT SUM(%1) FROM (SELECT metadata FROM bundles WHERE %2 LIMIT %3 OFFSET %4)")
+                  .arg(expression, where)
+                  .arg(query.limit > 0 ? query.limit : -1)
+                  .arg(query.offset));
+    for (const QVariant &v : std::as_const(values)) {
+        q.addBindValue(v);
+    }
+    return q.exec() && q.next() ? q.value(0) : QVariant();
 }
 
 QList<BundleRecord> BundleStore::inStates(const QStringList &states) const
@@ -149,6 +198,43 @@ QStringList BundleStore::children(const QString &uuid) const
     q.exec();
     while (q.next()) {
         out << q.value(0).toString();
+    }
+    return out;
+}
+
+qint64 BundleStore::diskUsed(const QString &ownerId) const
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral(
+        "SELECT COALESCE(SUM(json_extract(metadata, '$.data_size')), 0) FROM bundles WHERE owner_id = ?"));
+    q.addBindValue(ownerId);
+    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+}
+
+qint64 BundleStore::timeUsed(const QString &ownerId) const
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("SELECT COALESCE(SUM(json_extract(metadata, '$.time')), 0) FROM bundles WHERE"
+                             " owner_id = ? AND bundle_type = 'run'"));
+    q.addBindValue(ownerId);
+    return q.exec() && q.next() ? qint64(q.value(0).toDouble()) : 0;
+}
+
+QStringList BundleStore::descendants(const QStringList &uuids) const
+{
+    QStringList out;
+    QStringList frontier = uuids;
+    while (!frontier.isEmpty()) {
+        QStringList next;
+        for (const QString &uuid : std::as_const(frontier)) {
+            for (const QString &child : children(uuid)) {
+                if (!out.contains(child) && !uuids.contains(child)) {
+                    out << child;
+                    next << child;
+                }
+            }
+        }
+        frontier = next;
     }
     return out;
 }
@@ -189,6 +275,7 @@ QList<BundleRecord> BundleStore::select(
         b.workerId = q.value(8).toString();
         b.workerUserId = q.value(9).toString();
         b.stateChanged = q.value(10).toLongLong();
+        b.frozen = q.value(11).toLongLong();
         out.append(b);
     }
     for (BundleRecord &b : out) {

@@ -19,6 +19,11 @@ struct BundleQuery
     QString uuidPrefix; ///< `uuid=0x12`
     QString worksheetUuid; ///< only bundles on this worksheet
     int limit = 0; ///< `.limit=N`; 0 = none
+    int offset = 0; ///< `.offset=N`
+    /// Further conditions (BundleSearch's keywords), ANDed, with their values in order.
+    QStringList conditions;
+    QVariantList values;
+    QString orderBy = QStringLiteral("seq DESC"); ///< newest first unless a keyword sorts
 };
 
 /// Bundles and their dependencies in the local server's database. Every change that spans rows — a
@@ -34,17 +39,29 @@ public:
     bool update(const BundleRecord &bundle);
     bool remove(const QString &uuid);
     std::optional<BundleRecord> get(const QString &uuid) const;
-    /// Newest first.
+    /// In the query's order (newest first by default).
     QList<BundleRecord> search(const BundleQuery &query) const;
+    /// How many match (`.count`), limit and offset applied as upstream applies them.
+    qint64 count(const BundleQuery &query) const;
+    /// The sum of a numeric SQL expression over the matches (`data_size=.sum`); null when none match.
+    QVariant sum(const BundleQuery &query, const QString &expression) const;
     QList<BundleRecord> inStates(const QStringList &states) const;
     /// uuids of bundles that depend on `uuid`.
     QStringList children(const QString &uuid) const;
+    /// Children, their children and so on, each once, nearest first.
+    QStringList descendants(const QStringList &uuids) const;
+    /// The data_size of the bundles the user owns, summed (upstream's disk_used).
+    qint64 diskUsed(const QString &ownerId) const;
+    /// The run time of the user's runs, summed (upstream's time_used), in seconds.
+    qint64 timeUsed(const QString &ownerId) const;
     /// Every bundle's state, by uuid.
     QHash<QString, QString> states() const;
 
 private:
     QList<BundleRecord> select(
         const QString &where, const QVariantList &values, const QString &tail = {}) const;
+    /// The WHERE clause and values of a query.
+    static QString whereOf(const BundleQuery &query, QVariantList *values);
     QList<DependencyRecord> dependenciesOf(const QString &uuid) const;
 
     ServerStore &m_store;

@@ -72,8 +72,8 @@ HttpResponse JsonApi::meta(const QJsonObject &meta)
 {
     QJsonObject m = meta;
     m.insert(QStringLiteral("version"), QLatin1String(Version));
-    return HttpResponse::json(
-        QJsonObject { { QStringLiteral("data"), QJsonArray() }, { QStringLiteral("meta"), m } });
+    // No "data": the Python client reads `meta` off a document only when it has no data list.
+    return HttpResponse::json(QJsonObject { { QStringLiteral("meta"), m } });
 }
 
 } // namespace codalab::localserver

@@ -25,6 +25,7 @@ public:
     static std::optional<QJsonObject> objectBody(
         const HttpRequest &request, const QString &what, QString *error);
     static HttpResponse document(const QJsonValue &data, const QJsonArray &included = {});
+    /// A document with only `meta` (a count, the ids deleted), as upstream's json_api_meta answers.
     static HttpResponse meta(const QJsonObject &meta);
 };
 

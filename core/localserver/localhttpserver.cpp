@@ -63,7 +63,9 @@ LocalHttpServer::Admission LocalHttpServer::admit(HttpRequest &request, qint64 c
     const Route *route = findRoute(request, &pathMatched);
     const Body body = route ? route->body : Body::Small;
     Admission admission;
-    admission.maxBodyBytes = body == Body::Small ? m_limits.maxRequestBytes : m_limits.maxUploadBytes;
+    admission.maxBodyBytes = body == Body::Small ? m_limits.maxRequestBytes
+        : body == Body::Large                    ? m_limits.maxLargeBytes
+                                                 : m_limits.maxUploadBytes;
     admission.bodyToFile = body == Body::File;
     if (contentLength > admission.maxBodyBytes) {
         admission.refusal = HttpResponse::error(413,

@@ -21,7 +21,8 @@ struct HttpLimits
 {
     HttpHeadLimits head;
     qint64 maxRequestBytes = 16 * 1024 * 1024; ///< the body of an ordinary route (JSON, a form), in memory
-    qint64 maxUploadBytes = qint64(2) << 30; ///< the body of an upload route
+    qint64 maxUploadBytes = qint64(1) << 40; ///< the body of an upload route streamed to a file
+    qint64 maxLargeBytes = qint64(2) << 30; ///< the body of a route that takes it in memory, large
     QString tmpDir; ///< where upload bodies are streamed to; cleared at every start
     int stallTimeoutMs = 120000; ///< a request that stops arriving for this long gets 408
 };
@@ -34,7 +35,7 @@ struct HttpLimits
 /// HttpResponder, now or later (the check-in long poll) or streamed.
 ///
 /// Each route says how it takes its body: in memory up to maxRequestBytes (Body::Small, the default), in
-/// memory up to maxUploadBytes (Body::Large), or streamed to a temporary file up to maxUploadBytes
+/// memory up to maxLargeBytes (Body::Large), or streamed to a temporary file up to maxUploadBytes
 /// (Body::File, in HttpRequest::bodyFile). A body over its route's limit is refused with 413 from the
 /// Content-Length alone, before it is read, and an upload route checks the token before taking the body.
 class LocalHttpServer : public QObject

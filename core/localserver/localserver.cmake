@@ -12,10 +12,15 @@ if(NOT HTTP_PARSER_INCLUDE_DIR OR NOT HTTP_PARSER_LIBRARY)
 endif()
 target_sources(codalab_core PRIVATE
     localserver/authroutes.cpp
+    localserver/bundleactions.cpp
+    localserver/bundledocument.cpp
     localserver/bundlejson.cpp
     localserver/bundlemetadata.cpp
     localserver/bundlerecord.cpp
+    localserver/bundleremoval.cpp
     localserver/bundleroutes.cpp
+    localserver/bundlesearch.cpp
+    localserver/bundlespec.cpp
     localserver/bundlestore.cpp
     localserver/checkinfields.cpp
     localserver/contentroutes.cpp
@@ -24,16 +29,25 @@ target_sources(codalab_core PRIVATE
     localserver/httpresponder.cpp
     localserver/httpresponse.cpp
     localserver/jsonapi.cpp
+    localserver/jsonapiincluded.cpp
     localserver/localhttpserver.cpp
     localserver/localserver.cpp
     localserver/localserverconfig.cpp
+    localserver/permission.cpp
+    localserver/quotameter.cpp
     localserver/runreconciler.cpp
     localserver/scheduler.cpp
+    localserver/serverschema.cpp
     localserver/serverstore.cpp
     localserver/storerecovery.cpp
+    localserver/userjson.cpp
+    localserver/userroutes.cpp
     localserver/workerhub.cpp
     localserver/workerreadproxy.cpp
+    localserver/worksheetjson.cpp
     localserver/worksheetroutes.cpp
+    localserver/worksheetspec.cpp
+    localserver/worksheetstore.cpp
 )
 # PUBLIC: httprequestparser.h includes http_parser.h.
 target_include_directories(codalab_core SYSTEM PUBLIC ${HTTP_PARSER_INCLUDE_DIR})

@@ -2,7 +2,6 @@
 #include "localserver/localserver.h"
 
 #include "localserver/authroutes.h"
-#include "localserver/worksheetroutes.h"
 
 #include <QDir>
 #include <QFile>
@@ -87,6 +86,7 @@ bool LocalServer::start(QString *error)
     const QString tmpDir = QDir(m_config.dataDir).filePath(QStringLiteral("tmp"));
     QDir().mkpath(bundlesDir);
     m_bundles = std::make_unique<BundleStore>(m_store);
+    m_worksheets = std::make_unique<WorksheetStore>(m_store);
     m_recovery = StoreRecovery::run(*m_bundles, bundlesDir, tmpDir);
     for (const QString &line : m_recovery.lines()) {
         if (m_recovery.lostContents.isEmpty()) {
@@ -98,12 +98,28 @@ bool LocalServer::start(QString *error)
     HttpLimits limits;
     limits.maxRequestBytes = m_config.maxRequestBytes;
     limits.maxUploadBytes = m_config.maxUploadBytes;
+    limits.maxLargeBytes = m_config.maxReplyBytes;
     limits.tmpDir = tmpDir;
     m_http = new LocalHttpServer(m_store, limits, this);
     AuthRoutes::install(*m_http, m_store, m_config);
-    WorksheetRoutes::install(*m_http, m_store, *m_bundles);
-    m_bundleRoutes = std::make_unique<BundleRoutes>(m_store, *m_bundles, bundlesDir);
+    m_quotas = std::make_unique<QuotaMeter>(*m_bundles, m_config);
+    m_userJson = std::make_unique<UserJson>(*m_quotas);
+    m_bundleJson = std::make_unique<BundleJson>(*m_bundles);
+    m_bundleDocument
+        = std::make_unique<BundleDocument>(*m_bundleJson, *m_bundles, m_store, *m_worksheets, *m_userJson);
+    m_worksheetJson
+        = std::make_unique<WorksheetJson>(m_store, *m_worksheets, *m_bundles, *m_bundleJson, *m_userJson);
+    m_userRoutes = std::make_unique<UserRoutes>(m_store, *m_bundles, *m_quotas);
+    m_userRoutes->install(*m_http);
+    m_worksheetRoutes = std::make_unique<WorksheetRoutes>(*m_worksheets, *m_worksheetJson);
+    m_worksheetRoutes->install(*m_http);
+    m_bundleRoutes = std::make_unique<BundleRoutes>(
+        m_store, *m_bundles, *m_worksheets, *m_bundleJson, *m_bundleDocument, *m_quotas, bundlesDir);
     m_bundleRoutes->install(*m_http);
+    m_bundleRemoval = std::make_unique<BundleRemoval>(*m_bundles, *m_worksheets, bundlesDir);
+    m_bundleRemoval->install(*m_http);
+    m_bundleActions = std::make_unique<BundleActions>(*m_bundles);
+    m_bundleActions->install(*m_http);
     m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir, tmpDir);
     m_contentRoutes->install(*m_http);
     m_workers = new WorkerHub(*m_bundles, m_config, bundlesDir, this);
@@ -112,8 +128,10 @@ bool LocalServer::start(QString *error)
     const auto schedule = [this] { m_scheduler->scheduleSoon(); };
     m_workers->onChanged = schedule;
     m_bundleRoutes->onChanged = schedule;
+    m_bundleRemoval->onChanged = schedule;
+    m_bundleActions->onChanged = schedule;
     m_contentRoutes->onChanged = schedule;
-    m_bundleRoutes->messenger = [this](const BundleRecord &bundle, const QJsonObject &message) {
+    m_bundleActions->messenger = [this](const BundleRecord &bundle, const QJsonObject &message) {
         const WorkerState *worker = m_workers->workerOf(bundle);
         return worker && m_workers->send(worker->key(), message);
     };

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "localserver/bundleactions.h"
+#include "localserver/bundledocument.h"
+#include "localserver/bundleremoval.h"
 #include "localserver/bundleroutes.h"
 #include "localserver/bundlestore.h"
 #include "localserver/contentroutes.h"
 #include "localserver/localhttpserver.h"
 #include "localserver/localserverconfig.h"
+#include "localserver/quotameter.h"
 #include "localserver/scheduler.h"
 #include "localserver/serverstore.h"
 #include "localserver/storerecovery.h"
+#include "localserver/userjson.h"
+#include "localserver/userroutes.h"
 #include "localserver/workerhub.h"
 #include "localserver/workerreadproxy.h"
+#include "localserver/worksheetjson.h"
+#include "localserver/worksheetroutes.h"
+#include "localserver/worksheetstore.h"
 
 #include <QObject>
 
@@ -44,6 +53,7 @@ public:
     /// Adds a user with a random password, which it returns (empty and *error on failure).
     QString addUser(const QString &name, QString *error);
     ServerStore &store() { return m_store; }
+    WorksheetStore &worksheets() { return *m_worksheets; }
     WorkerHub *workerHub() const { return m_workers; }
     Scheduler *scheduler() const { return m_scheduler; }
 
@@ -51,7 +61,17 @@ private:
     LocalServerConfig m_config;
     ServerStore m_store;
     std::unique_ptr<BundleStore> m_bundles;
+    std::unique_ptr<WorksheetStore> m_worksheets;
+    std::unique_ptr<QuotaMeter> m_quotas;
+    std::unique_ptr<UserJson> m_userJson;
+    std::unique_ptr<BundleJson> m_bundleJson;
+    std::unique_ptr<BundleDocument> m_bundleDocument;
+    std::unique_ptr<WorksheetJson> m_worksheetJson;
+    std::unique_ptr<UserRoutes> m_userRoutes;
+    std::unique_ptr<WorksheetRoutes> m_worksheetRoutes;
     std::unique_ptr<BundleRoutes> m_bundleRoutes;
+    std::unique_ptr<BundleRemoval> m_bundleRemoval;
+    std::unique_ptr<BundleActions> m_bundleActions;
     std::unique_ptr<ContentRoutes> m_contentRoutes;
     WorkerHub *m_workers = nullptr;
     Scheduler *m_scheduler = nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/serverstore.h"
 
+#include "localserver/serverschema.h"
 #include "util/bundleuuid.h"
 
 #include <QCryptographicHash>
@@ -38,9 +39,40 @@ QByteArray hashPassword(const QString &password, const QByteArray &salt)
         QCryptographicHash::Sha256, password.toUtf8(), salt, Pbkdf2Iterations, 32);
 }
 
+const QString userColumns = QStringLiteral(
+    "id, name, is_root, email, first_name, last_name, affiliation, url, avatar_id, notifications, created,"
+    " last_login, time_quota, disk_quota, parallel_run_quota");
+
 UserRecord userFrom(const QSqlQuery &q)
 {
-    return UserRecord { q.value(0).toString(), q.value(1).toString(), q.value(2).toBool() };
+    UserRecord u;
+    u.id = q.value(0).toString();
+    u.name = q.value(1).toString();
+    u.isRoot = q.value(2).toBool();
+    u.email = q.value(3).toString();
+    u.firstName = q.value(4).toString();
+    u.lastName = q.value(5).toString();
+    u.affiliation = q.value(6).toString();
+    u.url = q.value(7).toString();
+    u.avatarId = q.value(8).toString();
+    u.notifications = q.value(9).toInt();
+    u.dateJoined = q.value(10).toLongLong();
+    u.lastLogin = q.value(11).toLongLong();
+    if (!q.isNull(12)) {
+        u.timeQuota = q.value(12).toLongLong();
+    }
+    if (!q.isNull(13)) {
+        u.diskQuota = q.value(13).toLongLong();
+    }
+    if (!q.isNull(14)) {
+        u.parallelRunQuota = q.value(14).toInt();
+    }
+    return u;
+}
+
+QVariant nullableText(const QString &v)
+{
+    return v.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(v);
 }
 
 TokenRecord tokenFrom(const QSqlQuery &q)
@@ -48,27 +80,6 @@ TokenRecord tokenFrom(const QSqlQuery &q)
     return TokenRecord { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
         q.value(3).toString(), q.value(4).toLongLong() };
 }
-
-const char *const schemaV1[] = {
-    "CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, password_hash BLOB NOT NULL,"
-    " salt BLOB NOT NULL, is_root INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL)",
-    "CREATE TABLE tokens (access_token TEXT PRIMARY KEY, refresh_token TEXT UNIQUE NOT NULL,"
-    " client_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id), expires_at INTEGER NOT NULL)",
-    "CREATE TABLE worksheets (uuid TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, title TEXT NOT NULL DEFAULT "
-    "'',"
-    " owner_id TEXT NOT NULL REFERENCES users(id))",
-    "CREATE TABLE worksheet_items (id INTEGER PRIMARY KEY AUTOINCREMENT, worksheet_uuid TEXT NOT NULL"
-    " REFERENCES worksheets(uuid), bundle_uuid TEXT NOT NULL)",
-    "CREATE TABLE bundles (seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT UNIQUE NOT NULL,"
-    " bundle_type TEXT NOT NULL, owner_id TEXT NOT NULL, command TEXT, state TEXT NOT NULL,"
-    " metadata TEXT NOT NULL, frozen INTEGER, is_anonymous INTEGER NOT NULL DEFAULT 0,"
-    " worker_id TEXT, worker_user_id TEXT, state_changed INTEGER NOT NULL DEFAULT 0)",
-    "CREATE INDEX bundles_state ON bundles(state)",
-    "CREATE TABLE dependencies (child_uuid TEXT NOT NULL, child_path TEXT NOT NULL, parent_uuid TEXT NOT "
-    "NULL,"
-    " parent_path TEXT NOT NULL, PRIMARY KEY (child_uuid, child_path))",
-    "CREATE INDEX dependencies_parent ON dependencies(parent_uuid)",
-};
 
 } // namespace
 
@@ -118,25 +129,17 @@ bool ServerStore::migrate(QString *error)
     QSqlQuery q(db);
     q.exec(QStringLiteral("PRAGMA user_version"));
     const int version = q.next() ? q.value(0).toInt() : 0;
-    if (version > SchemaVersion) {
+    q.finish(); // an unfinished read keeps tables locked, and version 2 drops one
+    if (version > ServerSchema::Version) {
         *error = QStringLiteral("The database was written by a newer codalab-local-server (schema %1 > %2)")
                      .arg(version)
-                     .arg(SchemaVersion);
+                     .arg(ServerSchema::Version);
         return false;
     }
-    if (version == SchemaVersion) {
+    if (version == ServerSchema::Version) {
         return true;
     }
-    const bool ok = transaction([&] {
-        for (const char *statement : schemaV1) {
-            if (!q.exec(QString::fromLatin1(statement))) {
-                *error = QStringLiteral("Schema: %1").arg(q.lastError().text());
-                return false;
-            }
-        }
-        return q.exec(QStringLiteral("PRAGMA user_version = %1").arg(SchemaVersion));
-    });
-    return ok;
+    return transaction([&] { return ServerSchema::upgrade(db, version, error); });
 }
 
 bool ServerStore::transaction(const std::function<bool()> &work)
@@ -168,8 +171,7 @@ bool ServerStore::transaction(const std::function<bool()> &work)
 std::optional<UserRecord> ServerStore::createUser(
     const QString &name, const QString &password, bool isRoot, QString *error)
 {
-    static const QRegularExpression valid(QStringLiteral("^[a-zA-Z0-9_.\\-]{1,64}$"));
-    if (!valid.match(name).hasMatch()) {
+    if (!isValidUserName(name)) {
         *error = QStringLiteral("User names are 1 to 64 letters, digits, '_', '.' or '-'");
         return std::nullopt;
     }
@@ -179,7 +181,11 @@ std::optional<UserRecord> ServerStore::createUser(
     }
     const QByteArray salt = randomBytes(16);
     // The first (root) user gets id "0", as upstream's root user; others a uuid.
-    const UserRecord user { isRoot ? QStringLiteral("0") : util::BundleUuid::generate(), name, isRoot };
+    UserRecord user;
+    user.id = isRoot ? QStringLiteral("0") : util::BundleUuid::generate();
+    user.name = name;
+    user.isRoot = isRoot;
+    user.dateJoined = QDateTime::currentSecsSinceEpoch();
     QSqlQuery q(database());
     q.prepare(QStringLiteral(
         "INSERT INTO users (id, name, password_hash, salt, is_root, created) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -188,7 +194,7 @@ std::optional<UserRecord> ServerStore::createUser(
     q.addBindValue(hashPassword(password, salt));
     q.addBindValue(salt);
     q.addBindValue(isRoot ? 1 : 0);
-    q.addBindValue(QDateTime::currentSecsSinceEpoch());
+    q.addBindValue(user.dateJoined);
     if (!q.exec()) {
         *error = q.lastError().text();
         return std::nullopt;
@@ -199,13 +205,13 @@ std::optional<UserRecord> ServerStore::createUser(
 std::optional<UserRecord> ServerStore::checkPassword(const QString &name, const QString &password) const
 {
     QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT id, name, is_root, password_hash, salt FROM users WHERE name = ?"));
+    q.prepare(QStringLiteral("SELECT %1, password_hash, salt FROM users WHERE name = ?").arg(userColumns));
     q.addBindValue(name);
     if (!q.exec() || !q.next()) {
         return std::nullopt;
     }
-    const QByteArray expected = q.value(3).toByteArray();
-    const QByteArray actual = hashPassword(password, q.value(4).toByteArray());
+    const QByteArray expected = q.value(15).toByteArray();
+    const QByteArray actual = hashPassword(password, q.value(16).toByteArray());
     // Compare without an early exit, so timing says nothing about how much matched.
     unsigned char diff = expected.size() == actual.size() ? 0 : 1;
     for (qsizetype i = 0; i < qMin(expected.size(), actual.size()); ++i) {
@@ -214,20 +220,125 @@ std::optional<UserRecord> ServerStore::checkPassword(const QString &name, const 
     return diff == 0 ? std::optional(userFrom(q)) : std::nullopt;
 }
 
-std::optional<UserRecord> ServerStore::userById(const QString &id) const
+std::optional<UserRecord> ServerStore::selectUser(const QString &where, const QVariant &value) const
 {
     QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT id, name, is_root FROM users WHERE id = ?"));
-    q.addBindValue(id);
+    q.prepare(QStringLiteral("SELECT %1 FROM users WHERE %2 = ?").arg(userColumns, where));
+    q.addBindValue(value);
     return q.exec() && q.next() ? std::optional(userFrom(q)) : std::nullopt;
+}
+
+std::optional<UserRecord> ServerStore::userById(const QString &id) const
+{
+    return selectUser(QStringLiteral("id"), id);
 }
 
 std::optional<UserRecord> ServerStore::userByName(const QString &name) const
 {
+    return selectUser(QStringLiteral("name"), name);
+}
+
+QList<UserRecord> ServerStore::users() const
+{
+    QList<UserRecord> out;
     QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT id, name, is_root FROM users WHERE name = ?"));
-    q.addBindValue(name);
-    return q.exec() && q.next() ? std::optional(userFrom(q)) : std::nullopt;
+    if (q.exec(QStringLiteral("SELECT %1 FROM users ORDER BY created, rowid").arg(userColumns))) {
+        while (q.next()) {
+            out << userFrom(q);
+        }
+    }
+    return out;
+}
+
+bool ServerStore::isValidUserName(const QString &name)
+{
+    static const QRegularExpression valid(QStringLiteral("^[a-zA-Z0-9_.\\-]{1,64}$"));
+    return valid.match(name).hasMatch();
+}
+
+bool ServerStore::updateUser(const QString &id, const UserUpdate &update, QString *error)
+{
+    if (update.name) {
+        if (!isValidUserName(*update.name)) {
+            *error = QStringLiteral(
+                "User name characters must be alphanumeric, underscores, periods, or dashes.");
+            return false;
+        }
+        const auto other = userByName(*update.name);
+        if (other && other->id != id) {
+            *error = QStringLiteral("User name %1 is already taken.").arg(*update.name);
+            return false;
+        }
+    }
+    QStringList sets;
+    QVariantList values;
+    const auto text = [&](const char *column, const std::optional<QString> &v) {
+        if (v) {
+            sets << QStringLiteral("%1 = ?").arg(QLatin1String(column));
+            values << nullableText(*v);
+        }
+    };
+    text("name", update.name);
+    text("first_name", update.firstName);
+    text("last_name", update.lastName);
+    text("affiliation", update.affiliation);
+    text("url", update.url);
+    text("avatar_id", update.avatarId);
+    if (update.email) {
+        sets << QStringLiteral("email = ?");
+        values << *update.email;
+    }
+    if (update.notifications) {
+        sets << QStringLiteral("notifications = ?");
+        values << *update.notifications;
+    }
+    const auto number = [&](const char *column, const auto &v) {
+        if (v) {
+            sets << QStringLiteral("%1 = ?").arg(QLatin1String(column));
+            values << (*v ? QVariant(qint64(**v)) : QVariant(QMetaType(QMetaType::LongLong)));
+        }
+    };
+    number("time_quota", update.timeQuota);
+    number("disk_quota", update.diskQuota);
+    number("parallel_run_quota", update.parallelRunQuota);
+    if (sets.isEmpty()) {
+        return true;
+    }
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("UPDATE users SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))));
+    for (const QVariant &v : std::as_const(values)) {
+        q.addBindValue(v);
+    }
+    q.addBindValue(id);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool ServerStore::setPassword(const QString &id, const QString &password, QString *error)
+{
+    const QByteArray salt = randomBytes(16);
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("UPDATE users SET password_hash = ?, salt = ? WHERE id = ?"));
+    q.addBindValue(hashPassword(password, salt));
+    q.addBindValue(salt);
+    q.addBindValue(id);
+    if (!q.exec() || q.numRowsAffected() != 1) {
+        *error = q.lastError().text().isEmpty() ? QStringLiteral("No such user") : q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+void ServerStore::recordLogin(const QString &id)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("UPDATE users SET last_login = ? WHERE id = ?"));
+    q.addBindValue(QDateTime::currentSecsSinceEpoch());
+    q.addBindValue(id);
+    q.exec();
 }
 
 int ServerStore::userCount() const
@@ -276,88 +387,6 @@ std::optional<TokenRecord> ServerStore::tokenByRefresh(const QString &refreshTok
                              "WHERE refresh_token = ?"));
     q.addBindValue(refreshToken);
     return q.exec() && q.next() ? std::optional(tokenFrom(q)) : std::nullopt;
-}
-
-std::optional<WorksheetRecord> ServerStore::homeWorksheet(const UserRecord &user, QString *error)
-{
-    const QString name = QStringLiteral("home-") + user.name;
-    if (auto existing = worksheetByName(name)) {
-        return existing;
-    }
-    return createWorksheet(name, user.id, error);
-}
-
-std::optional<WorksheetRecord> ServerStore::worksheetByUuid(const QString &uuid) const
-{
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT uuid, name, title, owner_id FROM worksheets WHERE uuid = ?"));
-    q.addBindValue(uuid);
-    if (!q.exec() || !q.next()) {
-        return std::nullopt;
-    }
-    return WorksheetRecord { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-        q.value(3).toString() };
-}
-
-std::optional<WorksheetRecord> ServerStore::worksheetByName(const QString &name) const
-{
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT uuid, name, title, owner_id FROM worksheets WHERE name = ?"));
-    q.addBindValue(name);
-    if (!q.exec() || !q.next()) {
-        return std::nullopt;
-    }
-    return WorksheetRecord { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-        q.value(3).toString() };
-}
-
-std::optional<WorksheetRecord> ServerStore::createWorksheet(
-    const QString &name, const QString &ownerId, QString *error)
-{
-    static const QRegularExpression valid(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9_.\\-]*$"));
-    if (!valid.match(name).hasMatch()) {
-        *error = QStringLiteral("Names must match ^[a-zA-Z_][a-zA-Z0-9_\\.\\-]*$, was %1").arg(name);
-        return std::nullopt;
-    }
-    if (worksheetByName(name)) {
-        *error = QStringLiteral("Worksheet with name %1 already exists").arg(name);
-        return std::nullopt;
-    }
-    const WorksheetRecord ws { util::BundleUuid::generate(), name, QStringLiteral(""),
-        ownerId }; // a null QString binds as NULL
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("INSERT INTO worksheets (uuid, name, title, owner_id) VALUES (?, ?, ?, ?)"));
-    q.addBindValue(ws.uuid);
-    q.addBindValue(ws.name);
-    q.addBindValue(ws.title);
-    q.addBindValue(ws.ownerId);
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return std::nullopt;
-    }
-    return ws;
-}
-
-QStringList ServerStore::worksheetBundles(const QString &worksheetUuid) const
-{
-    QStringList out;
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT bundle_uuid FROM worksheet_items WHERE worksheet_uuid = ? ORDER BY id"));
-    q.addBindValue(worksheetUuid);
-    q.exec();
-    while (q.next()) {
-        out.append(q.value(0).toString());
-    }
-    return out;
-}
-
-bool ServerStore::addWorksheetItem(const QString &worksheetUuid, const QString &bundleUuid)
-{
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("INSERT INTO worksheet_items (worksheet_uuid, bundle_uuid) VALUES (?, ?)"));
-    q.addBindValue(worksheetUuid);
-    q.addBindValue(bundleUuid);
-    return q.exec();
 }
 
 } // namespace codalab::localserver

@@ -14,6 +14,37 @@ struct UserRecord
     QString id;
     QString name;
     bool isRoot = false;
+    QString email;
+    // Profile: what `cl uinfo` prints and `cl uedit` changes; null until set.
+    QString firstName;
+    QString lastName;
+    QString affiliation;
+    QString url;
+    QString avatarId;
+    int notifications = 2; ///< upstream's default: all notifications
+    qint64 dateJoined = 0; ///< epoch seconds
+    qint64 lastLogin = 0; ///< epoch seconds; 0 = never
+    // Quotas; unset means the server's default (the disk quota follows the disk the data lives on).
+    std::optional<qint64> timeQuota; ///< seconds
+    std::optional<qint64> diskQuota; ///< bytes
+    std::optional<int> parallelRunQuota;
+};
+
+/// What a user may change of their own record (PATCH /rest/user) or root of anyone's (PATCH /rest/users);
+/// unset fields stay as they are.
+struct UserUpdate
+{
+    std::optional<QString> name;
+    std::optional<QString> firstName;
+    std::optional<QString> lastName;
+    std::optional<QString> affiliation;
+    std::optional<QString> url;
+    std::optional<QString> avatarId;
+    std::optional<QString> email;
+    std::optional<int> notifications;
+    std::optional<std::optional<qint64>> timeQuota;
+    std::optional<std::optional<qint64>> diskQuota;
+    std::optional<std::optional<int>> parallelRunQuota;
 };
 
 struct TokenRecord
@@ -25,21 +56,13 @@ struct TokenRecord
     qint64 expiresAt = 0; ///< epoch seconds
 };
 
-struct WorksheetRecord
-{
-    QString uuid;
-    QString name;
-    QString title;
-    QString ownerId;
-};
-
-/// The local server's SQLite database (WAL, versioned schema) and its users, tokens and worksheets.
+/// The local server's SQLite database (WAL, versioned schema: ServerSchema) and its users and tokens.
 /// Durability: WAL with synchronous=NORMAL writes each commit to the WAL file before the statement returns
 /// and syncs at checkpoints, so an answered write survives the process being killed at any point (the
 /// kernel still has it); only a power loss or OS crash may lose the last commits, never consistency.
 /// open() refuses a database that fails SQLite's quick_check rather than serve from a damaged one.
-/// Bundles and workers have their own classes over the same connection. Synchronous: it runs in the
-/// server process on its one thread, where each statement takes microseconds.
+/// Worksheets, bundles and workers have their own classes over the same connection. Synchronous: it runs in
+/// the server process on its one thread, where each statement takes microseconds.
 class ServerStore
 {
 public:
@@ -51,7 +74,6 @@ public:
     /// Opens (creating and migrating as needed) <dataDir>/codalab.sqlite.
     bool open(const QString &dataDir, QString *error);
     QSqlDatabase database() const { return QSqlDatabase::database(m_connection); }
-    static constexpr int SchemaVersion = 1;
 
     /// Runs `work` in one transaction: all of it or nothing. Returns what work returned. Inside another
     /// transaction it is part of that one, which commits or rolls back as a whole.
@@ -63,26 +85,24 @@ public:
     std::optional<UserRecord> checkPassword(const QString &name, const QString &password) const;
     std::optional<UserRecord> userById(const QString &id) const;
     std::optional<UserRecord> userByName(const QString &name) const;
+    /// Every user, in order of joining.
+    QList<UserRecord> users() const;
     int userCount() const;
+    /// Applies `update`; false and *error when a new name is taken or invalid.
+    bool updateUser(const QString &id, const UserUpdate &update, QString *error);
+    /// Sets a new password; the tokens issued so far stay valid, as upstream's password change does.
+    bool setPassword(const QString &id, const QString &password, QString *error);
+    void recordLogin(const QString &id);
+    static bool isValidUserName(const QString &name);
 
     // Tokens: one per (client, user); issuing a new one drops the previous ones, as upstream.
     TokenRecord issueToken(const QString &clientId, const QString &userId, int lifetimeSec);
     std::optional<TokenRecord> tokenByAccess(const QString &accessToken) const;
     std::optional<TokenRecord> tokenByRefresh(const QString &refreshToken) const;
 
-    // Worksheets
-    /// The user's home worksheet, made on first use; nullopt and *error if it cannot be made.
-    std::optional<WorksheetRecord> homeWorksheet(const UserRecord &user, QString *error);
-    std::optional<WorksheetRecord> worksheetByUuid(const QString &uuid) const;
-    std::optional<WorksheetRecord> worksheetByName(const QString &name) const;
-    std::optional<WorksheetRecord> createWorksheet(
-        const QString &name, const QString &ownerId, QString *error);
-    /// Bundle uuids on the worksheet, in order.
-    QStringList worksheetBundles(const QString &worksheetUuid) const;
-    bool addWorksheetItem(const QString &worksheetUuid, const QString &bundleUuid);
-
 private:
     bool migrate(QString *error);
+    std::optional<UserRecord> selectUser(const QString &where, const QVariant &value) const;
 
     QString m_connection;
     int m_transactionDepth = 0;

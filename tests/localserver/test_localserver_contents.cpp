@@ -47,7 +47,7 @@ TEST_CASE("an uploaded archive becomes the bundle's contents and it is ready", "
     LocalServerFixture f;
     auto c = f.root();
     const QString uuid = createDataset(*c, QStringLiteral("data"));
-    CHECK(bundleAttributes(*c, uuid)[QLatin1String("state")].toString() == QLatin1String("created"));
+    CHECK(bundleAttributes(*c, uuid)[QLatin1String("state")].toString() == QLatin1String("uploading"));
     const QByteArray tar = TarBuilder()
                                .dir("./sub")
                                .file("./sub/a.txt", numberedLines(100))
@@ -261,5 +261,5 @@ TEST_CASE("an upload over the size limit gets 413 and changes nothing", "[locals
     const HttpResult r = upload(*c, uuid, QStringLiteral("big.bin"), QByteArray(4096, 'x'));
     CHECK(r.status == 413);
     CHECK(r.body.contains("larger than the limit of 1024 bytes"));
-    CHECK(bundleAttributes(*c, uuid)[QLatin1String("state")].toString() == QLatin1String("created"));
+    CHECK(bundleAttributes(*c, uuid)[QLatin1String("state")].toString() == QLatin1String("uploading"));
 }

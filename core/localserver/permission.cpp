@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "localserver/permission.h"
+
+#include "localserver/jsonapiincluded.h"
+
+namespace codalab::localserver {
+
+Permission::Level Permission::of(const QString &ownerId, const UserRecord &user)
+{
+    return user.isRoot || user.id == ownerId ? All : Read;
+}
+
+QString Permission::spec(int level)
+{
+    return level >= All ? QStringLiteral("all")
+        : level == Read ? QStringLiteral("read")
+                        : QStringLiteral("none");
+}
+
+QString Permission::denied(
+    const UserRecord &user, const QString &kind, const QString &uuid, int have, int need)
+{
+    return QStringLiteral("User %1(%2) does not have sufficient permissions on %3 %4 (have %5, need %6).")
+        .arg(user.name, user.id, kind, uuid, spec(have), spec(need));
+}
+
+QJsonObject Permission::publicRead(const QString &type, const QString &objectUuid)
+{
+    return QJsonObject { { QStringLiteral("type"), type },
+        { QStringLiteral("id"), QString(objectUuid + QStringLiteral("-public")) },
+        { QStringLiteral("attributes"),
+            QJsonObject { { QStringLiteral("group_name"), QStringLiteral("public") },
+                { QStringLiteral("permission"), int(Read) },
+                { QStringLiteral("permission_spec"), spec(Read) } } },
+        { QStringLiteral("relationships"),
+            QJsonObject { { QStringLiteral("group"),
+                JsonApiIncluded::link(QStringLiteral("groups"), PublicGroupUuid) } } } };
+}
+
+} // namespace codalab::localserver
