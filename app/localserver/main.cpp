@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // codalab-local-server: a CodaLab-compatible server on 127.0.0.1 for offline use and for the tests.
 #include "localserver/localserver.h"
+#include "secrets/passwordprompt.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -27,6 +28,10 @@ int main(int argc, char *argv[])
         QStringLiteral("0"));
     const QCommandLineOption addUser(QStringLiteral("add-user"),
         QStringLiteral("Add a user, print its password and exit."), QStringLiteral("NAME"));
+    const QCommandLineOption setPassword(QStringLiteral("set-password"),
+        QStringLiteral("Set a user's password, read from standard input (asked twice on a terminal, one line "
+                       "from a pipe), and exit. A running server takes it at once."),
+        QStringLiteral("USER"));
     const QCommandLineOption tokenLifetime(QStringLiteral("token-lifetime"),
         QStringLiteral("Access token lifetime in seconds."), QStringLiteral("SECONDS"),
         QStringLiteral("3600"));
@@ -36,7 +41,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption gpuImage(QStringLiteral("default-gpu-image"),
         QStringLiteral("Image for GPU runs that name none."), QStringLiteral("IMAGE"),
         LocalServerConfig().defaultGpuImage);
-    parser.addOptions({ dataDir, port, addUser, tokenLifetime, cpuImage, gpuImage });
+    parser.addOptions({ dataDir, port, addUser, setPassword, tokenLifetime, cpuImage, gpuImage });
     parser.process(app);
 
     QTextStream out(stdout);
@@ -67,6 +72,22 @@ int main(int argc, char *argv[])
             return 1;
         }
         out << "Added user " << parser.value(addUser) << " with password " << password << '\n';
+        return 0;
+    }
+    if (parser.isSet(setPassword)) {
+        const QString name = parser.value(setPassword);
+        if (!server.store().open(config.dataDir, &error)) {
+            err << "codalab-local-server: " << error << '\n';
+            return 1;
+        }
+        err.flush();
+        const auto password = codalab::secrets::PasswordPrompt::readNew(
+            QStringLiteral("New password for %1: ").arg(name), &error);
+        if (!password || !server.setPassword(name, *password, &error)) {
+            err << "codalab-local-server: " << error << '\n';
+            return 1;
+        }
+        out << "Changed the password of " << name << '\n';
         return 0;
     }
     if (!server.start(&error)) {

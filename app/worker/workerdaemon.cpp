@@ -140,6 +140,16 @@ void WorkerDaemon::login(const QString &username, const QString &password)
         m_connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin, this);
     m_tokens->setCredentials(username, password);
     m_connection->setTokenManager(m_tokens);
+    if (!m_cl.passwordFile.isEmpty()) {
+        // The password may have changed under us (codalab-local-server --set-password rewrites the file): a
+        // refused login reads the file again, so the next one uses what it says now.
+        connect(m_tokens, &server::TokenManager::authenticationFailed, this, [this] {
+            secrets::PasswordFile file(m_cl.passwordFile);
+            if (file.load() && file.credentials().isComplete()) {
+                m_tokens->setCredentials(file.credentials().username, file.credentials().password);
+            }
+        });
+    }
     m_tokens->withToken(this, [this](const QString &, const server::ApiError &error) {
         if (error.kind == server::ApiError::Kind::Authentication
             || error.kind == server::ApiError::Kind::Client) {

@@ -91,7 +91,16 @@ void BundleActions::act(HttpRequest &request, const HttpResponder &responder)
         m_bundles.update(*bundle);
         changed = true;
     }
-    responder.send(JsonApi::document(*items));
+    // The actions echoed back, each with the `id` the Python client expects of a resource (upstream's is
+    // null).
+    QJsonArray echoed;
+    for (const QJsonValue &item : *items) {
+        QJsonObject action = item.toObject();
+        action.insert(QStringLiteral("type"), QStringLiteral("bundle-actions"));
+        action.insert(QStringLiteral("id"), QJsonValue());
+        echoed.append(action);
+    }
+    responder.send(JsonApi::document(echoed));
     if (changed && onChanged) {
         onChanged();
     }

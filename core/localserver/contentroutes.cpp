@@ -21,16 +21,6 @@ namespace {
 
 constexpr qint64 MaxInMemoryGzip = 64 * 1024 * 1024;
 
-bool isArchiveName(const QString &name)
-{
-    for (const char *ext : { ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz" }) {
-        if (name.endsWith(QLatin1String(ext))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /// Head and tail lines as upstream's summarize_file: long lines cut, the gap marked.
 QByteArray summarize(QFile &file, int head, int tail, int maxLineLength, const QByteArray &truncation)
 {
@@ -109,9 +99,6 @@ void ContentRoutes::install(LocalHttpServer &http)
 {
     using A = LocalHttpServer::Auth;
     const QString base = QStringLiteral("/rest/bundles/(0x[0-9a-f]{32})/contents/");
-    http.addRoute(
-        "PUT", base + QStringLiteral("blob/?"), A::Required,
-        [this](HttpRequest &r, const HttpResponder &s) { upload(r, s); }, LocalHttpServer::Body::File);
     http.addRoute("GET", base + QStringLiteral("info(/.*)?"), A::Required,
         [this](HttpRequest &r, const HttpResponder &s) { info(r, s); });
     http.addRoute("GET", base + QStringLiteral("blob(/.*)?"), A::Required,
@@ -292,95 +279,6 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
     }
     response.withHeader("Content-Encoding", "identity");
     responder.sendFile(response, target->fsPath, offset, length);
-}
-
-void ContentRoutes::upload(HttpRequest &request, const HttpResponder &responder)
-{
-    auto bundle = findBundle(request, responder);
-    if (!bundle) {
-        return;
-    }
-    if (bundle->ownerId != request.user->id && !request.user->isRoot) {
-        responder.send(HttpResponse::error(
-            403, QStringLiteral("You do not have permission to upload to bundle %1").arg(bundle->uuid)));
-        return;
-    }
-    const QString filename = request.queryValue(QStringLiteral("filename"));
-    const bool unpack = request.queryValue(QStringLiteral("unpack")).isEmpty()
-        ? isArchiveName(filename)
-        : request.queryFlag(QStringLiteral("unpack"));
-    const bool finalizeOnSuccess = request.queryValue(QStringLiteral("finalize_on_success")).isEmpty()
-        || request.queryFlag(QStringLiteral("finalize_on_success"));
-    const bool finalizeOnFailure = request.queryFlag(QStringLiteral("finalize_on_failure"));
-    QString stateOnSuccess = request.queryValue(QStringLiteral("state_on_success"));
-    if (stateOnSuccess.isEmpty()) {
-        stateOnSuccess = BundleState::Ready;
-    }
-    if (finalizeOnSuccess && !BundleState::isFinal(stateOnSuccess)) {
-        responder.send(HttpResponse::error(400,
-            QStringLiteral("state_on_success must be a final state (ready, failed or killed), not '%1'")
-                .arg(stateOnSuccess)));
-        return;
-    }
-
-    // Unpack next to the bundle and swap it in only when complete: a refused upload changes nothing.
-    const QString target = bundlePath(bundle->uuid);
-    const QString incoming = target + QStringLiteral(".incoming");
-    QDir(incoming).removeRecursively();
-    QFile::remove(incoming);
-    // The body is a file when it came over HTTP (the route streams it to disk); in memory otherwise.
-    QBuffer buffer(&request.body);
-    QIODevice *body = request.bodyFile ? static_cast<QIODevice *>(request.bodyFile.get()) : &buffer;
-    if (!request.bodyFile) {
-        buffer.open(QIODevice::ReadOnly);
-    }
-    util::ArchiveResult result;
-    if (unpack) {
-        result = util::SafeArchive::extract(body, incoming);
-    } else if (filename.endsWith(QLatin1String(".gz"))) {
-        result = util::SafeArchive::gunzipFile(body, incoming);
-    } else if (request.bodyFile) {
-        // A plain file is the body itself: move it into place rather than copy it.
-        result.ok = QFile::rename(request.bodyFile->fileName(), incoming)
-            && QFile::setPermissions(incoming,
-                QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                    | QFileDevice::ReadOther);
-        result.error = result.ok ? QString() : QStringLiteral("Cannot move the upload into place");
-    } else {
-        QFile file(incoming);
-        result.ok = file.open(QIODevice::WriteOnly) && file.write(request.body) == request.body.size();
-        result.error = result.ok ? QString() : file.errorString();
-    }
-    if (!result.ok) {
-        QDir(incoming).removeRecursively();
-        QFile::remove(incoming);
-        if (finalizeOnFailure) {
-            bundle->state = BundleState::Failed;
-            bundle->metadata.insert(QStringLiteral("failure_message"), result.error);
-            m_bundles.update(*bundle);
-        }
-        responder.send(HttpResponse::error(400, QStringLiteral("Upload refused: %1").arg(result.error)));
-        return;
-    }
-    const QString old = target + QStringLiteral(".old");
-    QDir(old).removeRecursively();
-    QFile::rename(target, old);
-    if (!QFile::rename(incoming, target)) {
-        QFile::rename(old, target);
-        responder.send(HttpResponse::error(500, QStringLiteral("Cannot put the upload in place")));
-        return;
-    }
-    QDir(old).removeRecursively();
-    QFile::remove(old);
-    bundle->metadata.insert(QStringLiteral("data_size"), util::TargetInfo::diskSize(target));
-    if (finalizeOnSuccess) {
-        bundle->state = stateOnSuccess;
-    }
-    m_bundles.update(*bundle);
-    responder.send(HttpResponse::json(QJsonObject {}));
-    if (onChanged) {
-        onChanged();
-    }
 }
 
 } // namespace codalab::localserver

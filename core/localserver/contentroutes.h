@@ -14,10 +14,10 @@ namespace codalab::localserver {
 
 class LocalHttpServer;
 
-/// /rest/bundles/<uuid>/contents/{info,blob}/<path>: uploads (unpacked safely with libarchive), target
-/// info with depth, and reads with an inclusive Range, head/tail lines, gzip on request and directories as
-/// .tar.gz. A path under a dependency key resolves into the parent bundle, as upstream. Reads of a bundle
-/// that runs on a worker go to `workerReader` when it is set (the worker's `read` protocol).
+/// GET /rest/bundles/<uuid>/contents/{info,blob}/<path> (uploads are BundleUploads): target info with depth,
+/// and reads with an inclusive Range, head/tail lines, gzip on request and directories as .tar.gz. A path
+/// under a dependency key resolves into the parent bundle, as upstream. Reads of a bundle that runs on a
+/// worker go to `workerReader` when it is set (the worker's `read` protocol).
 class ContentRoutes
 {
 public:
@@ -42,11 +42,9 @@ public:
     ContentRoutes(BundleStore &bundles, QString bundlesDir, QString tmpDir = {});
     void install(LocalHttpServer &http);
 
-    std::function<void()> onChanged;
     WorkerReader workerReader;
 
 private:
-    void upload(HttpRequest &request, const HttpResponder &responder);
     void info(HttpRequest &request, const HttpResponder &responder);
     void blob(HttpRequest &request, const HttpResponder &responder);
     std::optional<Target> resolve(const BundleRecord &bundle, const QString &subpath, QString *error) const;

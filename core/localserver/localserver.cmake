@@ -15,12 +15,14 @@ target_sources(codalab_core PRIVATE
     localserver/bundleactions.cpp
     localserver/bundledocument.cpp
     localserver/bundlejson.cpp
+    localserver/bundlemaker.cpp
     localserver/bundlemetadata.cpp
     localserver/bundlerecord.cpp
     localserver/bundleremoval.cpp
     localserver/bundleroutes.cpp
     localserver/bundlesearch.cpp
     localserver/bundlespec.cpp
+    localserver/bundleuploads.cpp
     localserver/bundlestore.cpp
     localserver/checkinfields.cpp
     localserver/contentroutes.cpp
@@ -28,6 +30,8 @@ target_sources(codalab_core PRIVATE
     localserver/httprequestparser.cpp
     localserver/httpresponder.cpp
     localserver/httpresponse.cpp
+    localserver/genpath.cpp
+    localserver/interpretroutes.cpp
     localserver/jsonapi.cpp
     localserver/jsonapiincluded.cpp
     localserver/localhttpserver.cpp
@@ -44,6 +48,7 @@ target_sources(codalab_core PRIVATE
     localserver/userroutes.cpp
     localserver/workerhub.cpp
     localserver/workerreadproxy.cpp
+    localserver/worksheetinterpreter.cpp
     localserver/worksheetjson.cpp
     localserver/worksheetroutes.cpp
     localserver/worksheetspec.cpp

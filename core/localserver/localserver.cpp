@@ -113,6 +113,10 @@ bool LocalServer::start(QString *error)
     m_userRoutes->install(*m_http);
     m_worksheetRoutes = std::make_unique<WorksheetRoutes>(*m_worksheets, *m_worksheetJson);
     m_worksheetRoutes->install(*m_http);
+    m_interpreter = std::make_unique<WorksheetInterpreter>(*m_worksheets, *m_bundles, m_store, *m_bundleJson);
+    m_interpretRoutes
+        = std::make_unique<InterpretRoutes>(*m_worksheets, *m_bundles, *m_interpreter, bundlesDir);
+    m_interpretRoutes->install(*m_http);
     m_bundleRoutes = std::make_unique<BundleRoutes>(
         m_store, *m_bundles, *m_worksheets, *m_bundleJson, *m_bundleDocument, *m_quotas, bundlesDir);
     m_bundleRoutes->install(*m_http);
@@ -122,6 +126,8 @@ bool LocalServer::start(QString *error)
     m_bundleActions->install(*m_http);
     m_contentRoutes = std::make_unique<ContentRoutes>(*m_bundles, bundlesDir, tmpDir);
     m_contentRoutes->install(*m_http);
+    m_uploads = new BundleUploads(m_store, *m_bundles, *m_quotas, bundlesDir, this);
+    m_uploads->install(*m_http);
     m_workers = new WorkerHub(*m_bundles, m_config, bundlesDir, this);
     m_workers->install(*m_http);
     m_scheduler = new Scheduler(*m_bundles, *m_workers, m_config, bundlesDir, this);
@@ -130,7 +136,10 @@ bool LocalServer::start(QString *error)
     m_bundleRoutes->onChanged = schedule;
     m_bundleRemoval->onChanged = schedule;
     m_bundleActions->onChanged = schedule;
-    m_contentRoutes->onChanged = schedule;
+    m_uploads->onChanged = schedule;
+    m_maker = new BundleMaker(*m_bundles, m_store, *m_quotas, bundlesDir, this);
+    m_maker->onChanged = schedule;
+    m_scheduler->maker = [this](const BundleRecord &b) { m_maker->make(b); };
     m_bundleActions->messenger = [this](const BundleRecord &bundle, const QJsonObject &message) {
         const WorkerState *worker = m_workers->workerOf(bundle);
         return worker && m_workers->send(worker->key(), message);
@@ -145,6 +154,29 @@ bool LocalServer::start(QString *error)
         return false;
     }
     return writePrivateFile(urlFile(), url().toUtf8() + '\n', error);
+}
+
+bool LocalServer::setPassword(const QString &name, const QString &password, QString *error)
+{
+    if (password.isEmpty()) {
+        *error = QStringLiteral("The password is empty");
+        return false;
+    }
+    const auto user = m_store.userByName(name);
+    if (!user) {
+        *error = QStringLiteral("No user %1").arg(name);
+        return false;
+    }
+    if (!m_store.setPassword(user->id, password, error)) {
+        return false;
+    }
+    // The file holds the first user's login (worker --local and the desktop read it): keep it true.
+    QFile file(passwordFile());
+    if (file.open(QIODevice::ReadOnly) && QString::fromUtf8(file.readLine()).trimmed() == name) {
+        file.close();
+        return writePrivateFile(passwordFile(), name.toUtf8() + '\n' + password.toUtf8() + '\n', error);
+    }
+    return true;
 }
 
 QString LocalServer::addUser(const QString &name, QString *error)

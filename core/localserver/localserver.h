@@ -3,10 +3,13 @@
 
 #include "localserver/bundleactions.h"
 #include "localserver/bundledocument.h"
+#include "localserver/bundlemaker.h"
 #include "localserver/bundleremoval.h"
 #include "localserver/bundleroutes.h"
 #include "localserver/bundlestore.h"
+#include "localserver/bundleuploads.h"
 #include "localserver/contentroutes.h"
+#include "localserver/interpretroutes.h"
 #include "localserver/localhttpserver.h"
 #include "localserver/localserverconfig.h"
 #include "localserver/quotameter.h"
@@ -17,6 +20,7 @@
 #include "localserver/userroutes.h"
 #include "localserver/workerhub.h"
 #include "localserver/workerreadproxy.h"
+#include "localserver/worksheetinterpreter.h"
 #include "localserver/worksheetjson.h"
 #include "localserver/worksheetroutes.h"
 #include "localserver/worksheetstore.h"
@@ -52,6 +56,9 @@ public:
 
     /// Adds a user with a random password, which it returns (empty and *error on failure).
     QString addUser(const QString &name, QString *error);
+    /// Sets a user's password, in the database and, for the user the password file names, in that file
+    /// too. Needs only the store open (a running server in another process sees it at its next login).
+    bool setPassword(const QString &name, const QString &password, QString *error);
     ServerStore &store() { return m_store; }
     WorksheetStore &worksheets() { return *m_worksheets; }
     WorkerHub *workerHub() const { return m_workers; }
@@ -69,10 +76,14 @@ private:
     std::unique_ptr<WorksheetJson> m_worksheetJson;
     std::unique_ptr<UserRoutes> m_userRoutes;
     std::unique_ptr<WorksheetRoutes> m_worksheetRoutes;
+    std::unique_ptr<WorksheetInterpreter> m_interpreter;
+    std::unique_ptr<InterpretRoutes> m_interpretRoutes;
     std::unique_ptr<BundleRoutes> m_bundleRoutes;
     std::unique_ptr<BundleRemoval> m_bundleRemoval;
     std::unique_ptr<BundleActions> m_bundleActions;
     std::unique_ptr<ContentRoutes> m_contentRoutes;
+    BundleUploads *m_uploads = nullptr;
+    BundleMaker *m_maker = nullptr;
     WorkerHub *m_workers = nullptr;
     Scheduler *m_scheduler = nullptr;
     std::unique_ptr<WorkerReadProxy> m_readProxy;

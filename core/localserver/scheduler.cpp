@@ -3,6 +3,7 @@
 
 #include "localserver/bundlejson.h"
 #include "server/bundlestate.h"
+#include "server/bundletype.h"
 #include "util/bytesize.h"
 #include "util/duration.h"
 
@@ -100,7 +101,8 @@ QString Scheduler::imageFor(const BundleRecord &b, const LocalServerConfig &conf
 void Scheduler::stageCreated()
 {
     for (BundleRecord &b : m_bundles.inStates({ BundleState::Created })) {
-        if (b.bundleType != QLatin1String("run")) {
+        const bool make = b.bundleType == server::BundleType::Make;
+        if (b.bundleType != server::BundleType::Run && !make) {
             continue; // datasets become ready by their upload
         }
         QStringList failed;
@@ -124,6 +126,13 @@ void Scheduler::stageCreated()
             continue;
         }
         if (waiting) {
+            continue;
+        }
+        if (make) {
+            // Made here, by the server, not by a worker.
+            if (maker) {
+                maker(b);
+            }
             continue;
         }
         b.state = BundleState::Staged;

@@ -7,12 +7,15 @@
 
 #include <QObject>
 
+#include <functional>
+
 namespace codalab::localserver {
 
 /// Moves runs along as upstream's bundle manager does (codalab-protocol.md §5.9): created → staged once
 /// every parent is ready (failed when one failed, unless allow_failed_dependencies), staged → starting on
 /// a worker that fits (tag, tag-exclusive, free cpus/gpus/memory/disk, exit_after_num_runs, in priority
-/// order) with the `run` message queued for it, and `staged_status` saying why nothing fits.
+/// order) with the `run` message queued for it, and `staged_status` saying why nothing fits. A make bundle
+/// whose parents are ready goes to `maker` instead.
 ///
 /// Usage: call scheduleSoon() after any change; rounds coalesce and run from the event loop, so a run is
 /// dispatched as soon as a worker can take it, with no fixed sleep between rounds.
@@ -25,6 +28,9 @@ public:
 
     void scheduleSoon();
     void runOnce();
+
+    /// Gets each make bundle whose parents are ready (BundleMaker::make).
+    std::function<void(const BundleRecord &)> maker;
 
     /// The image a run gets: its request, else the CPU or GPU default; ":latest" added when untagged.
     static QString imageFor(const BundleRecord &bundle, const LocalServerConfig &config);

@@ -3,6 +3,7 @@
 
 #include "localserver/bundlestore.h"
 #include "server/bundlestate.h"
+#include "server/bundletype.h"
 #include "util/bundleuuid.h"
 
 #include <QDir>
@@ -29,8 +30,8 @@ bool removePath(const QString &path)
 bool RecoveryReport::clean() const
 {
     return tmpFilesRemoved == 0 && unfinishedUploadsRemoved == 0 && swapsCompleted == 0
-        && orphanDirsRemoved == 0 && missingDirsMade == 0 && runsRequeued == 0 && lostContents.isEmpty()
-        && strangers.isEmpty();
+        && orphanDirsRemoved == 0 && missingDirsMade == 0 && runsRequeued == 0 && makesRestarted == 0
+        && lostContents.isEmpty() && strangers.isEmpty();
 }
 
 QStringList RecoveryReport::lines() const
@@ -46,6 +47,7 @@ QStringList RecoveryReport::lines() const
     add(swapsCompleted, QStringLiteral("completed %1 contents swap(s) cut off half-way"));
     add(orphanDirsRemoved, QStringLiteral("removed the contents of %1 deleted bundle(s)"));
     add(missingDirsMade, QStringLiteral("made the missing contents directory of %1 unfinished bundle(s)"));
+    add(makesRestarted, QStringLiteral("restarted %1 make(s) cut off half-way"));
     add(runsRequeued, QStringLiteral("staged %1 run(s) again that a worker had been given but not started"));
     if (!lostContents.isEmpty()) {
         out << QStringLiteral("the contents of %1 finished bundle(s) are missing: %2")
@@ -102,9 +104,19 @@ RecoveryReport StoreRecovery::run(BundleStore &bundles, const QString &bundlesDi
         if (BundleState::isFinal(it.value())) {
             // Made empty, it would read as a bundle that has no files; missing, reads say so.
             report.lostContents << it.key();
-        } else if (dir.mkpath(it.key())) {
+            continue;
+        }
+        // Only a run has a directory before it finishes (its worker writes there); an upload or a make has
+        // none until its contents are complete.
+        const auto bundle = bundles.get(it.key());
+        if (bundle && bundle->bundleType == server::BundleType::Run && dir.mkpath(it.key())) {
             ++report.missingDirsMade;
         }
+    }
+    // A make cut off half-way starts again (its copy went with the .incoming directory above).
+    for (BundleRecord &b : bundles.inStates({ BundleState::Making })) {
+        b.state = BundleState::Created;
+        report.makesRestarted += bundles.update(b) ? 1 : 0;
     }
     for (BundleRecord &b : bundles.inStates({ BundleState::Starting })) {
         b.state = BundleState::Staged;

@@ -15,7 +15,8 @@ struct RecoveryReport
     int unfinishedUploadsRemoved = 0; ///< <uuid>.incoming and its staging: an upload cut off while unpacked
     int swapsCompleted = 0; ///< <uuid>.old: contents put back (or dropped) after a cut-off swap
     int orphanDirsRemoved = 0; ///< contents without a bundle row: a delete cut off half-way
-    int missingDirsMade = 0; ///< an unfinished bundle without its (still empty) contents directory
+    int missingDirsMade = 0; ///< an unfinished run without its (still empty) contents directory
+    int makesRestarted = 0; ///< make bundles cut off while `making`, back to `created` to be made again
     int runsRequeued = 0; ///< runs handed to a worker but not started, staged again
     QStringList lostContents; ///< finished bundles whose contents are gone: reported, left as they are
     QStringList strangers; ///< entries of the bundles directory that are no bundle's: left alone

@@ -6,6 +6,7 @@ target_sources(codalab_core PRIVATE
     secrets/clstateimport.cpp
     secrets/credentials.cpp
     secrets/passwordfile.cpp
+    secrets/passwordprompt.cpp
     secrets/profile.cpp
     secrets/profilestore.cpp
     secrets/secreterror.cpp

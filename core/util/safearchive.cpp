@@ -57,6 +57,13 @@ la_ssize_t readDevice(archive *a, void *data, const void **block)
     return n;
 }
 
+la_int64_t seekDevice(archive *, void *data, la_int64_t offset, int whence)
+{
+    QIODevice *device = static_cast<DeviceSource *>(data)->device;
+    const qint64 base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? device->pos() : device->size();
+    return device->seek(base + offset) ? device->pos() : ARCHIVE_FATAL;
+}
+
 QString archiveError(archive *a)
 {
     const char *message = archive_error_string(a);
@@ -160,6 +167,16 @@ ArchiveResult SafeArchive::extract(QIODevice *device, const QString &targetDir, 
     ArchivePtr in(archive_read_new(), archive_read_free);
     archive_read_support_format_tar(in.get());
     archive_read_support_format_empty(in.get());
+    if (limits.allowZip) {
+        // From a file, the central directory decides what is in it (as unzip reads it); a stream can only be
+        // read front to back.
+        if (device->isSequential()) {
+            archive_read_support_format_zip_streamable(in.get());
+        } else {
+            archive_read_support_format_zip_seekable(in.get());
+            archive_read_set_seek_callback(in.get(), seekDevice);
+        }
+    }
     // Filters libarchive runs in-process only: support_filter_all() would also start lzop or lrzip.
     archive_read_support_filter_gzip(in.get());
     archive_read_support_filter_bzip2(in.get());
@@ -272,7 +289,23 @@ ArchiveResult SafeArchive::extract(
     return extract(&file, targetDir, limits);
 }
 
+namespace {
+ArchiveResult decompress(QIODevice *gzip, const QString &targetFile, const ArchiveLimits &limits, bool bzip2);
+} // namespace
+
 ArchiveResult SafeArchive::gunzipFile(QIODevice *gzip, const QString &targetFile, const ArchiveLimits &limits)
+{
+    return decompress(gzip, targetFile, limits, false);
+}
+
+ArchiveResult SafeArchive::decompressFile(
+    QIODevice *compressed, const QString &targetFile, const ArchiveLimits &limits)
+{
+    return decompress(compressed, targetFile, limits, true);
+}
+
+namespace {
+ArchiveResult decompress(QIODevice *gzip, const QString &targetFile, const ArchiveLimits &limits, bool bzip2)
 {
     ArchiveResult result;
     const auto fail = [&](const QString &error) {
@@ -297,6 +330,9 @@ ArchiveResult SafeArchive::gunzipFile(QIODevice *gzip, const QString &targetFile
     source.device = gzip;
     ArchivePtr in(archive_read_new(), archive_read_free);
     archive_read_support_filter_gzip(in.get());
+    if (bzip2) {
+        archive_read_support_filter_bzip2(in.get());
+    }
     archive_read_support_format_raw(in.get());
     archive_entry *entry = nullptr;
     if (archive_read_open(in.get(), &source, nullptr, readDevice, nullptr) != ARCHIVE_OK
@@ -304,9 +340,12 @@ ArchiveResult SafeArchive::gunzipFile(QIODevice *gzip, const QString &targetFile
         return fail(QStringLiteral("Cannot read the gzip stream for \"%1\": %2")
                         .arg(*target, archiveError(in.get())));
     }
-    // The raw format takes any bytes; only a stream that went through the gzip filter is what was asked.
-    if (archive_filter_code(in.get(), 0) != ARCHIVE_FILTER_GZIP) {
-        return fail(QStringLiteral("Cannot write \"%1\": the data is not gzip-compressed").arg(*target));
+    // The raw format takes any bytes; only a stream that went through a decompressing filter is what was
+    // asked.
+    const int filter = archive_filter_code(in.get(), 0);
+    if (filter != ARCHIVE_FILTER_GZIP && !(bzip2 && filter == ARCHIVE_FILTER_BZIP2)) {
+        return fail(QStringLiteral("Cannot write \"%1\": the data is not %2-compressed")
+                        .arg(*target, bzip2 ? QStringLiteral("gzip- or bzip2") : QStringLiteral("gzip")));
     }
     QSaveFile file(*target);
     file.setDirectWriteFallback(false);
@@ -340,6 +379,7 @@ ArchiveResult SafeArchive::gunzipFile(QIODevice *gzip, const QString &targetFile
     result.ok = true;
     return result;
 }
+} // namespace
 
 ArchiveResult SafeArchive::gunzipFile(
     const QString &gzipPath, const QString &targetFile, const ArchiveLimits &limits)

@@ -22,6 +22,8 @@ struct ArchiveLimits
     double maxRatio = 0;
     /// Members, directories and links included.
     qint64 maxEntries = 1000000;
+    /// extract() also reads zip archives (upstream's `cl upload x.zip`); off where only tar is expected.
+    bool allowZip = false;
 };
 
 struct ArchiveResult
@@ -50,7 +52,10 @@ struct ArchiveResult
 ///
 /// gunzipFile() writes one gzip stream (gzip members concatenated included) to `targetFile` through a
 /// temporary file renamed into place, under the same byte and ratio limits; a symlink, or anything but a
-/// regular file, at `targetFile` is refused.
+/// regular file, at `targetFile` is refused. decompressFile() does the same for a gzip or a bzip2 stream.
+///
+/// With ArchiveLimits::allowZip, extract() also takes a zip archive; read from a seekable device (a file) it
+/// uses the central directory, as unzip does.
 ///
 /// create() writes what `tar czf - -C sourceDir --exclude=P... .` writes: a gzip-compressed (POSIX pax)
 /// tar with "./" and "./<path>" members, symlinks stored as symlinks (never followed), hard-linked files
@@ -76,6 +81,7 @@ public:
 
     static Result gunzipFile(QIODevice *gzip, const QString &targetFile, const Limits &limits = {});
     static Result gunzipFile(const QString &gzipPath, const QString &targetFile, const Limits &limits = {});
+    static Result decompressFile(QIODevice *compressed, const QString &targetFile, const Limits &limits = {});
 
     static Result create(const QString &sourceDir, QIODevice *out, const QStringList &excludePatterns = {});
     /// Writes through a temporary file that replaces `archivePath` only when complete.

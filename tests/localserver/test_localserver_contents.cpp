@@ -184,8 +184,10 @@ TEST_CASE("hostile uploads are refused and change nothing", "[localserver][conte
     LocalServerFixture f;
     auto c = f.root();
     const QString uuid = createDataset(*c, QStringLiteral("target"));
-    REQUIRE(
-        upload(*c, uuid, QStringLiteral("ok.tar.gz"), TarBuilder().file("./keep.txt", "kept").finish()).status
+    // Not finalized, so later uploads may still replace it (a finished bundle's contents are final, 403).
+    REQUIRE(upload(*c, uuid, QStringLiteral("ok.tar.gz&finalize_on_success=0"),
+                TarBuilder().file("./keep.txt", "kept").finish())
+                .status
         == 200);
     const QDir data(f.dataDir.path());
     const QStringList before = data.entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
@@ -201,7 +203,7 @@ TEST_CASE("hostile uploads are refused and change nothing", "[localserver][conte
         const HttpResult r = upload(*c, uuid, QStringLiteral("bad.tar.gz"), tar);
         INFO(member);
         CHECK(r.status == 400);
-        CHECK(r.body.startsWith("Upload refused: "));
+        CHECK(r.body.startsWith("Upload failed: "));
         CHECK(r.body.contains(member));
     }
     CHECK(data.entryList(QDir::AllEntries | QDir::NoDotAndDotDot)

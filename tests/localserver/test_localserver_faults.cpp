@@ -172,7 +172,7 @@ TEST_CASE(
     const QString swapped
         = createDataset(*c, QStringLiteral("swapped"), QStringLiteral("b.txt"), "old contents\n");
     const QString lost = createDataset(*c, QStringLiteral("lost"), QStringLiteral("c.txt"), "gone\n");
-    const QString noDir = createDataset(*c, QStringLiteral("nodir"));
+    const QString noDir = createRun(*c, QStringLiteral("nodir")); // a run has its directory from the start
     f.server.reset();
 
     // What kills at the worst moments leave: a body file, an upload being unpacked, a swap cut between its
@@ -188,6 +188,7 @@ TEST_CASE(
     const QString orphan = QStringLiteral("0x") + QString(32, QLatin1Char('d'));
     bundles.mkpath(orphan + QStringLiteral("/leftover"));
     REQUIRE(QFile::remove(bundles.filePath(lost)));
+    REQUIRE(bundles.exists(noDir));
     REQUIRE(QDir(bundles.filePath(noDir)).removeRecursively());
     bundles.mkpath(QStringLiteral("not-a-bundle"));
 
@@ -571,7 +572,7 @@ TEST_CASE("JSON of the wrong shape at each route a worker or cl uses gets 400 wi
         { cl.get(), "POST", QStringLiteral("/rest/worksheets"), R"({"data": [{"attributes": {"name": 5}}]})",
             json, 400, "\"name\" must be a string" },
         { cl.get(), "PUT", blob + QStringLiteral("?filename=x.tar.gz"), "not a tar",
-            "application/octet-stream", 400, "Upload refused" },
+            "application/octet-stream", 400, "Upload failed" },
         { cl.get(), "PUT", blob + QStringLiteral("?filename=x.txt&state_on_success=banana"), "x",
             "application/octet-stream", 400, "state_on_success must be a final state" },
         { &worker.http(), "POST", checkin, "\xff{}", json, 400, "Invalid JSON in the check-in body" },
