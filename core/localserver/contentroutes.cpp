@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QRegularExpression>
 #include <QTemporaryFile>
+#include <QThreadPool>
 
 namespace codalab::localserver {
 
@@ -60,7 +61,8 @@ QByteArray summarize(QFile &file, int head, int tail, int maxLineLength, const Q
 } // namespace
 
 ContentRoutes::ContentRoutes(BundleStore &bundles, QString bundlesDir, QString tmpDir)
-    : m_bundles(bundles)
+    : m_link(std::make_shared<util::TaskLink>(this))
+    , m_bundles(bundles)
     , m_bundlesDir(std::move(bundlesDir))
     , m_tmpDir(std::move(tmpDir))
 { }
@@ -199,30 +201,40 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
     }
     const bool gzip = request.header("accept-encoding").contains("gzip");
     if (file.isDir()) {
-        // Directories always go out as .tar.gz, written to a temporary file and streamed from it.
-        QTemporaryFile archive(m_tmpDir.isEmpty()
-                ? QDir::temp().filePath(QStringLiteral("codalab-XXXXXX.tar.gz"))
-                : QDir(m_tmpDir).filePath(QStringLiteral("download-XXXXXX.tar.gz")));
-        archive.setAutoRemove(false);
-        if (!archive.open()) {
-            responder.send(HttpResponse::error(500, QStringLiteral("Cannot make a temporary file")));
-            return;
-        }
-        const util::ArchiveResult made = util::SafeArchive::create(target->fsPath, &archive);
-        archive.close();
-        if (!made.ok) {
-            QFile::remove(archive.fileName());
-            responder.send(HttpResponse::error(500, made.error));
-            return;
-        }
-        HttpResponse head = HttpResponse::bytes({}, "application/gzip");
-        head.withHeader("Target-Type", "directory")
-            .withHeader(
-                "X-CodaLab-Target-Size", QByteArray::number(util::TargetInfo::diskSize(target->fsPath)))
-            .withHeader("Content-Encoding", "identity")
-            .withHeader("Content-Disposition", "attachment; filename=\"" + name.toUtf8() + ".tar.gz\"");
-        responder.sendFile(head, archive.fileName(), 0, QFileInfo(archive.fileName()).size());
-        QFile::remove(archive.fileName()); // the open handle keeps the data until the stream ends
+        // Directories always go out as .tar.gz, written to a temporary file on a pool thread (the server
+        // answers others meanwhile) and streamed from it.
+        const QString archivePath = m_tmpDir.isEmpty()
+            ? QDir::temp().filePath(QStringLiteral("codalab-XXXXXX.tar.gz"))
+            : QDir(m_tmpDir).filePath(QStringLiteral("download-XXXXXX.tar.gz"));
+        const QString source = target->fsPath;
+        QThreadPool::globalInstance()->start([archivePath, source, name, responder, link = m_link] {
+            QTemporaryFile archive(archivePath);
+            archive.setAutoRemove(false);
+            util::ArchiveResult made;
+            if (!archive.open()) {
+                made.error = QStringLiteral("Cannot make a temporary file: %1").arg(archive.errorString());
+            } else {
+                made = util::SafeArchive::create(source, &archive);
+                archive.close();
+            }
+            const qint64 size = util::TargetInfo::diskSize(source);
+            const QString path = archive.fileName();
+            link->post([made, size, path, name, responder] {
+                if (!made.ok) {
+                    QFile::remove(path);
+                    responder.send(HttpResponse::error(500, made.error));
+                    return;
+                }
+                HttpResponse head = HttpResponse::bytes({}, "application/gzip");
+                head.withHeader("Target-Type", "directory")
+                    .withHeader("X-CodaLab-Target-Size", QByteArray::number(size))
+                    .withHeader("Content-Encoding", "identity")
+                    .withHeader(
+                        "Content-Disposition", "attachment; filename=\"" + name.toUtf8() + ".tar.gz\"");
+                responder.sendFile(head, path, 0, QFileInfo(path).size());
+                QFile::remove(path); // the open handle keeps the data until the stream ends
+            });
+        });
         return;
     }
     HttpResponse response = HttpResponse::bytes({}, "text/plain");

@@ -4,11 +4,14 @@
 #include "localserver/bundlestore.h"
 #include "localserver/httprequest.h"
 #include "localserver/httpresponder.h"
+#include "util/tasklink.h"
 
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace codalab::localserver {
 
@@ -18,8 +21,9 @@ class LocalHttpServer;
 /// and reads with an inclusive Range, head/tail lines, gzip on request and directories as .tar.gz. A path
 /// under a dependency key resolves into the parent bundle, as upstream. Reads of a bundle that runs on a
 /// worker go to `workerReader` when it is set (the worker's `read` protocol).
-class ContentRoutes
+class ContentRoutes : public QObject
 {
+    Q_OBJECT
 public:
     /// Where a contents path leads: a bundle, a path inside it, and the file on disk.
     struct Target
@@ -40,6 +44,7 @@ public:
 
     /// `tmpDir` holds directory archives while they are sent (the server clears it at every start).
     ContentRoutes(BundleStore &bundles, QString bundlesDir, QString tmpDir = {});
+    ~ContentRoutes() override { m_link->detach(); }
     void install(LocalHttpServer &http);
 
     WorkerReader workerReader;
@@ -55,6 +60,7 @@ private:
     /// The bundle the route's first capture names, or nullopt after answering 404.
     std::optional<BundleRecord> findBundle(const HttpRequest &request, const HttpResponder &responder) const;
 
+    std::shared_ptr<util::TaskLink> m_link;
     BundleStore &m_bundles;
     QString m_bundlesDir;
     QString m_tmpDir;
