@@ -3,13 +3,16 @@
 target_sources(codalab_core PRIVATE
     server/apierror.cpp
     server/bundlestate.cpp
+    server/bundleupload.cpp
+    server/chunkedput.cpp
     server/apijob.cpp
     server/codalabclient.cpp
-    server/dependencydownload.cpp
+    server/contentsdownload.cpp
     server/runfollower.cpp
     server/runrequest.cpp
     server/runsubmission.cpp
     server/serverconnection.cpp
     server/tokenmanager.cpp
+    server/uploadsource.cpp
     server/workerapi.cpp
 )

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/workerapi.h"
 
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 #include "server/serverconnection.h"
 
 #include <QJsonDocument>
@@ -70,10 +70,10 @@ ApiJob *WorkerApi::replyDataFile(int socketId, const QString &path, const QJsonO
     return m_connection->send(std::move(call));
 }
 
-DependencyDownload *WorkerApi::downloadDependency(
+ContentsDownload *WorkerApi::downloadDependency(
     const QString &uuid, const QString &path, const QString &target, const util::ArchiveLimits &limits)
 {
-    auto *download = new DependencyDownload(m_connection, uuid, path, target, limits, this);
+    auto *download = new ContentsDownload(m_connection, uuid, path, target, limits, this);
     download->start();
     return download;
 }

@@ -9,7 +9,7 @@
 
 namespace codalab::server {
 
-class DependencyDownload;
+class ContentsDownload;
 class ServerConnection;
 
 /// The worker side of the CodaLab REST API (codalab-protocol.md §3): check-in, start_bundle, replies,
@@ -31,7 +31,7 @@ public:
     /// The file must stay until the job finished: a retry reads it again.
     ApiJob *replyDataFile(int socketId, const QString &path, const QJsonObject &header = {});
     /// Downloads (uuid, path) to `target`: a file, or a directory unpacked safely from the server's tar.gz.
-    DependencyDownload *downloadDependency(const QString &uuid, const QString &path, const QString &target,
+    ContentsDownload *downloadDependency(const QString &uuid, const QString &path, const QString &target,
         const util::ArchiveLimits &limits = {});
     /// Uploads a run's results, a tar.gz already written to `archivePath`, streamed from disk.
     ApiJob *uploadResults(const QString &uuid, const QString &archivePath, const QString &store = {});

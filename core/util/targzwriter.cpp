@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <functional>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,9 +44,10 @@ la_ssize_t writeDevice(archive *a, void *data, const void *block, size_t length)
 class Walk
 {
 public:
-    Walk(archive *out, const QList<QByteArray> &patterns)
+    Walk(archive *out, const QList<QByteArray> &patterns, const std::function<bool(qint64)> &onRead)
         : m_out(out)
         , m_patterns(patterns)
+        , m_onRead(onRead)
     { }
 
     // `path` is absolute, `name` the member name ("." for the root, "./a/b" below it).
@@ -65,6 +67,7 @@ private:
 
     archive *m_out;
     const QList<QByteArray> &m_patterns;
+    const std::function<bool(qint64)> &m_onRead;
     QByteArray m_buffer = QByteArray(blockSize, Qt::Uninitialized);
 };
 
@@ -119,6 +122,8 @@ bool Walk::writeData(const QByteArray &path, const QByteArray &name, qint64 size
             break;
         } else if (archive_write_data(m_out, m_buffer.constData(), size_t(n)) < 0) {
             why = QString::fromLocal8Bit(archive_error_string(m_out));
+        } else if (m_onRead && !m_onRead(n)) {
+            why = QStringLiteral("cancelled");
         } else {
             remaining -= n;
         }
@@ -165,20 +170,26 @@ bool Walk::addChildren(const QByteArray &path, const QByteArray &name)
 
 ArchiveResult TarGzWriter::write(const QString &sourceDir, QIODevice *out, const QStringList &excludePatterns)
 {
-    ArchiveResult result;
-    const QByteArray root = QFile::encodeName(sourceDir);
     struct stat st;
-    if (::stat(root.constData(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (::stat(QFile::encodeName(sourceDir).constData(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        ArchiveResult result;
         result.error = QStringLiteral("Cannot archive \"%1\": not a directory").arg(sourceDir);
         return result;
     }
+    Options options;
+    options.excludePatterns = excludePatterns;
+    return write({ Member { sourceDir, QString() } }, out, options);
+}
+
+ArchiveResult TarGzWriter::write(const QList<Member> &members, QIODevice *out, const Options &options)
+{
+    ArchiveResult result;
     if (!out || !out->isWritable()) {
-        result.error
-            = QStringLiteral("Cannot archive \"%1\": the output is not open for writing").arg(sourceDir);
+        result.error = QStringLiteral("Cannot archive: the output is not open for writing");
         return result;
     }
     QList<QByteArray> patterns;
-    for (const QString &pattern : excludePatterns) {
+    for (const QString &pattern : options.excludePatterns) {
         if (!pattern.isEmpty()) {
             patterns.append(QFile::encodeName(pattern));
         }
@@ -195,13 +206,26 @@ ArchiveResult TarGzWriter::write(const QString &sourceDir, QIODevice *out, const
                            .arg(QString::fromLocal8Bit(archive_error_string(a.get())));
         return result;
     }
-    Walk walk(a.get(), patterns);
-    const bool walked = walk.add(root, QByteArrayLiteral("."), st);
-    result.entries = walk.entries;
-    if (!walked) {
-        result.error = walk.error;
-        return result;
+    Walk walk(a.get(), patterns, options.onRead);
+    for (const Member &member : members) {
+        const QByteArray path = QFile::encodeName(member.path);
+        struct stat st;
+        // A member named by the caller is followed if it is a link (as `tar -C dir .` follows the dir);
+        // links inside it are stored as links.
+        if (::stat(path.constData(), &st) != 0) {
+            result.error
+                = QStringLiteral("Cannot archive \"%1\": %2").arg(member.path, qt_error_string(errno));
+            return result;
+        }
+        const QByteArray name
+            = member.name.isEmpty() ? QByteArrayLiteral(".") : "./" + QFile::encodeName(member.name);
+        if (!walk.add(path, name, st)) {
+            result.entries = walk.entries;
+            result.error = walk.error;
+            return result;
+        }
     }
+    result.entries = walk.entries;
     if (archive_write_close(a.get()) != ARCHIVE_OK) {
         result.error = QStringLiteral("Cannot write the archive: %1")
                            .arg(QString::fromLocal8Bit(archive_error_string(a.get())));

@@ -3,6 +3,8 @@
 
 #include "util/safearchive.h"
 
+#include <functional>
+
 namespace codalab::util {
 
 /// SafeArchive::create(): a directory as `tar czf - -C dir --exclude=P... .` would write it. Synchronous.
@@ -12,6 +14,21 @@ public:
     TarGzWriter() = delete;
 
     static ArchiveResult write(const QString &sourceDir, QIODevice *out, const QStringList &excludePatterns);
+
+    /// One file or directory to archive under `name` ("./name/..."); an empty name makes it the root (".").
+    struct Member
+    {
+        QString path;
+        QString name;
+    };
+    struct Options
+    {
+        QStringList excludePatterns;
+        /// Told the bytes of each block read from a file; returning false stops the archive ("cancelled").
+        std::function<bool(qint64 bytes)> onRead;
+    };
+    /// Several files and directories in one archive (`cl upload a b` sends them so), read progress told.
+    static ArchiveResult write(const QList<Member> &members, QIODevice *out, const Options &options);
     /// SafeArchive::isExcluded(), on the raw bytes of a relative path.
     static bool isExcluded(const QByteArray &relativePath, const QList<QByteArray> &patterns);
 };

@@ -2,6 +2,7 @@
 # core/util sources (sizes, durations, uuids, safe archive extraction)
 target_sources(codalab_core PRIVATE
     util/archivepathguard.cpp
+    util/boundedpipe.cpp
     util/bundleuuid.cpp
     util/bytesize.cpp
     util/decimalnumber.cpp

@@ -2,7 +2,7 @@
 #include "worker/dependencycache.h"
 
 #include "server/apierror.h"
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 #include "util/bundleuuid.h"
 #include "util/logging.h"
 #include "worker/dependencycachestate.h"
@@ -20,7 +20,7 @@ namespace codalab::worker {
 
 namespace {
 
-const QString RefusedPrefix = QStringLiteral("Refused dependency archive:");
+const QString RefusedPrefix = QStringLiteral("Refused archive:");
 constexpr int SweepEveryTicks = 60;
 
 } // namespace
@@ -241,14 +241,14 @@ void DependencyCache::startDownload(const DependencyKey &key)
     QDir().mkpath(m_directory);
     qCInfo(lcWorkerCache) << "Downloading" << key.toString() << "attempt" << item.attempts << "of"
                           << m_maxAttempts;
-    server::DependencyDownload *download = m_factory ? m_factory(key, item.staging) : nullptr;
+    server::ContentsDownload *download = m_factory ? m_factory(key, item.staging) : nullptr;
     if (!download) {
         fail(item, QStringLiteral("Dependency download failed: no download could be started"));
         return;
     }
     item.download = download;
     const quint64 attemptId = item.attemptId;
-    connect(download, &server::DependencyDownload::progress, this, [this, key, attemptId](qint64 bytes) {
+    connect(download, &server::ContentsDownload::progress, this, [this, key, attemptId](qint64 bytes) {
         auto it = m_items.find(key);
         if (it != m_items.end() && it->attemptId == attemptId) {
             it->entry.bytesDownloaded = bytes;
@@ -256,7 +256,7 @@ void DependencyCache::startDownload(const DependencyKey &key)
             notify(key);
         }
     });
-    connect(download, &server::DependencyDownload::finished, this,
+    connect(download, &server::ContentsDownload::finished, this,
         [this, key, attemptId](const server::ApiError &error) { onDownloadFinished(key, attemptId, error); });
 }
 

@@ -15,7 +15,7 @@
 #include <optional>
 
 namespace codalab::server {
-class DependencyDownload;
+class ContentsDownload;
 struct ApiError;
 } // namespace codalab::server
 
@@ -61,7 +61,7 @@ public:
     /// Makes one download of `key` into `target` (a path that does not exist yet); the worker passes a lambda
     /// over server::WorkerApi::downloadDependency(uuid, path, target, limits).
     using DownloadFactory
-        = std::function<server::DependencyDownload *(const DependencyKey &, const QString &target)>;
+        = std::function<server::ContentsDownload *(const DependencyKey &, const QString &target)>;
 
     DependencyCache(QString directory, QString stateFile, DownloadFactory factory, QObject *parent = nullptr);
     ~DependencyCache() override;
@@ -101,7 +101,7 @@ private:
     {
         Entry entry;
         QString name; ///< file name inside the cache directory
-        QPointer<server::DependencyDownload> download;
+        QPointer<server::ContentsDownload> download;
         QString staging; ///< where the current attempt writes
         quint64 attemptId = 0; ///< tells a current callback from a stale one
         int attempts = 0;

@@ -45,7 +45,7 @@ public:
     /// the path when that would be too long for a file name); the cache appends `_` until it is unique.
     static QString entryName(const DependencyKey &key);
     /// Where download attempt `attempt` of entry `name` writes: ".dl-<attempt>-<name>". What the download
-    /// makes next to it (DependencyDownload's "<staging>.download", SafeArchive's ".<staging>.partial-*")
+    /// makes next to it (ContentsDownload's "<staging>.download", SafeArchive's ".<staging>.partial-*")
     /// carries the same attempt number.
     static QString stagingName(quint64 attempt, const QString &name);
     /// The attempt number in a name made from stagingName(), or 0 for any other name.

@@ -4,5 +4,6 @@ codalab_add_test(test_server integration SOURCES
     server/test_runrequest.cpp
     server/test_codalabclient.cpp
     server/test_workerapi.cpp
+    server/test_bundletransfer.cpp
     util/tarbuilder.cpp
     LIBRARIES LibArchive::LibArchive)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The REST client against codalab-local-server on 127.0.0.1, and against servers that misbehave.
+#include "clientsession.h"
 #include "localserver/localserverfixture.h"
 #include "server/codalabclient.h"
 #include "server/runsubmission.h"
@@ -22,33 +23,10 @@ namespace {
 
 ApiResult wait(ApiJob *job, int timeoutMs = 30000)
 {
-    QSignalSpy spy(job, &ApiJob::finished);
-    REQUIRE(spy.wait(timeoutMs));
-    return spy.first().first().value<ApiResult>();
+    return codalab::test::waitFor(job, timeoutMs);
 }
 
-/// A client logged in (lazily) as codalab, with short retry pauses.
-struct Session
-{
-    QNetworkAccessManager nam;
-    ServerConnection connection { &nam };
-    TokenManager tokens;
-    CodaLabClient client { &connection };
-
-    Session(const QString &url, const QString &user, const QString &password,
-        TokenManager::Mode mode = TokenManager::Mode::Refresh)
-        : tokens(&connection,
-            mode == TokenManager::Mode::Refresh ? QStringLiteral("codalab_cli_client")
-                                                : QStringLiteral("codalab_worker_client"),
-            mode)
-    {
-        QString error;
-        REQUIRE(connection.setServerUrl(url, &error));
-        connection.setRetryDelayMs(10);
-        connection.setTokenManager(&tokens);
-        tokens.setCredentials(user, password);
-    }
-};
+using Session = codalab::test::ClientSession;
 
 QString userName(const ApiResult &r)
 {

@@ -3,7 +3,7 @@
 #include "localserver/bundlestore.h"
 #include "localserver/localserverfixture.h"
 #include "server/codalabclient.h"
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 #include "server/runfollower.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
@@ -112,14 +112,14 @@ TEST_CASE("dependencies download as files or safely unpacked directories", "[ser
     const QString dir = test::createDataset(*user, QStringLiteral("dir"), QStringLiteral("d.tar.gz"),
         test::TarBuilder().file("./sub/x.txt", "x").file("./run.sh", "echo\n", 0755).finish());
 
-    DependencyDownload *d = w.api.downloadDependency(file, QString(), cache.filePath(QStringLiteral("file")));
-    QSignalSpy done(d, &DependencyDownload::finished);
+    ContentsDownload *d = w.api.downloadDependency(file, QString(), cache.filePath(QStringLiteral("file")));
+    QSignalSpy done(d, &ContentsDownload::finished);
     REQUIRE(done.wait(30000));
     CHECK_FALSE(done.first().first().value<ApiError>());
     CHECK(readFile(cache.filePath(QStringLiteral("file"))) == "a,b\n1,2\n");
 
     d = w.api.downloadDependency(dir, QString(), cache.filePath(QStringLiteral("dir")));
-    QSignalSpy dirDone(d, &DependencyDownload::finished);
+    QSignalSpy dirDone(d, &ContentsDownload::finished);
     REQUIRE(dirDone.wait(30000));
     INFO(dirDone.first().first().value<ApiError>().message.toStdString());
     CHECK_FALSE(dirDone.first().first().value<ApiError>());
@@ -127,12 +127,12 @@ TEST_CASE("dependencies download as files or safely unpacked directories", "[ser
     CHECK(QFileInfo(cache.filePath(QStringLiteral("dir/run.sh"))).isExecutable());
 
     d = w.api.downloadDependency(dir, QStringLiteral("sub/x.txt"), cache.filePath(QStringLiteral("one")));
-    QSignalSpy subDone(d, &DependencyDownload::finished);
+    QSignalSpy subDone(d, &ContentsDownload::finished);
     REQUIRE(subDone.wait(30000));
     CHECK(readFile(cache.filePath(QStringLiteral("one"))) == "x");
 
     d = w.api.downloadDependency(dir, QStringLiteral("nothing"), cache.filePath(QStringLiteral("none")));
-    QSignalSpy missing(d, &DependencyDownload::finished);
+    QSignalSpy missing(d, &ContentsDownload::finished);
     REQUIRE(missing.wait(30000));
     CHECK(missing.first().first().value<ApiError>().httpStatus == 404);
     CHECK(QDir(cache.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).size()
@@ -184,9 +184,9 @@ TEST_CASE("a 303 to blob storage is followed without the Authorization header", 
     connection.setTokenManager(&tokens);
     WorkerApi api(&connection, QStringLiteral("w"));
     QTemporaryDir cache;
-    DependencyDownload *d = api.downloadDependency(
+    ContentsDownload *d = api.downloadDependency(
         QStringLiteral("0x") + QString(32, QLatin1Char('1')), QString(), cache.filePath(QStringLiteral("f")));
-    QSignalSpy done(d, &DependencyDownload::finished);
+    QSignalSpy done(d, &ContentsDownload::finished);
     REQUIRE(done.wait(30000));
     INFO(done.first().first().value<ApiError>().message.toStdString());
     CHECK_FALSE(done.first().first().value<ApiError>());
@@ -201,8 +201,8 @@ TEST_CASE("results upload from a tar.gz on disk and become the bundle's contents
     LocalServerFixture f;
     WorkerSession w(f, QStringLiteral("w"));
     auto user = f.root();
-    const QString uuid
-        = test::createDataset(*user, QStringLiteral("results"), QStringLiteral("x.txt"), "placeholder");
+    // Still being made (as a run is while its worker uploads): a finished bundle's contents are final.
+    const QString uuid = test::createDataset(*user, QStringLiteral("results"));
     QTemporaryDir run;
     QDir(run.path()).mkpath(QStringLiteral("out"));
     QFile out(run.filePath(QStringLiteral("stdout")));

@@ -4,7 +4,7 @@
 // is pulled and the shared test image itself is never at risk).
 #include "docker/imageinfo.h"
 #include "localserver/localserverfixture.h"
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"

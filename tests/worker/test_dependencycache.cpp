@@ -2,7 +2,7 @@
 // The worker's dependency cache against codalab-local-server, and against scripted servers for what a real
 // one does not do on demand (hostile archives, downloads that hang).
 #include "localserver/localserverfixture.h"
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"
@@ -291,7 +291,7 @@ TEST_CASE("an archive that escapes its directory fails at once and writes nothin
     const DependencyCache::Entry e = t.settle(key);
     CHECK(e.stage == Stage::Failed);
     INFO(e.message.toStdString());
-    CHECK(e.message.startsWith(QLatin1String("Dependency download failed: Refused dependency archive:")));
+    CHECK(e.message.startsWith(QLatin1String("Dependency download failed: Refused archive:")));
     CHECK(e.message.contains(QLatin1String("escaped.txt")));
     CHECK(t.downloads == 1); // the same archive would be refused again: no retry
     CHECK(scripted.blobRequests == 1);
@@ -305,7 +305,7 @@ TEST_CASE("an archive that escapes its directory fails at once and writes nothin
     t.cache->acquire(QStringLiteral("run-1"), big);
     const DependencyCache::Entry bomb = t.settle(big);
     CHECK(bomb.stage == Stage::Failed);
-    CHECK(bomb.message.startsWith(QLatin1String("Dependency download failed: Refused dependency archive:")));
+    CHECK(bomb.message.startsWith(QLatin1String("Dependency download failed: Refused archive:")));
     CHECK(t.downloads == 2);
 }
 

@@ -17,24 +17,27 @@ namespace codalab::server {
 
 class ServerConnection;
 
-/// One dependency download as upstream's worker makes it (codalab-protocol.md §3.7): the target's info,
-/// then its blob with support_redirect=1. A 303 to blob storage is followed without the Authorization
-/// header. The body is written to a file as it arrives, never held whole; a directory arrives as tar.gz and
-/// is unpacked with util::SafeArchive on a pool thread, a file is moved into place.
+/// The contents of a bundle, or a path in it, fetched as upstream's worker fetches a dependency
+/// (codalab-protocol.md §3.7): the target's info, then its blob with support_redirect=1. The worker's
+/// dependency cache and the desktop's Save use it. A 303 to blob storage is followed without the
+/// Authorization header. The body is written to a file as it arrives, never held whole; a directory arrives
+/// as tar.gz and is unpacked with util::SafeArchive on a pool thread, a file is moved into place.
 ///
 /// Usage: WorkerApi::downloadDependency() returns it started; progress() as bytes arrive, finished() once.
-class DependencyDownload : public QObject
+class ContentsDownload : public QObject
 {
     Q_OBJECT
 public:
-    DependencyDownload(ServerConnection *connection, QString uuid, QString path, QString target,
+    ContentsDownload(ServerConnection *connection, QString uuid, QString path, QString target,
         util::ArchiveLimits limits, QObject *parent);
-    ~DependencyDownload() override;
+    ~ContentsDownload() override;
 
     void start();
     void cancel();
     qint64 bytesReceived() const { return m_received; }
     bool isDirectory() const { return m_directory; }
+    /// The target's size as the server gave it (a directory's: its files, unpacked); -1 until known.
+    qint64 targetSize() const { return m_targetSize; }
 
     static constexpr int MaxRedirects = 5;
 
@@ -59,6 +62,7 @@ private:
     std::unique_ptr<QFile> m_partial;
     QPointer<QNetworkReply> m_reply;
     qint64 m_received = 0;
+    qint64 m_targetSize = -1;
     bool m_directory = false;
     bool m_done = false;
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "server/dependencydownload.h"
+#include "server/contentsdownload.h"
 
 #include "server/apijob.h"
 #include "server/serverconnection.h"
@@ -15,8 +15,8 @@
 
 namespace codalab::server {
 
-DependencyDownload::DependencyDownload(ServerConnection *connection, QString uuid, QString path,
-    QString target, util::ArchiveLimits limits, QObject *parent)
+ContentsDownload::ContentsDownload(ServerConnection *connection, QString uuid, QString path, QString target,
+    util::ArchiveLimits limits, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
     , m_uuid(std::move(uuid))
@@ -25,7 +25,7 @@ DependencyDownload::DependencyDownload(ServerConnection *connection, QString uui
     , m_limits(limits)
 { }
 
-DependencyDownload::~DependencyDownload()
+ContentsDownload::~ContentsDownload()
 {
     if (m_reply) {
         m_reply->disconnect(this);
@@ -37,7 +37,7 @@ DependencyDownload::~DependencyDownload()
     }
 }
 
-void DependencyDownload::start()
+void ContentsDownload::start()
 {
     ApiCall info;
     info.path = QStringLiteral("/bundles/%1/contents/info/%2")
@@ -51,6 +51,8 @@ void DependencyDownload::start()
         const QString type
             = r.json.object().value(QLatin1String("data")).toObject().value(QLatin1String("type")).toString();
         m_directory = type == QLatin1String("directory");
+        m_targetSize = qint64(
+            r.json.object().value(QLatin1String("data")).toObject().value(QLatin1String("size")).toDouble());
         if (type == QLatin1String("link")) {
             finish(ApiError::make(
                 ApiError::Kind::Client, QStringLiteral("%1/%2 is a symbolic link").arg(m_uuid, m_path)));
@@ -71,7 +73,7 @@ void DependencyDownload::start()
     });
 }
 
-void DependencyDownload::fetchBlob(const QString &token)
+void ContentsDownload::fetchBlob(const QString &token)
 {
     QDir().mkpath(QFileInfo(m_target).absolutePath());
     m_partial = std::make_unique<QFile>(m_target + QStringLiteral(".download"));
@@ -96,13 +98,17 @@ void DependencyDownload::fetchBlob(const QString &token)
     get(request, 0);
 }
 
-void DependencyDownload::get(const QNetworkRequest &request, int redirects)
+void ContentsDownload::get(const QNetworkRequest &request, int redirects)
 {
     m_reply = m_connection->networkAccessManager()->get(request);
     connect(m_reply, &QNetworkReply::readyRead, this, [this] {
         const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 200) {
             return; // a redirect's or an error's body is not the dependency
+        }
+        const QByteArray size = m_reply->rawHeader("X-CodaLab-Target-Size");
+        if (!size.isEmpty()) {
+            m_targetSize = size.toLongLong();
         }
         const QByteArray data = m_reply->readAll();
         if (!writeAll(data)) {
@@ -123,7 +129,7 @@ void DependencyDownload::get(const QNetworkRequest &request, int redirects)
         [this, reply, redirects] { onBlobFinished(reply, redirects); });
 }
 
-void DependencyDownload::onBlobFinished(QNetworkReply *reply, int redirects)
+void ContentsDownload::onBlobFinished(QNetworkReply *reply, int redirects)
 {
     reply->deleteLater();
     m_reply = nullptr;
@@ -157,7 +163,7 @@ void DependencyDownload::onBlobFinished(QNetworkReply *reply, int redirects)
     unpack();
 }
 
-void DependencyDownload::unpack()
+void ContentsDownload::unpack()
 {
     if (!m_directory) {
         QFile::remove(m_target);
@@ -174,7 +180,7 @@ void DependencyDownload::unpack()
     const QString archive = m_partial->fileName();
     const QString target = m_target;
     const util::ArchiveLimits limits = m_limits;
-    QPointer<DependencyDownload> self(this);
+    QPointer<ContentsDownload> self(this);
     QThreadPool::globalInstance()->start([self, archive, target, limits] {
         const util::ArchiveResult result = util::SafeArchive::extract(archive, target, limits);
         QFile::remove(archive);
@@ -185,12 +191,12 @@ void DependencyDownload::unpack()
             self->m_partial.reset();
             self->finish(result.ok ? ApiError {}
                                    : ApiError::make(ApiError::Kind::Client,
-                                       QStringLiteral("Refused dependency archive: %1").arg(result.error)));
+                                       QStringLiteral("Refused archive: %1").arg(result.error)));
         });
     });
 }
 
-bool DependencyDownload::writeAll(const QByteArray &data)
+bool ContentsDownload::writeAll(const QByteArray &data)
 {
     // A nearly full disk takes part of a write without an error; only the next write says why (ENOSPC), so
     // write on until all is written or a write fails.
@@ -205,14 +211,14 @@ bool DependencyDownload::writeAll(const QByteArray &data)
     return true;
 }
 
-ApiError DependencyDownload::writeError() const
+ApiError ContentsDownload::writeError() const
 {
     return ApiError::make(ApiError::Kind::Client,
         QStringLiteral("Cannot write %1: %2 (is the disk full?)")
             .arg(m_partial->fileName(), m_partial->errorString()));
 }
 
-void DependencyDownload::finish(const ApiError &error)
+void ContentsDownload::finish(const ApiError &error)
 {
     if (m_done) {
         return;
@@ -226,7 +232,7 @@ void DependencyDownload::finish(const ApiError &error)
     deleteLater();
 }
 
-void DependencyDownload::cancel()
+void ContentsDownload::cancel()
 {
     m_done = true;
     deleteLater(); // the destructor aborts the transfer and removes the partial file
