@@ -171,7 +171,8 @@ TEST_CASE("a run with a dependency is submitted, found by search and killed", "[
         REQUIRE(missingDone.wait(5000));
         const ApiError e = missingDone.first().first().value<ApiResult>().error;
         CHECK(e.kind == ApiError::Kind::Client);
-        CHECK(e.message.startsWith(QLatin1String("Dependency x: No bundle found with name no-such-bundle")));
+        CHECK(e.message.startsWith(
+            QLatin1String("Dependency x: bundle spec no-such-bundle doesn't match any bundles")));
     }
 }
 

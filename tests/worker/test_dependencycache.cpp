@@ -261,8 +261,14 @@ TEST_CASE("a dependency that was missing downloads once it exists", "[worker][ca
     CacheUnderTest t(&client);
     t.cache->setMaxAttempts(1);
     t.cache->setFailedRetentionMs(100);
-    const QString uuid = test::createDataset(*user, QStringLiteral("later"), QStringLiteral("d.tar.gz"),
-        test::TarBuilder().file("./other.txt", "other").finish());
+    // Contents that may still change (not finalized: a finished bundle's contents are final).
+    const QString uuid = test::createDataset(*user, QStringLiteral("later"));
+    REQUIRE(user->send("PUT",
+                    QStringLiteral("/rest/bundles/%1/contents/blob/?filename=d.tar.gz&finalize_on_success=0")
+                        .arg(uuid),
+                    test::TarBuilder().file("./other.txt", "other").finish(), "application/octet-stream")
+                .status
+        == 200);
     const DependencyKey key { uuid, QStringLiteral("y.txt") };
     t.cache->acquire(QStringLiteral("run-1"), key);
     CHECK(t.settle(key).stage == Stage::Failed);

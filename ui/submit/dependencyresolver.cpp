@@ -153,7 +153,7 @@ void DependencyResolver::lookUp()
         server::ApiJob *job = m_client->resolveBundles({ spec }, worksheet);
         m_bundleJobs.insert(l.rowId, job);
         m_model->setLookupResult(l.rowId, l.revision, DependencyModel::Lookup::Resolving);
-        connect(job, &server::ApiJob::finished, this, [this, l](const server::ApiResult &r) {
+        connect(job, &server::ApiJob::finished, this, [this, l, spec](const server::ApiResult &r) {
             m_bundleJobs.remove(l.rowId);
             const QJsonObject bundle = firstResource(r);
             if (r.ok() && !bundle.isEmpty()) {
@@ -166,9 +166,12 @@ void DependencyResolver::lookUp()
                         .value(QLatin1String("name"))
                         .toString());
             } else {
+                // The server says it its own way ("bundle spec x doesn't match any bundles"); a name that
+                // is not there is said the same way whichever server answered.
+                const bool missing = r.ok() || r.error.httpStatus == 404;
                 m_model->setLookupResult(l.rowId, l.revision,
                     r.ok() ? DependencyModel::Lookup::NotFound : failureKind(r), {}, {},
-                    r.ok() ? tr("No bundle found: %1").arg(l.target) : r.error.message);
+                    missing ? tr("No bundle found with name %1").arg(spec) : r.error.message);
             }
             finishIfIdle();
         });
