@@ -115,4 +115,53 @@ ApiJob *CodaLabClient::workersInfo()
     return m_connection->getJson(QStringLiteral("/workers/info"));
 }
 
+ApiJob *CodaLabClient::worksheetItems(const QString &uuid)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("include"), QStringLiteral("owner,items,items.bundle,items.bundle.owner"));
+    return m_connection->getJson(QStringLiteral("/worksheets/") + uuid, q);
+}
+
+ApiJob *CodaLabClient::worksheets(const QStringList &keywords, int limit)
+{
+    QUrlQuery q;
+    for (const QString &k : keywords) {
+        q.addQueryItem(QStringLiteral("keywords"), QString::fromLatin1(QUrl::toPercentEncoding(k)));
+    }
+    q.addQueryItem(QStringLiteral("keywords"), QStringLiteral(".limit=%1").arg(limit));
+    return m_connection->getJson(QStringLiteral("/worksheets"), q);
+}
+
+ApiJob *CodaLabClient::createWorksheet(const QString &name)
+{
+    return m_connection->sendJson("POST", QStringLiteral("/worksheets"),
+        QJsonObject { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("worksheets") },
+                { QStringLiteral("attributes"), QJsonObject { { QStringLiteral("name"), name } } } } } } });
+}
+
+ApiJob *CodaLabClient::editBundle(const QString &uuid, const QJsonObject &metadata)
+{
+    return m_connection->sendJson("PATCH", QStringLiteral("/bundles"),
+        QJsonObject { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
+                { QStringLiteral("id"), uuid },
+                { QStringLiteral("attributes"),
+                    QJsonObject { { QStringLiteral("metadata"), metadata } } } } } } });
+}
+
+ApiJob *CodaLabClient::deleteBundles(const QStringList &uuids, bool force, bool recursive)
+{
+    QJsonArray data;
+    for (const QString &uuid : uuids) {
+        data.append(QJsonObject {
+            { QStringLiteral("id"), uuid }, { QStringLiteral("type"), QStringLiteral("bundles") } });
+    }
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("force"), force ? QStringLiteral("1") : QStringLiteral("0"));
+    q.addQueryItem(QStringLiteral("recursive"), recursive ? QStringLiteral("1") : QStringLiteral("0"));
+    return m_connection->sendJson(
+        "DELETE", QStringLiteral("/bundles"), QJsonObject { { QStringLiteral("data"), data } }, q);
+}
+
 } // namespace codalab::server

@@ -39,6 +39,17 @@ public:
     ApiJob *kill(const QString &uuid);
     ApiJob *workersInfo();
 
+    // Worksheets and bundles as data (the desktop's Bundles page)
+    /// One worksheet with its items, their bundles and the bundles' owners (as `cl ls` asks for it).
+    ApiJob *worksheetItems(const QString &uuid);
+    /// Worksheets `cl wls` would list for these keywords (yours first), at most `limit`.
+    ApiJob *worksheets(const QStringList &keywords, int limit = 500);
+    ApiJob *createWorksheet(const QString &name);
+    /// Changes metadata keys of a bundle (PATCH /rest/bundles, as `cl edit`).
+    ApiJob *editBundle(const QString &uuid, const QJsonObject &metadata);
+    /// DELETE /rest/bundles as `cl rm` (with `recursive`, the bundles that depend on them go too).
+    ApiJob *deleteBundles(const QStringList &uuids, bool force = false, bool recursive = false);
+
 private:
     ServerConnection *m_connection;
 };

@@ -4,6 +4,7 @@
 #include "util/targetinfo.h"
 #include "util/targzwriter.h"
 
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -90,14 +91,14 @@ std::optional<UploadSource> UploadSource::inspect(const QStringList &paths, bool
     return s;
 }
 
-QString UploadSource::defaultName() const
+QString UploadSource::defaultNameFor(const QStringList &paths, bool pack)
 {
     QStringList names;
-    for (const QString &path : m_paths) {
-        names << QFileInfo(path).fileName();
+    for (const QString &path : paths) {
+        names << QFileInfo(QDir::cleanPath(path)).fileName();
     }
     QString name = names.join(QLatin1Char('-'));
-    if (!m_pack && m_paths.size() == 1) {
+    if (!pack && paths.size() == 1) {
         for (const QString &ext : archiveExtensions) {
             if (name.endsWith(ext, Qt::CaseInsensitive)) {
                 name.chop(ext.size());

@@ -30,7 +30,8 @@ public:
     int fileCount() const { return m_fileCount; }
     /// The bundle name upstream gives such an upload: the base names joined with "-", cleaned to the name
     /// pattern, an archive extension dropped unless packed, at most 32 characters.
-    QString defaultName() const;
+    QString defaultName() const { return defaultNameFor(m_paths, m_pack); }
+    static QString defaultNameFor(const QStringList &paths, bool pack);
 
     /// Writes the body to `out`, telling `onRead` the bytes of each block read; false and *error when a
     /// read or write failed or `onRead` returned false (cancelled).

@@ -12,6 +12,7 @@ target_sources(codalab_core PRIVATE
     util/safearchive.cpp
     util/stagingdirectory.cpp
     util/targzwriter.cpp
+    util/transferrate.cpp
     util/treecopy.cpp
     util/targetinfo.cpp
     util/tasklink.cpp

@@ -2,7 +2,7 @@
 // Uploads (BundleUpload, packed on the fly) and downloads (ContentsDownload) of bundle contents, against
 // codalab-local-server on 127.0.0.1: what arrives is byte for byte what was sent, a cancel or a failure
 // leaves no half-made bundle, and the server's refusals come back in words.
-#include "clientsession.h"
+#include "support/clientsession.h"
 #include "localserver/localserverfixture.h"
 #include "server/bundleupload.h"
 #include "server/contentsdownload.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The REST client against codalab-local-server on 127.0.0.1, and against servers that misbehave.
-#include "clientsession.h"
+#include "support/clientsession.h"
 #include "localserver/localserverfixture.h"
 #include "server/codalabclient.h"
 #include "server/runsubmission.h"
@@ -23,7 +23,7 @@ namespace {
 
 ApiResult wait(ApiJob *job, int timeoutMs = 30000)
 {
-    return codalab::test::waitFor(job, timeoutMs);
+    return codalab::test::waitApi(job, timeoutMs);
 }
 
 using Session = codalab::test::ClientSession;

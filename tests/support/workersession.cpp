@@ -7,13 +7,6 @@
 
 namespace codalab::test {
 
-server::ApiResult waitApi(server::ApiJob *job, int timeoutMs)
-{
-    QSignalSpy spy(job, &server::ApiJob::finished);
-    REQUIRE(spy.wait(timeoutMs));
-    return spy.first().first().value<server::ApiResult>();
-}
-
 WorkerSession::WorkerSession(const QString &serverUrl, const QString &password, const QString &id)
     : tokens(&connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin)
     , api(&connection, id)

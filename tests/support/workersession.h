@@ -5,13 +5,11 @@
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
 #include "server/workerapi.h"
+#include "support/clientsession.h"
 
 #include <QNetworkAccessManager>
 
 namespace codalab::test {
-
-/// The outcome of an API call (REQUIREs that it finishes within timeoutMs).
-server::ApiResult waitApi(server::ApiJob *job, int timeoutMs = 30000);
 
 /// The worker side of the protocol as a test drives it by hand: WorkerApi for worker `id`, logged in as
 /// `codalab` with the worker's client id.

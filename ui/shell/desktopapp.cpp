@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/desktopapp.h"
 
+#include "bundles/bundlespage.h"
+#include "bundles/transferqueue.h"
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
 #include "dashboard/dashboardpage.h"
-#include "localserver/localserverconfig.h"
 #include "logs/logspage.h"
 #include "machine/cachespage.h"
 #include "machine/machinepage.h"
@@ -20,7 +21,6 @@
 #include "shell/workersupervisor.h"
 #include "submit/submitrundialog.h"
 #include "tray/traycontroller.h"
-#include "worker/controlserver.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -28,36 +28,8 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStatusBar>
-#include <QSysInfo>
 
 namespace codalab::ui {
-
-namespace {
-
-DesktopOptions withDefaults(DesktopOptions o, QSettings *settings)
-{
-    if (o.workerId.isEmpty()) {
-        o.workerId = settings->value(QStringLiteral("worker/id"), QSysInfo::machineHostName()).toString();
-    }
-    if (o.workerSocket.isEmpty()) {
-        o.workerSocket = worker::ControlServer::defaultSocketPath(o.workerId);
-    }
-    if (o.workerProgram.isEmpty()) {
-        o.workerProgram = WorkerLauncher::findWorkerProgram();
-    }
-    if (o.workerLog.isEmpty()) {
-        o.workerLog = WorkerLauncher::defaultLogPath(o.workerId);
-    }
-    if (o.localDataDir.isEmpty()) {
-        o.localDataDir = localserver::LocalServerConfig::defaultDataDir();
-    }
-    if (o.systemdConfigDirs.isEmpty()) {
-        o.systemdConfigDirs = WorkerService::defaultConfigDirs();
-    }
-    return o;
-}
-
-} // namespace
 
 DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docker::DockerClient *docker,
     QNetworkAccessManager *nam, DesktopOptions options, QObject *parent)
@@ -65,7 +37,7 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
     , m_qsettings(settings)
     , m_secrets(secrets)
     , m_docker(docker)
-    , m_options(withDefaults(std::move(options), settings))
+    , m_options(options.withDefaults(settings))
     , m_settings(new DesktopSettings(settings, this))
     , m_profiles(new secrets::ProfileStore(settings, this))
     , m_session(new ServerSession(nam, this))
@@ -81,6 +53,7 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
     connect(&m_localServerPoll, &QTimer::timeout, this, &DesktopApp::waitForLocalServer);
     buildWindow();
     wireTray();
+    wireBundles();
 
     connect(m_link, &WorkerLink::statusChanged, this, &DesktopApp::updateWorkerText);
     connect(m_link, &WorkerLink::statusChanged, this, &DesktopApp::updateLogState);
@@ -100,6 +73,7 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
                                                  : tr("%1 at %2").arg(userName, m_profile.serverUrl),
             true);
         m_myRuns->refresh();
+        m_bundles->refresh();
         Q_EMIT accountReady(userName);
     });
     connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
@@ -121,11 +95,14 @@ void DesktopApp::buildWindow()
     m_dashboard = new DashboardPage(m_link);
     m_logs = new LogsPage;
     m_myRuns = new MyRunsPage(m_session->client());
+    m_transfers = new TransferQueue(this);
+    m_bundles = new BundlesPage(m_session->client(), m_transfers);
     m_machine = new MachinePage(m_link, m_docker);
     m_caches = new CachesPage(m_link);
     m_window->addPage(m_dashboard, tr("&Dashboard"));
     m_window->addPage(m_logs, tr("&Logs"));
     m_window->addPage(m_myRuns, tr("&My runs"));
+    m_window->addPage(m_bundles, tr("&Bundles"));
     m_window->addPage(m_machine, tr("M&achine"));
     m_window->addPage(m_caches, tr("&Caches"));
 
@@ -169,6 +146,19 @@ void DesktopApp::wireTray()
         });
 }
 
+void DesktopApp::wireBundles()
+{
+    const auto upload = [this](const QStringList &paths) {
+        m_window->showPage(m_bundles);
+        m_bundles->openUploadDialog(paths);
+    };
+    connect(m_window.get(), &MainWindow::uploadRequested, this, [upload] { upload({}); });
+    connect(m_window.get(), &MainWindow::filesDropped, this, upload);
+    // Uploads and saves in progress show in the tray's tooltip, so they are seen with the window closed.
+    connect(m_transfers, &TransferQueue::changed, this,
+        [this] { m_tray->setActivityLine(m_transfers->summary()); });
+}
+
 void DesktopApp::start(bool minimized)
 {
     if (m_profiles->profiles().isEmpty()) {
@@ -192,6 +182,10 @@ void DesktopApp::openProfile(const secrets::Profile &profile)
     m_profile = profile;
     m_session->close();
     m_myRuns->clear(); // another account's runs must not stay, nor be killed or rerun against the new server
+    m_bundles->clear();
+    // A bundle of this computer's own server is a folder on this disk.
+    m_bundles->setLocalBundlesDir(
+        profile.local ? m_options.localDataDir + QStringLiteral("/bundles") : QString());
     m_localServerPoll.stop();
     m_localServerWaited = 0;
     WorkerLauncher::Target target;

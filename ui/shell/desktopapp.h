@@ -3,6 +3,7 @@
 
 #include "secrets/profile.h"
 #include "server/runrequest.h"
+#include "shell/desktopoptions.h"
 
 #include <QObject>
 #include <QPointer>
@@ -25,6 +26,7 @@ class SecretStore;
 namespace codalab::ui {
 
 class AutostartFile;
+class BundlesPage;
 class CachesPage;
 class DashboardPage;
 class DesktopSettings;
@@ -34,27 +36,11 @@ class MainWindow;
 class MyRunsPage;
 class ServerSession;
 class SubmitRunDialog;
+class TransferQueue;
 class TrayController;
 class WorkerLink;
 class WorkerService;
 class WorkerSupervisor;
-
-/// What the desktop needs to know about this machine; main() fills it with the defaults, tests with
-/// temporary paths.
-struct DesktopOptions
-{
-    QString workerId; ///< default: the host name, as codalab-worker's own default
-    QString workerSocket; ///< default: ControlServer::defaultSocketPath(workerId)
-    QString workerProgram; ///< default: WorkerLauncher::findWorkerProgram()
-    QString workerLog; ///< default: WorkerLauncher::defaultLogPath(workerId)
-    QString localDataDir; ///< default: LocalServerConfig::defaultDataDir()
-    QString autostartConfigHome; ///< default: $XDG_CONFIG_HOME
-    QStringList systemdConfigDirs; ///< where an enabled codalab-worker.service is; default: WorkerService's
-    QString systemctlProgram = QStringLiteral("systemctl");
-    QStringList extraWorkerArguments; ///< tests: --no-network
-    int workerGraceMs = 1500; ///< how long a silent control socket waits before a worker is started
-    int localServerWaitMs = 60000; ///< how long to wait for the local server's URL file
-};
 
 /// The application: the main window with its pages, the tray, the worker (started when none runs) and the
 /// account on the current profile's server, wired together. First start with nothing configured uses the
@@ -87,6 +73,8 @@ public:
     DashboardPage *dashboard() const { return m_dashboard; }
     LogsPage *logs() const { return m_logs; }
     MyRunsPage *myRuns() const { return m_myRuns; }
+    BundlesPage *bundles() const { return m_bundles; }
+    TransferQueue *transfers() const { return m_transfers; }
     MachinePage *machine() const { return m_machine; }
     CachesPage *caches() const { return m_caches; }
     const DesktopOptions &options() const { return m_options; }
@@ -103,6 +91,7 @@ private:
     /// restart that would change nothing (`applied`: what took effect anyway); false when it is not.
     bool explainServiceFlags(const QString &applied);
     void buildWindow();
+    void wireBundles();
     void wireTray();
     void openProfile(const secrets::Profile &profile);
     void waitForLocalServer();
@@ -129,6 +118,8 @@ private:
     DashboardPage *m_dashboard = nullptr;
     LogsPage *m_logs = nullptr;
     MyRunsPage *m_myRuns = nullptr;
+    TransferQueue *m_transfers = nullptr;
+    BundlesPage *m_bundles = nullptr;
     MachinePage *m_machine = nullptr;
     CachesPage *m_caches = nullptr;
     TrayController *m_tray = nullptr;

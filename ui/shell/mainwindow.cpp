@@ -4,9 +4,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -34,6 +36,8 @@ MainWindow::MainWindow(QWidget *parent)
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *submit = file->addAction(tr("&Submit run…"), this, &MainWindow::submitRequested);
     submit->setShortcut(QKeySequence::New);
+    QAction *upload = file->addAction(tr("&Upload…"), this, &MainWindow::uploadRequested);
+    upload->setShortcut(QKeySequence(QStringLiteral("Ctrl+U")));
     file->addSeparator();
     file->addAction(tr("Servers and &accounts…"), this, &MainWindow::profilesRequested);
     QAction *settings = file->addAction(tr("Se&ttings…"), this, &MainWindow::settingsRequested);
@@ -62,7 +66,27 @@ MainWindow::MainWindow(QWidget *parent)
     m_account->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_worker, 1);
     statusBar()->addPermanentWidget(m_account);
+    setAcceptDrops(true);
     resize(1100, 700);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty()
+        && std::all_of(urls.cbegin(), urls.cend(), [](const QUrl &u) { return u.isLocalFile(); })) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        paths << url.toLocalFile();
+    }
+    event->acceptProposedAction();
+    Q_EMIT filesDropped(paths);
 }
 
 void MainWindow::addPage(QWidget *page, const QString &title)

@@ -8,9 +8,9 @@ class QTabWidget;
 
 namespace codalab::ui {
 
-/// The main window: one tab per page (Dashboard, Logs, My runs, Machine, Caches, added by DesktopApp), the
-/// menus (File, Worker — the tray's availability menu — and Help) and a status bar with the account and the
-/// worker's state.
+/// The main window: one tab per page (Dashboard, Logs, My runs, Bundles, Machine, Caches, added by
+/// DesktopApp), the menus (File, Worker — the tray's availability menu — and Help) and a status bar with the
+/// account and the worker's state. Files and folders dropped on it are offered for upload (filesDropped()).
 ///
 /// Usage: addPage() each page (Ctrl+1… switch to them), setWorkerMenu() with the tray's menu; connect the
 /// request signals. With hideOnClose() the close button hides the window to the tray; otherwise closing
@@ -35,6 +35,9 @@ public:
 
 Q_SIGNALS:
     void submitRequested();
+    void uploadRequested();
+    /// Files or folders dropped on the window (to upload).
+    void filesDropped(const QStringList &paths);
     void profilesRequested();
     void settingsRequested();
     void workerLogRequested();
@@ -42,6 +45,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     QTabWidget *m_tabs;

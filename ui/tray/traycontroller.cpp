@@ -95,12 +95,21 @@ void TrayController::setAsker(Asker asker)
     m_asker = std::move(asker);
 }
 
+void TrayController::setActivityLine(const QString &line)
+{
+    if (line != m_activityLine) {
+        m_activityLine = line;
+        m_tray->setToolTip(line.isEmpty() ? m_state.tooltip() : m_state.tooltip() + QLatin1Char('\n') + line);
+    }
+}
+
 void TrayController::refresh()
 {
     m_state = TrayState::fromStatus(m_worker->isConnected(), m_worker->status(), m_worker->lastError());
     m_menu->setState(m_state, m_worker->status());
     updateIcon();
-    m_tray->setToolTip(m_state.tooltip());
+    m_tray->setToolTip(m_activityLine.isEmpty() ? m_state.tooltip()
+                                                : m_state.tooltip() + QLatin1Char('\n') + m_activityLine);
     m_notifier->setStatus(m_worker->isConnected(), m_worker->status(), m_worker->lastError());
     Q_EMIT stateChanged();
 }

@@ -79,6 +79,8 @@ public:
     void requestQuit() { onQuit(); }
     /// The window questions are shown over (window-modal); none: application-modal dialogs.
     void setDialogParent(QWidget *parent) { m_dialogParent = parent; }
+    /// A line under the worker's state in the tooltip (uploads and saves in progress); empty: none.
+    void setActivityLine(const QString &line);
 
 Q_SIGNALS:
     void toggleWindowRequested();
@@ -107,6 +109,7 @@ private:
     DesktopSettings *m_settings;
     std::unique_ptr<TrayMenu> m_menu; // a QMenu is a widget: it cannot be this QObject's child
     QSystemTrayIcon *m_tray;
+    QString m_activityLine;
     Notifier *m_notifier;
     TrayState m_state;
     QIcon m_icon;

@@ -41,13 +41,6 @@ QAbstractButton *findButton(QWidget *parent, const QString &text)
     return nullptr;
 }
 
-server::ApiResult waitApi(server::ApiJob *job, int timeoutMs)
-{
-    QSignalSpy spy(job, &server::ApiJob::finished);
-    REQUIRE(spy.wait(timeoutMs));
-    return spy.first().first().value<server::ApiResult>();
-}
-
 server::RunRequest testRun(const QString &command, const QString &name)
 {
     server::RunRequest r;
@@ -90,16 +83,6 @@ QString serverState(server::CodaLabClient &client, const QString &uuid)
 bool waitServerState(server::CodaLabClient &client, const QString &uuid, const QString &state, int timeoutMs)
 {
     return spinUntil([&] { return serverState(client, uuid) == state; }, timeoutMs, 100);
-}
-
-ClientSession::ClientSession(const QString &url, const QString &user, const QString &password)
-    : tokens(&connection, QStringLiteral("codalab_cli_client"), server::TokenManager::Mode::Refresh)
-{
-    QString error;
-    REQUIRE(connection.setServerUrl(url, &error));
-    connection.setRetryDelayMs(50);
-    connection.setTokenManager(&tokens);
-    tokens.setCredentials(user, password);
 }
 
 WorkerProcess::WorkerProcess(const QStringList &extraArguments)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/apiresult.h"
+#include "support/clientsession.h"
 #include "server/codalabclient.h"
 #include "server/runrequest.h"
 #include "server/serverconnection.h"
@@ -29,9 +30,6 @@ void saveScreenshot(QWidget *widget, const QString &name);
 /// The button under `parent` whose text (without '&') or accessible name is `text`; FAILs when none.
 QAbstractButton *findButton(QWidget *parent, const QString &text);
 
-/// Runs the event loop until the job finishes; FAILs after timeoutMs.
-server::ApiResult waitApi(server::ApiJob *job, int timeoutMs = 30000);
-
 /// A run of the offline test image with little memory, named so that it reads back unchanged.
 server::RunRequest testRun(const QString &command, const QString &name = QStringLiteral("gui-test"));
 /// Submits as `cl run` does; REQUIREs success; the new bundle's uuid.
@@ -41,17 +39,6 @@ QJsonObject fetchBundle(server::CodaLabClient &client, const QString &uuid);
 QString serverState(server::CodaLabClient &client, const QString &uuid);
 /// Waits until the server has the bundle in `state`; false after timeoutMs.
 bool waitServerState(server::CodaLabClient &client, const QString &uuid, const QString &state, int timeoutMs);
-
-/// A CodaLabClient logged in (lazily, as `cl` does) to a server.
-struct ClientSession
-{
-    QNetworkAccessManager nam;
-    server::ServerConnection connection { &nam };
-    server::TokenManager tokens;
-    server::CodaLabClient client { &connection };
-
-    ClientSession(const QString &url, const QString &user, const QString &password);
-};
 
 /// The real `codalab-worker --local` as a child process: its embedded local server and the worker, in a
 /// temporary directory, with no network for containers and a unique worker id. The destructor stops it
