@@ -60,13 +60,16 @@ void AuthRoutes::install(LocalHttpServer &http, ServerStore &store, const LocalS
                 return;
             }
             const QString grant = form.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded);
+            // A bad password or refresh token is invalid_grant with 401, as upstream's oauthlib 2.1 answers
+            // it: the `cl` CLI takes only a 401 as "Invalid username or password." (and, for a refresh token,
+            // as the cue to log in again); a 400 (oauthlib 3, RFC 6749) ends it in a traceback.
             if (grant == QLatin1String("password")) {
                 const auto user
                     = store.checkPassword(form.queryItemValue(QStringLiteral("username"), QUrl::FullyDecoded),
                         form.queryItemValue(QStringLiteral("password"), QUrl::FullyDecoded));
                 if (!user) {
                     responder.send(oauthError(
-                        400, QStringLiteral("invalid_grant"), QStringLiteral("Invalid credentials given.")));
+                        401, QStringLiteral("invalid_grant"), QStringLiteral("Invalid credentials given.")));
                     return;
                 }
                 store.recordLogin(user->id);
@@ -76,7 +79,7 @@ void AuthRoutes::install(LocalHttpServer &http, ServerStore &store, const LocalS
                     form.queryItemValue(QStringLiteral("refresh_token"), QUrl::FullyDecoded));
                 if (!old || old->clientId != clientId) {
                     responder.send(oauthError(
-                        400, QStringLiteral("invalid_grant"), QStringLiteral("Invalid refresh token.")));
+                        401, QStringLiteral("invalid_grant"), QStringLiteral("Invalid refresh token.")));
                     return;
                 }
                 responder.send(tokenResponse(store.issueToken(clientId, old->userId, lifetime), lifetime));

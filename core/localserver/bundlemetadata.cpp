@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localserver/bundlemetadata.h"
 
+#include "localserver/bundlerecord.h"
+#include "server/bundlestate.h"
 #include "server/bundletype.h"
 #include "server/metadatakey.h"
 #include "util/bytesize.h"
@@ -21,6 +23,41 @@ const QStringList runKeys { QStringLiteral("name"), QStringLiteral("description"
     QStringLiteral("request_cpus"), QStringLiteral("request_gpus"), QStringLiteral("request_queue"),
     QStringLiteral("request_priority"), QStringLiteral("request_network"),
     QStringLiteral("exclude_patterns") };
+
+// Every metadata key of each bundle type, generated ones included (upstream's METADATA_SPECS of NamedBundle,
+// UploadedBundle, DerivedBundle, MakeBundle and RunBundle): any other is "Unexpected metadata key".
+const QStringList namedKeys { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("tags"),
+    QStringLiteral("created"), QStringLiteral("data_size"), QStringLiteral("failure_message"),
+    QStringLiteral("error_traceback") };
+const QStringList uploadedKeys { QStringLiteral("license"), QStringLiteral("source_url"),
+    QStringLiteral("link_url"), QStringLiteral("link_format"), QStringLiteral("store") };
+const QStringList makeKeys { QStringLiteral("allow_failed_dependencies"), QStringLiteral("staged_status"),
+    QStringLiteral("store") };
+const QStringList runOnlyKeys { QStringLiteral("cpu_usage"), QStringLiteral("memory_usage"),
+    QStringLiteral("store"), QStringLiteral("actions"), QStringLiteral("time"), QStringLiteral("time_user"),
+    QStringLiteral("time_system"), QStringLiteral("memory"), QStringLiteral("memory_max"),
+    QStringLiteral("started"), QStringLiteral("last_updated"), QStringLiteral("run_status"),
+    QStringLiteral("staged_status"), QStringLiteral("time_preparing"), QStringLiteral("time_running"),
+    QStringLiteral("time_cleaning_up"), QStringLiteral("time_uploading_results"),
+    QStringLiteral("docker_image"), QStringLiteral("exitcode"), QStringLiteral("job_handle"),
+    QStringLiteral("remote"), QStringLiteral("remote_history"), QStringLiteral("on_preemptible_worker") };
+
+bool isKnownKey(const QString &bundleType, const QString &key)
+{
+    if (namedKeys.contains(key)) {
+        return true;
+    }
+    if (bundleType == server::BundleType::Dataset || bundleType == server::BundleType::Program) {
+        return uploadedKeys.contains(key);
+    }
+    if (bundleType == server::BundleType::Make) {
+        return makeKeys.contains(key);
+    }
+    if (bundleType == server::BundleType::Run) {
+        return runKeys.contains(key) || runOnlyKeys.contains(key);
+    }
+    return true; // a type this server does not know is refused elsewhere
+}
 
 // Null values come back as these, as upstream stores them.
 QJsonValue storedNull(const QString &key)
@@ -96,6 +133,10 @@ std::optional<QJsonObject> BundleMetadata::forCreate(
     }
     QJsonObject stored;
     for (auto it = metadata.begin(); it != metadata.end(); ++it) {
+        if (!isKnownKey(bundleType, it.key())) {
+            *error = QStringLiteral("Unexpected metadata key: %1").arg(it.key());
+            return std::nullopt;
+        }
         if (!checkValue(it.key(), it.value(), error)) {
             return std::nullopt;
         }
@@ -127,9 +168,14 @@ std::optional<QJsonObject> BundleMetadata::forCreate(
     return stored;
 }
 
-bool BundleMetadata::checkEdit(const QJsonObject &changes, bool started, QString *error)
+bool BundleMetadata::checkEdit(const BundleRecord &bundle, const QJsonObject &changes, QString *error)
 {
+    const bool started = !server::BundleState::isBeforeStart(bundle.state);
     for (auto it = changes.begin(); it != changes.end(); ++it) {
+        if (!isKnownKey(bundle.bundleType, it.key())) {
+            *error = QStringLiteral("Unexpected metadata key: %1").arg(it.key());
+            return false;
+        }
         if (started && isRequestKey(it.key())) {
             *error = QStringLiteral("Cannot change %1 once the bundle has started").arg(it.key());
             return false;

@@ -8,8 +8,11 @@
 
 namespace codalab::localserver {
 
+struct BundleRecord;
+
 /// Checks and completes the metadata a client sends when it creates or edits a bundle, as upstream's
-/// bundle classes do: required keys, the name pattern, sizes and durations, nulls stored as "" or 0.
+/// bundle classes do: the keys of the type, required keys, the name pattern, sizes and durations, nulls
+/// stored as "" or 0.
 class BundleMetadata
 {
 public:
@@ -17,8 +20,8 @@ public:
     /// 400 "Missing metadata key: <key>"). Returns the metadata to store, or nullopt and *error.
     static std::optional<QJsonObject> forCreate(
         const QString &bundleType, const QJsonObject &metadata, QString *error);
-    /// Validates the keys of an edit; `started` locks the request_* keys.
-    static bool checkEdit(const QJsonObject &changes, bool started, QString *error);
+    /// Validates an edit: keys of the bundle's type only, the request_* keys locked once it started.
+    static bool checkEdit(const BundleRecord &bundle, const QJsonObject &changes, QString *error);
 
     static bool isValidName(const QString &name);
     static bool isRequestKey(const QString &key) { return key.startsWith(QLatin1String("request_")); }

@@ -442,7 +442,7 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
         }
         const QJsonObject changes = a.value(QLatin1String("metadata")).toObject();
         QString error;
-        if (!BundleMetadata::checkEdit(changes, !BundleState::isBeforeStart(bundle->state), &error)) {
+        if (!BundleMetadata::checkEdit(*bundle, changes, &error)) {
             responder.send(HttpResponse::error(400, error));
             return;
         }

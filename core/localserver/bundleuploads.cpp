@@ -227,9 +227,11 @@ void BundleUploads::finish(const std::shared_ptr<Job> &job)
     if (!job->result.ok) {
         removePath(job->incoming);
         QString message = job->result.error;
-        // SafeArchive names the byte limit; say which limit that was.
-        if (message.contains(QLatin1String("more than")) && !job->budgetReason.isEmpty()
-            && !message.contains(job->budgetReason)) {
+        // SafeArchive names the byte limit ("... past the limit of 20k (20480 bytes)"), a plain file says
+        // "more than": say which limit that was, the owner's quota or the server's disk.
+        const bool overBudget = message.contains(QLatin1String("more than"))
+            || message.contains(QStringLiteral("(%1 bytes)").arg(job->limits.maxBytes));
+        if (overBudget && !job->budgetReason.isEmpty() && !message.contains(job->budgetReason)) {
             message += QStringLiteral(" (%1)").arg(job->budgetReason);
         }
         if (bundle) {

@@ -116,8 +116,13 @@ std::optional<ContentRoutes::Target> ContentRoutes::resolve(
         return std::nullopt;
     }
     const QString clean = parts.join(QLatin1Char('/'));
-    // A path under a dependency key is read from the parent bundle.
-    for (const DependencyRecord &d : bundle.dependencies) {
+    const QString root = bundlePath(bundle.uuid);
+    const QString path = clean.isEmpty() ? root : root + QLatin1Char('/') + clean;
+    const QFileInfo info(path);
+    // A path that is not in the bundle but under a dependency key is read from the parent bundle (upstream's
+    // get_target_info): the bundle's own files first, so a finished make names itself, not its parent.
+    const bool own = info.exists() || info.isSymLink();
+    for (const DependencyRecord &d : own ? QList<DependencyRecord>() : bundle.dependencies) {
         if (clean == d.childPath || clean.startsWith(d.childPath + QLatin1Char('/'))) {
             const auto parent = m_bundles.get(d.parentUuid);
             if (!parent) {
@@ -130,11 +135,8 @@ std::optional<ContentRoutes::Target> ContentRoutes::resolve(
             return resolve(*parent, inParent.join(QLatin1Char('/')), error);
         }
     }
-    const QString root = bundlePath(bundle.uuid);
-    const QString path = clean.isEmpty() ? root : root + QLatin1Char('/') + clean;
     // Refuse what a symlink inside the bundle would reach outside of it.
     const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
-    const QFileInfo info(path);
     const QString canonicalDir = QFileInfo(info.absolutePath()).canonicalFilePath();
     if (!canonicalRoot.isEmpty() && !clean.isEmpty() && !canonicalDir.isEmpty()
         && canonicalDir != canonicalRoot && !canonicalDir.startsWith(canonicalRoot + QLatin1Char('/'))) {

@@ -133,7 +133,10 @@ bool HttpConnection::beginRequest()
     }
     m_request.path = url.path(QUrl::FullyDecoded);
     m_request.rawPath = url.path(QUrl::FullyEncoded).toUtf8();
-    m_request.query = QUrlQuery(url.query());
+    // A form-encoded query (Python's urlencode, browsers) writes a space as '+'; QUrlQuery would keep it.
+    // A literal '+' arrives as %2B and stays one.
+    m_request.query
+        = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QStringLiteral("%20")));
     for (const auto &[name, value] : head.headers) {
         m_request.headers.insert(name, value);
     }

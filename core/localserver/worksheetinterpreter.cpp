@@ -255,8 +255,8 @@ QJsonArray WorksheetInterpreter::blocksFor(const QList<Item> &items) const
                 { QStringLiteral("status"), readyStatus() }, { QStringLiteral("sort_keys"), keys } };
             if (w.mode == QLatin1String("contents")) {
                 const QJsonArray maxLines = w.properties.value(QStringLiteral("maxlines"));
-                block.insert(
-                    QStringLiteral("max_lines"), maxLines.isEmpty() ? QJsonValue(10) : maxLines.first());
+                block.insert(QStringLiteral("max_lines"),
+                    maxLines.isEmpty() ? 10 : maxLines.first().toString().toInt()); // a number, as upstream
                 block.insert(QStringLiteral("lines"), QJsonValue());
             }
             w.blocks.append(block);
@@ -397,6 +397,16 @@ QJsonArray WorksheetInterpreter::blocksFor(const QList<Item> &items) const
                         ? QStringLiteral("Expected '% display %1 (genpath)', but got '% display %1'")
                               .arg(mode)
                         : QStringLiteral("Not file genpath: %1").arg(args.first()));
+                bad = true;
+            }
+            // upstream: int(properties.get('maxlines', 10)); the CLI sends it on as `head`.
+            bool isInt = true;
+            if (!bad && mode == QLatin1String("contents")
+                && w.properties.contains(QStringLiteral("maxlines"))) {
+                w.properties.value(QStringLiteral("maxlines")).first().toString().toInt(&isInt);
+            }
+            if (!isInt) {
+                error(QStringLiteral("maxlines must be integer"));
                 bad = true;
             }
             if (!bad) {

@@ -19,3 +19,16 @@ codalab_add_test(test_localserver_faults integration SOURCES
     LIBRARIES LibArchive::LibArchive)
 target_compile_definitions(test_localserver_faults PRIVATE CODALAB_LOCAL_SERVER_BIN="$<TARGET_FILE:codalab-local-server>")
 add_dependencies(test_localserver_faults codalab-local-server)
+
+# The requests of the upstream `cl` CLI 1.7.3, sent as it sends them and read as it reads the answers
+# (issue #14): users, uploads of every kind, bundles, worksheets, cl print's interpretation.
+codalab_add_test(test_localserver_cli integration SOURCES
+    localserver/clrequests.cpp
+    localserver/test_localserver_cli_users.cpp
+    localserver/test_localserver_cli_uploads.cpp
+    localserver/test_localserver_cli_bundles.cpp
+    localserver/test_localserver_cli_worksheets.cpp
+    util/tarbuilder.cpp
+    LIBRARIES LibArchive::LibArchive)
+target_compile_definitions(test_localserver_cli PRIVATE CODALAB_LOCAL_SERVER_BIN="$<TARGET_FILE:codalab-local-server>")
+add_dependencies(test_localserver_cli codalab-local-server)

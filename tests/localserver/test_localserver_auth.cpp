@@ -45,10 +45,10 @@ TEST_CASE("the password grant answers as upstream's oauth2 endpoint", "[localser
 
     r = c.passwordGrant(
         QStringLiteral("codalab_cli_client"), QStringLiteral("codalab"), QStringLiteral("wrong"));
-    CHECK(r.status == 400);
+    CHECK(r.status == 401); // oauthlib 2.1, as upstream: `cl` reads only a 401 as a wrong password
     CHECK(r.json.object().value(QLatin1String("error")).toString() == QLatin1String("invalid_grant"));
     r = c.passwordGrant(QStringLiteral("codalab_cli_client"), QStringLiteral("nobody"), f.password);
-    CHECK(r.status == 400);
+    CHECK(r.status == 401);
     r = c.passwordGrant(QStringLiteral("some_other_client"), QStringLiteral("codalab"), f.password);
     CHECK(r.status == 401);
     CHECK(r.json.object().value(QLatin1String("error")).toString() == QLatin1String("invalid_client"));
@@ -85,7 +85,7 @@ TEST_CASE("one token per client and user, refresh replaces it, the CLI and worke
     };
     HttpResult wrongClient = cli.send("POST", QStringLiteral("/rest/oauth2/token"), form,
         "application/x-www-form-urlencoded", basic("codalab_worker_client"));
-    CHECK(wrongClient.status == 400);
+    CHECK(wrongClient.status == 401); // invalid_grant: not this client's refresh token
     HttpResult refreshed = cli.send("POST", QStringLiteral("/rest/oauth2/token"), form,
         "application/x-www-form-urlencoded", basic("codalab_cli_client"));
     REQUIRE(refreshed.status == 200);
@@ -96,11 +96,11 @@ TEST_CASE("one token per client and user, refresh replaces it, the CLI and worke
     cli.setToken(second);
     CHECK(cli.get(QStringLiteral("/rest/user")).status == 200);
     CHECK(worker.get(QStringLiteral("/rest/user")).status == 200); // the worker's own token is untouched
-    // A used refresh token is gone with its token.
+    // A used refresh token is gone with its token: 401, the CLI's cue to log in with the password again.
     CHECK(cli.send("POST", QStringLiteral("/rest/oauth2/token"), form, "application/x-www-form-urlencoded",
                  basic("codalab_cli_client"))
               .status
-        == 400);
+        == 401);
 }
 
 TEST_CASE("an expired token is refused", "[localserver][auth]")
