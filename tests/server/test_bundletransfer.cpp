@@ -2,72 +2,26 @@
 // Uploads (BundleUpload, packed on the fly) and downloads (ContentsDownload) of bundle contents, against
 // codalab-local-server on 127.0.0.1: what arrives is byte for byte what was sent, a cancel or a failure
 // leaves no half-made bundle, and the server's refusals come back in words.
-#include "support/clientsession.h"
 #include "localserver/localserverfixture.h"
 #include "server/bundleupload.h"
 #include "server/contentsdownload.h"
+#include "support/clientsession.h"
 #include "support/codalabtestdata.h"
 #include "support/spinuntil.h"
+#include "support/testfiles.h"
 
-#include <QCryptographicHash>
-#include <QDirIterator>
-#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-
-#include <unistd.h>
 
 using namespace codalab;
 using namespace codalab::server;
 using codalab::test::ClientSession;
+using codalab::test::digestTree;
 using codalab::test::LocalServerFixture;
+using codalab::test::writeFile;
+using codalab::test::writeNoise;
 
 namespace {
-
-void writeFile(const QString &path, const QByteArray &data)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    REQUIRE(file.open(QIODevice::WriteOnly));
-    REQUIRE(file.write(data) == data.size());
-}
-
-/// Relative path -> sha256 of every file under `root` (links as "-> target").
-QMap<QString, QByteArray> digestTree(const QString &root)
-{
-    QMap<QString, QByteArray> out;
-    QDirIterator it(root, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-        QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        const QFileInfo info = it.fileInfo();
-        const QString rel = QDir(root).relativeFilePath(info.filePath());
-        if (info.isSymLink()) {
-            char target[4096];
-            const ssize_t n
-                = ::readlink(QFile::encodeName(info.filePath()).constData(), target, sizeof(target));
-            REQUIRE(n > 0);
-            out.insert(rel, "-> " + QByteArray(target, int(n)));
-        } else if (info.isFile()) {
-            QFile f(info.filePath());
-            REQUIRE(f.open(QIODevice::ReadOnly));
-            out.insert(rel, QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
-        } else {
-            out.insert(rel, "dir");
-        }
-    }
-    return out;
-}
-
-/// `mebibytes` files of random bytes in `dir`: they do not compress, so sending them takes a while.
-void writeNoise(const QString &dir, int mebibytes)
-{
-    QByteArray noise(1 << 20, Qt::Uninitialized);
-    for (int i = 0; i < mebibytes; ++i) {
-        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()), noise.size() / 4);
-        writeFile(dir + QStringLiteral("/%1.bin").arg(i), noise);
-    }
-}
 
 UploadResult runUpload(BundleUpload *upload, int timeoutMs = 120000)
 {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The REST client against codalab-local-server on 127.0.0.1, and against servers that misbehave.
-#include "support/clientsession.h"
 #include "localserver/localserverfixture.h"
 #include "server/codalabclient.h"
 #include "server/runsubmission.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
+#include "support/clientsession.h"
 #include "support/codalabtestdata.h"
 
 #include <QJsonArray>

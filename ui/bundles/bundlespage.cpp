@@ -102,14 +102,18 @@ BundlesPage::BundlesPage(server::CodaLabClient *client, TransferQueue *transfers
         updateButtons();
     });
     connect(m_model, &BundlesModel::loaded, this, [this] {
-        setStatus(m_model->rowCount()
-                ? QString()
-                : tr("No bundles on this worksheet yet: upload files or folders, or drop them "
-                     "here."));
+        // What a load said goes with the next load; what an action said stays until the next action.
+        if (m_model->rowCount() == 0) {
+            setStatus(tr("No bundles on this worksheet yet: upload files or folders, or drop them here."));
+            m_loadStatus = true;
+        } else if (m_loadStatus) {
+            setStatus({});
+        }
         updateButtons();
     });
     connect(m_model, &BundlesModel::failed, this, [this](const QString &message) {
         setStatus(tr("Cannot read the worksheet: %1").arg(message), true);
+        m_loadStatus = true;
     });
     connect(
         m_transfers, &TransferQueue::uploadFinished, this, [this](int, const server::UploadResult &result) {
@@ -160,6 +164,7 @@ QString BundlesPage::statusText() const
 
 void BundlesPage::setStatus(const QString &text, bool error)
 {
+    m_loadStatus = false;
     m_status->setText(text);
     m_status->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
     m_status->setVisible(!text.isEmpty());

@@ -97,6 +97,7 @@ private:
     QPushButton *m_save;
     QPushButton *m_openFolder;
     QString m_localBundlesDir;
+    bool m_loadStatus = false; ///< the status line says what the last load found
     QPointer<server::ApiJob> m_worksheetsJob;
 };
 
