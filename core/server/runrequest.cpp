@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/runrequest.h"
 
+#include "server/uploadsource.h"
 #include "util/bytesize.h"
 #include "util/duration.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -71,6 +74,12 @@ std::optional<RunRequest::Dependency> RunRequest::parseDependency(const QString 
     if (d.target.isEmpty()) {
         *error = QStringLiteral("Dependency '%1' names no bundle").arg(keyTarget);
         return std::nullopt;
+    }
+    if (isLocalTarget(d.target)) {
+        if (d.key.isEmpty()) {
+            d.key = QFileInfo(QDir::cleanPath(d.target)).fileName();
+        }
+        return d;
     }
     // The bundle spec is what follows an optional "worksheet//"; a subpath follows the first '/'.
     const QString bundleAndPath
@@ -206,9 +215,20 @@ RunRequest RunRequest::fromBundle(const QJsonObject &bundle)
 
 QString RunRequest::toClCommand() const
 {
+    // A local folder not yet on the server is uploaded first, under the name `cl upload` gives it; one
+    // already there (unchanged since it was sent) is named by its bundle.
+    QStringList uploads;
     QStringList words { QStringLiteral("cl"), QStringLiteral("run") };
     for (const Dependency &d : dependencies) {
-        words << shellQuote(d.key + QLatin1Char(':') + d.target);
+        if (isLocalTarget(d.target) && d.parentUuid.isEmpty()) {
+            const QString name = UploadSource::defaultNameFor({ d.target }, false);
+            uploads << QStringLiteral("cl upload %1 -n %2 && ").arg(shellQuote(d.target), name);
+            words << shellQuote(d.key + QLatin1Char(':') + name);
+        } else if (isLocalTarget(d.target)) {
+            words << shellQuote(d.key + QLatin1Char(':') + d.parentUuid);
+        } else {
+            words << shellQuote(d.key + QLatin1Char(':') + d.target);
+        }
     }
     words << shellQuote(command);
     const auto option = [&words](const char *flag, const QString &value) {
@@ -257,7 +277,7 @@ QString RunRequest::toClCommand() const
         // would quietly give the run one.
         words << QStringLiteral("# no network: request_network false has no cl run flag");
     }
-    return words.join(QLatin1Char(' '));
+    return uploads.join(QString()) + words.join(QLatin1Char(' '));
 }
 
 } // namespace codalab::server

@@ -17,7 +17,7 @@ struct RunRequest
     struct Dependency
     {
         QString key; ///< child_path: where it appears in the run's directory
-        QString target; ///< [<worksheet>//]<bundle>[/<subpath>] as typed
+        QString target; ///< [<worksheet>//]<bundle>[/<subpath>] as typed, or an absolute local path to upload
         QString parentUuid; ///< filled in once the target is resolved
         QString parentPath;
 
@@ -45,8 +45,11 @@ struct RunRequest
     /// `run-<first word>`, cleaned to upstream's name rules, at most 32 characters.
     static QString defaultName(const QString &command);
     QString effectiveName() const { return name.isEmpty() ? defaultName(command) : name; }
-    /// "key:target", or ":target" whose key is the subpath or bundle name.
+    /// "key:target", or ":target" whose key is the subpath or bundle name (a local path's: its base name).
     static std::optional<Dependency> parseDependency(const QString &keyTarget, QString *error);
+    /// A target that is a file or folder of this computer (an absolute path: a bundle spec never starts with
+    /// "/"), uploaded as a bundle before the run is created.
+    static bool isLocalTarget(const QString &target) { return target.startsWith(QLatin1Char('/')); }
     /// Every problem, each naming its field; empty when the request can be sent.
     QStringList validate() const;
     /// {"data": [{"type": "bundles", "attributes": {...}}]} with every user-settable key, as `cl run` sends.

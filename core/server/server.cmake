@@ -13,6 +13,7 @@ target_sources(codalab_core PRIVATE
     server/runsubmission.cpp
     server/serverconnection.cpp
     server/tokenmanager.cpp
+    server/uploadcache.cpp
     server/uploadsource.cpp
     server/workerapi.cpp
 )

@@ -140,8 +140,9 @@ QString batchName()
 /// Bundles named `name` in a final state, by uuid.
 QHash<QString, QJsonObject> finalBundles(HttpTestClient &client, const QString &name)
 {
-    const HttpResult r = client.get(
-        QStringLiteral("/rest/bundles?keywords=name=%1&keywords=state=ready,failed,killed&keywords=.limit=100000").arg(name));
+    const HttpResult r = client.get(QStringLiteral(
+        "/rest/bundles?keywords=name=%1&keywords=state=ready,failed,killed&keywords=.limit=100000")
+                                        .arg(name));
     QHash<QString, QJsonObject> found;
     for (const QJsonValue &v : r.json.object().value(QLatin1String("data")).toArray()) {
         found.insert(v.toObject().value(QLatin1String("id")).toString(),

@@ -7,6 +7,7 @@ codalab_add_ui_library(codalab_ui_bundles SOURCES
     bundles/contentsbrowser.cpp
     bundles/contentsmodel.cpp
     bundles/fileviewer.cpp
+    bundles/outputsaver.cpp
     bundles/transfermodel.cpp
     bundles/transferpanel.cpp
     bundles/transferqueue.cpp

@@ -358,15 +358,31 @@ void BundlesPage::askAndSave(const QString &uuid, const QString &path, const QSt
     dialog->open();
 }
 
-int BundlesPage::startSave(const QString &uuid, const QString &path, const QString &target)
+namespace {
+/// What a save may write: the free space of the disk it goes to (a full disk then stops it with words).
+util::ArchiveLimits saveLimits(const QString &target)
 {
-    // What may be written: the free space of the disk it goes to (a full disk then stops it with words).
     util::ArchiveLimits limits;
+    QDir().mkpath(QFileInfo(target).absolutePath());
     limits.maxBytes = qMax<qint64>(0, QStorageInfo(QFileInfo(target).absolutePath()).bytesAvailable());
     limits.maxRatio = 2000;
-    auto *job = new server::ContentsDownload(m_client->connection(), uuid, path, target, limits, nullptr);
+    return limits;
+}
+} // namespace
+
+int BundlesPage::startSave(const QString &uuid, const QString &path, const QString &target)
+{
+    auto *job = new server::ContentsDownload(
+        m_client->connection(), uuid, path, target, saveLimits(target), nullptr);
     const QString title = path.isEmpty() ? QFileInfo(target).fileName() : path;
     return m_transfers->addSave(job, title, uuid, target);
+}
+
+void BundlesPage::startPendingSave(int id, const QString &uuid, const QString &target)
+{
+    m_transfers->startPendingSave(id,
+        new server::ContentsDownload(m_client->connection(), uuid, {}, target, saveLimits(target), nullptr),
+        target);
 }
 
 void BundlesPage::openSelectedFolder()

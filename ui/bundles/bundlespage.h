@@ -67,6 +67,8 @@ public:
     void saveSelected();
     /// Saves `path` of bundle `uuid` as `target` (a file or a folder to make).
     int startSave(const QString &uuid, const QString &path, const QString &target);
+    /// Starts the transfers list's pending save `id` (a run's outputs): all of bundle `uuid` as `target`.
+    void startPendingSave(int id, const QString &uuid, const QString &target);
     /// Asks where to save, then saves.
     void askAndSave(const QString &uuid, const QString &path, const QString &suggestedName);
     void openSelectedFolder();

@@ -96,15 +96,46 @@ int TransferQueue::addUpload(server::BundleUpload *job, const QString &title)
 int TransferQueue::addSave(
     server::ContentsDownload *job, const QString &title, const QString &bundleUuid, const QString &target)
 {
+    const int id = addPendingSave(title, bundleUuid, target, tr("Downloading"));
+    attachSave(id, job, target);
+    return id;
+}
+
+int TransferQueue::addPendingSave(
+    const QString &title, const QString &bundleUuid, const QString &target, const QString &stage)
+{
     const int id = m_nextId++;
     Transfer t;
     t.id = id;
     t.kind = Kind::Save;
     t.title = title;
-    t.stage = tr("Downloading");
+    t.stage = stage;
     t.bundleUuid = bundleUuid;
     t.target = target;
     m_transfers.append(t);
+    Q_EMIT changed();
+    return id;
+}
+
+void TransferQueue::startPendingSave(int id, server::ContentsDownload *job, const QString &target)
+{
+    if (Transfer *t = entry(id); t && t->state == State::Running) {
+        t->target = target;
+        t->stage = tr("Downloading");
+        attachSave(id, job, target);
+        Q_EMIT changed();
+    } else {
+        job->deleteLater();
+    }
+}
+
+void TransferQueue::dropPendingSave(int id, const QString &why)
+{
+    end(id, State::Failed, why);
+}
+
+void TransferQueue::attachSave(int id, server::ContentsDownload *job, const QString &target)
+{
     m_jobs.insert(id, job);
     job->setParent(this);
     connect(job, &server::ContentsDownload::progress, this, [this, id, job](qint64 received) {
@@ -118,9 +149,7 @@ int TransferQueue::addSave(
                 error ? error.message : tr("Saved to %1").arg(target));
             Q_EMIT saveFinished(id, !error, error ? error.message : QString(), target);
         });
-    Q_EMIT changed();
     job->start();
-    return id;
 }
 
 void TransferQueue::step(int id, qint64 done, qint64 total, const QString &stage)
@@ -159,6 +188,11 @@ void TransferQueue::end(int id, State state, const QString &message)
 
 void TransferQueue::cancel(int id)
 {
+    const Transfer *t = find(id);
+    if (t && t->state == State::Running && !m_jobs.contains(id)) {
+        end(id, State::Cancelled, tr("Cancelled")); // a pending save: it will not start
+        return;
+    }
     const QPointer<QObject> job = m_jobs.value(id);
     if (auto *upload = qobject_cast<server::BundleUpload *>(job.data())) {
         upload->cancel(); // finishes as cancelled once its threads stopped

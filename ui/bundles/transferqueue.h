@@ -50,6 +50,13 @@ public:
     int addUpload(server::BundleUpload *job, const QString &title);
     int addSave(server::ContentsDownload *job, const QString &title, const QString &bundleUuid,
         const QString &target);
+    /// A save that starts later (a run's outputs, once it finishes): listed now, waiting, with `stage`.
+    int addPendingSave(
+        const QString &title, const QString &bundleUuid, const QString &target, const QString &stage);
+    /// Starts the pending save `id` with `job`.
+    void startPendingSave(int id, server::ContentsDownload *job, const QString &target);
+    /// Ends a pending save that will not happen, saying why.
+    void dropPendingSave(int id, const QString &why);
     void cancel(int id);
     /// Forgets the ended transfers.
     void clearFinished();
@@ -69,6 +76,7 @@ private:
     Transfer *entry(int id);
     void step(int id, qint64 done, qint64 total, const QString &stage = {});
     void end(int id, State state, const QString &message);
+    void attachSave(int id, server::ContentsDownload *job, const QString &target);
 
     QList<Transfer> m_transfers;
     QHash<int, QPointer<QObject>> m_jobs;

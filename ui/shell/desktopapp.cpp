@@ -2,6 +2,7 @@
 #include "shell/desktopapp.h"
 
 #include "bundles/bundlespage.h"
+#include "bundles/outputsaver.h"
 #include "bundles/transferqueue.h"
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
@@ -12,6 +13,7 @@
 #include "myruns/myrunspage.h"
 #include "secrets/profilestore.h"
 #include "secrets/secretstore.h"
+#include "server/uploadcache.h"
 #include "shell/autostartfile.h"
 #include "shell/mainwindow.h"
 #include "shell/profilesdialog.h"
@@ -27,6 +29,7 @@
 #include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 
 namespace codalab::ui {
@@ -97,6 +100,11 @@ void DesktopApp::buildWindow()
     m_myRuns = new MyRunsPage(m_session->client());
     m_transfers = new TransferQueue(this);
     m_bundles = new BundlesPage(m_session->client(), m_transfers);
+    m_outputSaver = new OutputSaver(m_session->client(), m_bundles, m_transfers, this);
+    // What was uploaded from where, per server, so an unchanged folder is not sent twice.
+    m_uploadCache = std::make_unique<server::UploadCache>(
+        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/CodaLab/uploads.json"));
     m_machine = new MachinePage(m_link, m_docker);
     m_caches = new CachesPage(m_link);
     m_window->addPage(m_dashboard, tr("&Dashboard"));
@@ -279,6 +287,7 @@ SubmitRunDialog *DesktopApp::openSubmitDialog(const server::RunRequest *prefill)
     }
     auto *dialog = new SubmitRunDialog(m_session->client(), m_link, m_docker, m_settings, m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setUploadCache(m_uploadCache.get());
     if (prefill) {
         dialog->setRequest(*prefill);
     } else if (!m_profile.defaultQueueTag.isEmpty() || !m_profile.defaultWorksheet.isEmpty()) {
@@ -289,8 +298,11 @@ SubmitRunDialog *DesktopApp::openSubmitDialog(const server::RunRequest *prefill)
         defaults.worksheet = m_profile.defaultWorksheet;
         dialog->setRequest(defaults);
     }
-    connect(dialog, &SubmitRunDialog::submitted, this, [this](const QString &uuid) {
+    connect(dialog, &SubmitRunDialog::submitted, this, [this, dialog](const QString &uuid) {
         m_window->statusBar()->showMessage(tr("Submitted run %1").arg(uuid.left(10)), 10000);
+        if (const QString folder = dialog->saveOutputsTo(); !folder.isEmpty()) {
+            m_outputSaver->watch(uuid, dialog->request().effectiveName(), folder);
+        }
         m_myRuns->refresh();
         m_myRuns->selectRun(uuid);
     });

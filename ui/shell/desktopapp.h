@@ -18,6 +18,9 @@ class QSettings;
 namespace codalab::docker {
 class DockerClient;
 }
+namespace codalab::server {
+class UploadCache;
+}
 namespace codalab::secrets {
 class ProfileStore;
 class SecretStore;
@@ -27,6 +30,7 @@ namespace codalab::ui {
 
 class AutostartFile;
 class BundlesPage;
+class OutputSaver;
 class CachesPage;
 class DashboardPage;
 class DesktopSettings;
@@ -120,6 +124,8 @@ private:
     MyRunsPage *m_myRuns = nullptr;
     TransferQueue *m_transfers = nullptr;
     BundlesPage *m_bundles = nullptr;
+    OutputSaver *m_outputSaver = nullptr;
+    std::unique_ptr<server::UploadCache> m_uploadCache;
     MachinePage *m_machine = nullptr;
     CachesPage *m_caches = nullptr;
     TrayController *m_tray = nullptr;

@@ -3,9 +3,14 @@
 
 #include "submit/dependencymodel.h"
 
+#include <QDragMoveEvent>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QMenu>
+#include <QMimeData>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -37,7 +42,8 @@ DependencyEditor::DependencyEditor(DependencyModel *model, QWidget *parent)
     m_view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
     m_view->installEventFilter(this);
-    m_view->setToolTip(tr("key: bundle[/subpath], as cl run takes them; the key may be left empty"));
+    m_view->setToolTip(tr("key: bundle[/subpath], as cl run takes them, or a folder or file of this computer "
+                          "(dropped here, or with the … button); the key may be left empty"));
     m_view->setAccessibleName(tr("Dependencies"));
     row->addWidget(m_view, 1);
 
@@ -51,10 +57,24 @@ DependencyEditor::DependencyEditor(DependencyModel *model, QWidget *parent)
     remove->setText(QStringLiteral("−"));
     remove->setAccessibleName(tr("Remove dependency"));
     remove->setToolTip(tr("Remove the selected dependency"));
-    for (QToolButton *b : { add, remove }) {
+    // A folder or file of this computer: uploaded as a bundle when the run is submitted.
+    auto *local = new QToolButton;
+    local->setText(QStringLiteral("…"));
+    local->setAccessibleName(tr("Add local folder or file"));
+    local->setToolTip(
+        tr("Use a folder or file of this computer (uploaded when you submit; also by dropping it "
+           "on the table)"));
+    local->setPopupMode(QToolButton::InstantPopup);
+    auto *localMenu = new QMenu(local);
+    localMenu->addAction(tr("Local &folder…"), this, [this] { browseLocal(true); });
+    localMenu->addAction(tr("Local f&ile…"), this, [this] { browseLocal(false); });
+    local->setMenu(localMenu);
+    for (QToolButton *b : { add, remove, local }) {
         b->setFixedWidth(28);
         buttons->addWidget(b);
     }
+    m_view->viewport()->setAcceptDrops(true);
+    m_view->viewport()->installEventFilter(this);
     buttons->addStretch();
     row->addLayout(buttons);
 
@@ -73,8 +93,50 @@ DependencyEditor::DependencyEditor(DependencyModel *model, QWidget *parent)
     });
 }
 
+void DependencyEditor::browseLocal(bool folder)
+{
+    auto *dialog = new QFileDialog(this, folder ? tr("Folder to use") : tr("File to use"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(folder ? QFileDialog::Directory : QFileDialog::ExistingFile);
+    if (folder) {
+        dialog->setOption(QFileDialog::ShowDirsOnly);
+    }
+    connect(
+        dialog, &QFileDialog::fileSelected, this, [this](const QString &path) { addLocalPaths({ path }); });
+    dialog->open();
+}
+
+void DependencyEditor::addLocalPaths(const QStringList &paths)
+{
+    for (const QString &path : paths) {
+        // The key (where it appears in the run's directory) is its name; the user may change it.
+        const int row = m_model->appendRow(QString(), QFileInfo(path).absoluteFilePath());
+        showRow(row);
+    }
+}
+
 bool DependencyEditor::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_view->viewport()
+        && (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove)) {
+        auto *drag = static_cast<QDragMoveEvent *>(event);
+        if (drag->mimeData()->hasUrls()) {
+            drag->acceptProposedAction();
+            return true;
+        }
+    }
+    if (watched == m_view->viewport() && event->type() == QEvent::Drop) {
+        auto *drop = static_cast<QDropEvent *>(event);
+        QStringList paths;
+        for (const QUrl &url : drop->mimeData()->urls()) {
+            if (url.isLocalFile()) {
+                paths << url.toLocalFile();
+            }
+        }
+        addLocalPaths(paths);
+        drop->acceptProposedAction();
+        return true;
+    }
     // A selected row shows its status in the highlight colours, which hides a problem's red; the current
     // row (what "Remove dependency" removes) stays.
     if (watched == m_view && event->type() == QEvent::FocusOut) {

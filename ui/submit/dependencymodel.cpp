@@ -3,6 +3,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFileInfo>
 #include <QFont>
 
 namespace codalab::ui {
@@ -43,6 +44,15 @@ QString DependencyModel::localProblem(int row) const
     const Row &r = m_rows.at(row);
     if (isBlank(r)) {
         return {};
+    }
+    if (server::RunRequest::isLocalTarget(r.target) && r.givenUuid.isEmpty()) {
+        const QFileInfo local(r.target);
+        if (!local.exists()) {
+            return tr("%1 is not on this computer").arg(r.target);
+        }
+        if (!local.isReadable()) {
+            return tr("%1 cannot be read (permission denied)").arg(r.target);
+        }
     }
     QString error;
     const auto d = parse(r, &error);
@@ -90,6 +100,10 @@ QString DependencyModel::statusText(int row) const
     }
     if (const QString local = localProblem(row); !local.isEmpty()) {
         return local;
+    }
+    if (server::RunRequest::isLocalTarget(r.target) && r.givenUuid.isEmpty()) {
+        return QFileInfo(r.target).isDir() ? tr("this computer's folder: uploaded when you submit")
+                                           : tr("this computer's file: uploaded when you submit");
     }
     switch (r.lookup) {
     case Lookup::Pending:
@@ -144,7 +158,9 @@ QVariant DependencyModel::data(const QModelIndex &index, int role) const
             return r.target;
         }
         if (role == Qt::ToolTipRole) {
-            return tr("A bundle name, uuid or ^N, optionally worksheet// before it and /subpath after it");
+            return tr(
+                "A bundle name, uuid or ^N, optionally worksheet// before it and /subpath after it; or a "
+                "folder or file of this computer (an absolute path), uploaded when you submit");
         }
         return {};
     case StatusColumn: {
@@ -215,7 +231,7 @@ QVariant DependencyModel::headerData(int section, Qt::Orientation orientation, i
     case KeyColumn:
         return tr("Key");
     case TargetColumn:
-        return tr("Bundle[/subpath]");
+        return tr("Bundle[/subpath] or local path");
     case StatusColumn:
         return tr("Resolves to");
     default:
@@ -292,7 +308,9 @@ QList<DependencyModel::LookupRequest> DependencyModel::lookups() const
     for (int row = 0; row < m_rows.size(); ++row) {
         const Row &r = m_rows.at(row);
         QString error;
-        if (r.lookup == Lookup::Pending && !isBlank(r) && parse(r, &error)) {
+        // A local path is not the server's to look up: it is uploaded at submission.
+        if (r.lookup == Lookup::Pending && !isBlank(r) && !server::RunRequest::isLocalTarget(r.target)
+            && parse(r, &error)) {
             out.append({ r.id, r.revision, r.target });
         }
     }
@@ -313,6 +331,24 @@ bool DependencyModel::setLookupResult(quint64 rowId, quint64 revision, Lookup st
     r.message = message;
     Q_EMIT dataChanged(index(row, StatusColumn), index(row, StatusColumn));
     return true;
+}
+
+void DependencyModel::setUploaded(const QString &key, const QString &uuid)
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        Row &r = m_rows[row];
+        QString error;
+        const auto d = parse(r, &error);
+        if (d && d->key == key && server::RunRequest::isLocalTarget(r.target)) {
+            // Uploaded: the row now names that bundle (a second submit does not upload it again).
+            r.givenUuid = uuid;
+            r.lookup = Lookup::Resolved;
+            r.uuid = uuid;
+            r.name = tr("uploaded");
+            Q_EMIT dataChanged(index(row, StatusColumn), index(row, StatusColumn));
+            Q_EMIT changed();
+        }
+    }
 }
 
 void DependencyModel::invalidateLookups()

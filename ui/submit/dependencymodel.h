@@ -66,6 +66,8 @@ public:
         const QString &name = {}, const QString &message = {});
     /// Every row needs a new lookup (the worksheet names are resolved on changed).
     void invalidateLookups();
+    /// The local folder or file of row `key` is now bundle `uuid` on the server.
+    void setUploaded(const QString &key, const QString &uuid);
 
 Q_SIGNALS:
     void changed();

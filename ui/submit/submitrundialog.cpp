@@ -2,6 +2,7 @@
 #include "submit/submitrundialog.h"
 
 #include "common/desktopsettings.h"
+#include "common/units.h"
 #include "common/workerlink.h"
 #include "server/codalabclient.h"
 #include "server/runsubmission.h"
@@ -10,10 +11,15 @@
 #include "submit/fitcheck.h"
 #include "submit/imagecombobox.h"
 #include "submit/runform.h"
+#include "util/transferrate.h"
 
+#include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -21,6 +27,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace codalab::ui {
 
@@ -84,6 +92,29 @@ void SubmitRunDialog::buildFooter(QVBoxLayout *top)
     previewRow->addWidget(copy);
     top->addWidget(previewLabel);
     top->addLayout(previewRow);
+
+    // The outputs can come home by themselves once the run ends (saved like Save… on the Bundles page).
+    m_saveOutputs = new QCheckBox(tr("&When it finishes, save its outputs to:"));
+    m_saveDir = new QLineEdit(QDir::homePath());
+    m_saveDir->setEnabled(false);
+    auto *browse = new QPushButton(tr("&Browse…"));
+    browse->setAutoDefault(false);
+    browse->setEnabled(false);
+    connect(m_saveOutputs, &QCheckBox::toggled, m_saveDir, &QWidget::setEnabled);
+    connect(m_saveOutputs, &QCheckBox::toggled, browse, &QWidget::setEnabled);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        auto *dialog = new QFileDialog(this, tr("Save the outputs in"), m_saveDir->text());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setFileMode(QFileDialog::Directory);
+        dialog->setOption(QFileDialog::ShowDirsOnly);
+        connect(dialog, &QFileDialog::fileSelected, m_saveDir, &QLineEdit::setText);
+        dialog->open();
+    });
+    auto *saveRow = new QHBoxLayout;
+    saveRow->addWidget(m_saveOutputs);
+    saveRow->addWidget(m_saveDir, 1);
+    saveRow->addWidget(browse);
+    top->addLayout(saveRow);
 
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("status"));
@@ -153,6 +184,11 @@ void SubmitRunDialog::showStatus(const QString &text, bool error)
     m_status->setVisible(!text.isEmpty());
 }
 
+QString SubmitRunDialog::saveOutputsTo() const
+{
+    return m_saveOutputs->isChecked() ? m_saveDir->text().trimmed() : QString();
+}
+
 void SubmitRunDialog::setSubmitting(bool submitting)
 {
     m_submitButton->setEnabled(!submitting);
@@ -161,6 +197,10 @@ void SubmitRunDialog::setSubmitting(bool submitting)
 
 void SubmitRunDialog::reject()
 {
+    if (m_submission && m_submission->isUploading() && m_submission->cancel()) {
+        showStatus(tr("Cancelling the upload…"), false);
+        return; // finished() comes, as cancelled, and the dialog stays for another try
+    }
     if (m_submission) {
         // Closing now (Esc, Cancel, the window's close button) would delete the dialog while the server
         // creates the run, and nobody would hear of it.
@@ -194,17 +234,48 @@ void SubmitRunDialog::submit()
     const server::RunRequest r = request();
     setSubmitting(true);
     showStatus(tr("Submitting…"), false);
-    server::RunSubmission *submission = m_client->submitRun(r);
+    auto *submission = new server::RunSubmission(m_client, r, m_client);
+    submission->setUploadCache(m_uploadCache);
     m_submission = submission;
     connect(submission, &server::RunSubmission::finished, this,
         [this, submission, image = r.image](
             const server::ApiResult &result) { onSubmitted(result, submission->bundleUuid(), image); });
+    // A local folder goes up first: say how far, and let Cancel stop it.
+    connect(submission, &server::RunSubmission::uploadProgress, this,
+        [this, rate = std::make_shared<util::TransferRate>(), clock = std::make_shared<QElapsedTimer>()](
+            const QString &key, qint64 read, qint64 total) {
+            if (!clock->isValid()) {
+                clock->start();
+            }
+            rate->sample(read, clock->elapsed());
+            const qint64 left = rate->secondsLeft(total);
+            m_cancelButton->setEnabled(true);
+            showStatus(tr("Uploading %1: %2 of %3 (%4)%5")
+                           .arg(key, Units::bytes(double(read)), Units::bytes(double(total)),
+                               Units::percent(total > 0 ? double(read) / double(total) : 0),
+                               left >= 0 ? tr(", %1 left").arg(Units::duration(left)) : QString()),
+                false);
+        });
+    connect(submission, &server::RunSubmission::uploaded, this,
+        [this](const QString &key, const QString &uuid, bool reused) {
+            m_cancelButton->setEnabled(false);
+            m_dependencies->setUploaded(key, uuid);
+            showStatus(reused
+                    ? tr("%1 is on the server already (unchanged since it was sent): using it.").arg(key)
+                    : tr("Uploaded %1. Submitting…").arg(key),
+                false);
+        });
+    submission->start();
 }
 
 void SubmitRunDialog::onSubmitted(const server::ApiResult &result, const QString &uuid, const QString &image)
 {
     m_submission = nullptr;
     setSubmitting(false);
+    if (result.error.kind == server::ApiError::Kind::Cancelled) {
+        showStatus(tr("Cancelled: nothing was submitted, and the half-sent upload was removed."), false);
+        return;
+    }
     if (!result.ok() || uuid.isEmpty()) {
         const QString message = result.ok() ? tr("the server created no bundle") : result.error.message;
         if (message.startsWith(QLatin1String("Dependency "))) {

@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <QPointer>
 
+class QCheckBox;
 class QCloseEvent;
 class QLabel;
 class QLineEdit;
@@ -19,6 +20,7 @@ class DockerClient;
 }
 namespace codalab::server {
 class CodaLabClient;
+class UploadCache;
 struct ApiResult;
 } // namespace codalab::server
 
@@ -64,6 +66,12 @@ public:
     DependencyModel *dependencyModel() const { return m_dependencies; }
     DependencyResolver *dependencyResolver() const { return m_resolver; }
     bool isSubmitting() const { return m_submission != nullptr; }
+    /// Where local folders that were already sent are remembered (not owned); none: always upload.
+    void setUploadCache(server::UploadCache *cache) { m_uploadCache = cache; }
+    /// "When it finishes, save its outputs to": the folder, or empty when not asked.
+    QString saveOutputsTo() const;
+    QCheckBox *saveOutputsBox() const { return m_saveOutputs; }
+    QLineEdit *saveOutputsEdit() const { return m_saveDir; }
 
 public Q_SLOTS:
     void submit();
@@ -97,6 +105,9 @@ private:
     QLabel *m_status = nullptr;
     QPushButton *m_submitButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
+    QCheckBox *m_saveOutputs = nullptr;
+    QLineEdit *m_saveDir = nullptr;
+    server::UploadCache *m_uploadCache = nullptr;
     QStringList m_fitWarnings;
     QPointer<server::RunSubmission> m_submission;
 };

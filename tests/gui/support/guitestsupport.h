@@ -2,11 +2,11 @@
 #pragma once
 
 #include "server/apiresult.h"
-#include "support/clientsession.h"
 #include "server/codalabclient.h"
 #include "server/runrequest.h"
 #include "server/serverconnection.h"
 #include "server/tokenmanager.h"
+#include "support/clientsession.h"
 
 #include <QJsonObject>
 #include <QNetworkAccessManager>
