@@ -7,6 +7,7 @@
 #include "util/gzipcodec.h"
 #include "util/safearchive.h"
 #include "util/targetinfo.h"
+#include "util/targzwriter.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -216,7 +217,13 @@ void ContentRoutes::blob(HttpRequest &request, const HttpResponder &responder)
             if (!archive.open()) {
                 made.error = QStringLiteral("Cannot make a temporary file: %1").arg(archive.errorString());
             } else {
-                made = util::SafeArchive::create(source, &archive);
+                // The fastest gzip: the archive crosses a local socket and is unpacked at once, so time spent
+                // compressing harder costs more than the bytes it saves (a 300 MB folder: 9 s at 6, 3 s at
+                // 1).
+                util::TarGzWriter::Options options;
+                options.compressionLevel = 1;
+                made = util::TarGzWriter::write(
+                    { util::TarGzWriter::Member { source, QString() } }, &archive, options);
                 archive.close();
             }
             const qint64 size = util::TargetInfo::diskSize(source);

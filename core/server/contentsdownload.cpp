@@ -101,6 +101,9 @@ void ContentsDownload::fetchBlob(const QString &token)
 void ContentsDownload::get(const QNetworkRequest &request, int redirects)
 {
     m_reply = m_connection->networkAccessManager()->get(request);
+    // Without a bound the network thread reads as fast as the server sends and the reply holds what the
+    // disk has not taken yet: tens of MiB for a big folder. Bounded, the socket waits instead.
+    m_reply->setReadBufferSize(2 * 1024 * 1024);
     connect(m_reply, &QNetworkReply::readyRead, this, [this] {
         const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 200) {

@@ -122,6 +122,7 @@ bool UploadSource::write(QIODevice *out, const std::function<bool(qint64)> &onRe
         }
         util::TarGzWriter::Options options;
         options.onRead = onRead;
+        options.compressionLevel = m_compressionLevel;
         const util::ArchiveResult result = util::TarGzWriter::write(members, out, options);
         if (!result.ok) {
             *error = result.error;

@@ -36,6 +36,9 @@ public:
     /// Writes the body to `out`, telling `onRead` the bytes of each block read; false and *error when a
     /// read or write failed or `onRead` returned false (cancelled).
     bool write(QIODevice *out, const std::function<bool(qint64)> &onRead, QString *error) const;
+    /// gzip's level for what is packed here (0: gzip's default). BundleUpload takes the fastest for a server
+    /// on this machine, where bytes cost nothing and compressing harder only costs time.
+    void setCompressionLevel(int level) { m_compressionLevel = level; }
 
     static bool isArchiveName(const QString &name);
     /// Upstream's create_default_name: characters outside [a-zA-Z0-9_.-] become "-", no "--", a leading
@@ -48,6 +51,7 @@ private:
     bool m_unpack = false;
     bool m_pack = false;
     bool m_archive = false; ///< packed here (a folder or several paths)
+    int m_compressionLevel = 0;
     qint64 m_totalBytes = 0;
     int m_fileCount = 0;
 };

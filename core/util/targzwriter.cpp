@@ -198,6 +198,10 @@ ArchiveResult TarGzWriter::write(const QList<Member> &members, QIODevice *out, c
     sink.device = out;
     std::unique_ptr<archive, int (*)(archive *)> a(archive_write_new(), archive_write_free);
     archive_write_add_filter_gzip(a.get());
+    if (options.compressionLevel > 0) {
+        archive_write_set_filter_option(a.get(), "gzip", "compression-level",
+            QByteArray::number(qBound(1, options.compressionLevel, 9)).constData());
+    }
     archive_write_set_format_pax_restricted(a.get());
     // As gzip writes it: the tar inside is padded to its blocks, the compressed stream is not padded after.
     archive_write_set_bytes_in_last_block(a.get(), 1);

@@ -26,6 +26,8 @@ public:
         QStringList excludePatterns;
         /// Told the bytes of each block read from a file; returning false stops the archive ("cancelled").
         std::function<bool(qint64 bytes)> onRead;
+        /// gzip's level, 1 (fastest) to 9; 0: gzip's default (6), as `tar czf` writes.
+        int compressionLevel = 0;
     };
     /// Several files and directories in one archive (`cl upload a b` sends them so), read progress told.
     static ArchiveResult write(const QList<Member> &members, QIODevice *out, const Options &options);
