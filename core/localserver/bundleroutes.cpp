@@ -73,11 +73,10 @@ QString nameOf(const BundleRecord &b)
 } // namespace
 
 BundleRoutes::BundleRoutes(ServerStore &store, BundleStore &bundles, WorksheetStore &worksheets,
-    const BundleJson &json, const BundleDocument &document, const QuotaMeter &quotas, QString bundlesDir)
+    const BundleDocument &document, const QuotaMeter &quotas, QString bundlesDir)
     : m_store(store)
     , m_bundles(bundles)
     , m_worksheets(worksheets)
-    , m_json(json)
     , m_document(document)
     , m_quotas(quotas)
     , m_specs(bundles, worksheets)

@@ -26,7 +26,7 @@ class WorksheetStore;
 class BundleRoutes
 {
 public:
-    BundleRoutes(ServerStore &store, BundleStore &bundles, WorksheetStore &worksheets, const BundleJson &json,
+    BundleRoutes(ServerStore &store, BundleStore &bundles, WorksheetStore &worksheets,
         const BundleDocument &document, const QuotaMeter &quotas, QString bundlesDir);
     void install(LocalHttpServer &http);
 
@@ -50,7 +50,6 @@ private:
     ServerStore &m_store;
     BundleStore &m_bundles;
     WorksheetStore &m_worksheets;
-    const BundleJson &m_json;
     const BundleDocument &m_document;
     const QuotaMeter &m_quotas;
     BundleSpec m_specs;

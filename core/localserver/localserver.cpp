@@ -118,7 +118,7 @@ bool LocalServer::start(QString *error)
         = std::make_unique<InterpretRoutes>(*m_worksheets, *m_bundles, *m_interpreter, bundlesDir);
     m_interpretRoutes->install(*m_http);
     m_bundleRoutes = std::make_unique<BundleRoutes>(
-        m_store, *m_bundles, *m_worksheets, *m_bundleJson, *m_bundleDocument, *m_quotas, bundlesDir);
+        m_store, *m_bundles, *m_worksheets, *m_bundleDocument, *m_quotas, bundlesDir);
     m_bundleRoutes->install(*m_http);
     m_bundleRemoval = std::make_unique<BundleRemoval>(*m_bundles, *m_worksheets, bundlesDir);
     m_bundleRemoval->install(*m_http);

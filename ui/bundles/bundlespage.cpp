@@ -7,6 +7,7 @@
 #include "bundles/transferpanel.h"
 #include "bundles/transferqueue.h"
 #include "bundles/uploaddialog.h"
+#include "common/buttonmenu.h"
 #include "server/apijob.h"
 #include "server/codalabclient.h"
 #include "server/contentsdownload.h"
@@ -408,16 +409,7 @@ void BundlesPage::updateButtons()
 
 void BundlesPage::showContextMenu(const QPoint &at)
 {
-    auto *menu = new QMenu(this);
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    // The same actions as the buttons, in the same state.
-    for (QPushButton *b : { m_browse, m_save, m_openFolder, m_edit, m_delete, m_upload }) {
-        if (b->isVisible()) {
-            QAction *action = menu->addAction(b->text(), b, &QPushButton::click);
-            action->setEnabled(b->isEnabled());
-        }
-    }
-    menu->popup(m_table->viewport()->mapToGlobal(at));
+    ButtonMenu::popup(m_table, at, { m_browse, m_save, m_openFolder, m_edit, m_delete, m_upload });
 }
 
 } // namespace codalab::ui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "machine/cachespage.h"
 
+#include "common/buttonmenu.h"
 #include "common/units.h"
 #include "common/workerlink.h"
 #include "machine/cachemodel.h"
@@ -79,6 +80,10 @@ CachesPage::CachesPage(WorkerLink *link, QWidget *parent)
     m_timer.setInterval(10000);
     connect(&m_timer, &QTimer::timeout, this, &CachesPage::refresh);
     connect(m_refreshButton, &QPushButton::clicked, this, &CachesPage::refresh);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        ButtonMenu::popup(m_view, at, { m_cleanButton, m_refreshButton });
+    });
     connect(m_cleanButton, &QPushButton::clicked, this, &CachesPage::cleanNow);
     connect(link, &WorkerLink::statusChanged, this, &CachesPage::onStatus);
     connect(link, &WorkerLink::connectionChanged, this, [this] { onStatus(m_link->status()); });

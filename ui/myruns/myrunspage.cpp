@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "myruns/myrunspage.h"
 
+#include "common/buttonmenu.h"
 #include "myruns/myrunsfiltermodel.h"
 #include "myruns/myrunsmodel.h"
 #include "myruns/rundetailspanel.h"
@@ -94,6 +95,10 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
     header->setSectionResizeMode(MyRunsModel::ImageColumn, QHeaderView::Interactive);
     header->resizeSection(MyRunsModel::ImageColumn, 200);
     m_table->setAccessibleName(tr("My runs"));
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        ButtonMenu::popup(m_table, at, { m_logsButton, m_killButton, m_rerunButton, m_refreshButton });
+    });
 
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);

@@ -73,6 +73,12 @@ QString DependencyModel::localProblem(int row) const
     return {};
 }
 
+DependencyModel::Lookup DependencyModel::lookup(int row) const
+{
+    const Row &r = m_rows.at(row);
+    return server::RunRequest::isLocalTarget(r.target) ? Lookup::Resolved : r.lookup;
+}
+
 QString DependencyModel::problem(int row) const
 {
     const QString local = localProblem(row);

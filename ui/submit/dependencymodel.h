@@ -58,7 +58,8 @@ public:
     QString problem(int row) const;
     /// -1 when every row can be sent.
     int firstProblemRow() const;
-    Lookup lookup(int row) const { return m_rows.at(row).lookup; }
+    /// A local folder or file needs no lookup: it counts as resolved (it is uploaded at submission).
+    Lookup lookup(int row) const;
 
     QList<LookupRequest> lookups() const;
     /// False (and nothing changes) when the row was edited or removed since `revision`.

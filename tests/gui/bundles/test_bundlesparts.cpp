@@ -4,6 +4,7 @@
 #include "bundles/contentsbrowser.h"
 #include "bundles/contentsmodel.h"
 #include "bundles/uploaddialog.h"
+#include "common/buttonmenu.h"
 #include "localserver/localserverfixture.h"
 #include "support/codalabtestdata.h"
 #include "support/guitestsupport.h"
@@ -13,7 +14,10 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTreeView>
 
@@ -98,4 +102,27 @@ TEST_CASE("the upload dialog names the bundle as cl upload would and refuses a b
     CHECK(r.worksheetUuid.startsWith(QLatin1String("0xaaaa")));
     dialog.show();
     test::saveScreenshot(&dialog, QStringLiteral("upload-dialog.png"));
+}
+
+TEST_CASE("a list's right-click menu offers its page's buttons, in the same state", "[gui][bundles][menu]")
+{
+    QWidget page;
+    auto *table = new QTableView(&page);
+    auto *save = new QPushButton(QStringLiteral("&Save…"), &page);
+    auto *remove = new QPushButton(QStringLiteral("&Delete…"), &page);
+    auto *hidden = new QPushButton(QStringLiteral("Open &folder"), &page);
+    remove->setEnabled(false);
+    hidden->hide();
+    page.show();
+    int saved = 0;
+    QObject::connect(save, &QPushButton::clicked, [&] { ++saved; });
+    QMenu *menu = ui::ButtonMenu::popup(table, QPoint(5, 5), { save, remove, hidden });
+    const QList<QAction *> actions = menu->actions();
+    REQUIRE(actions.size() == 2); // the hidden button is not offered
+    CHECK(actions.at(0)->text() == QStringLiteral("&Save…"));
+    CHECK(actions.at(0)->isEnabled());
+    CHECK_FALSE(actions.at(1)->isEnabled());
+    actions.at(0)->trigger();
+    CHECK(saved == 1);
+    menu->close();
 }

@@ -73,7 +73,11 @@ TEST_CASE("a run submitted from the dialog lands on this workstation's worker", 
         typeInto(child<QLineEdit>(&dialog, "tags"), QStringLiteral("mnist, baseline"));
         test::addDependencyRow(dialog, QStringLiteral("data"), QStringLiteral("mnist"));
         test::addDependencyRow(dialog, QStringLiteral("glove"), QStringLiteral("glove-6b/vectors.txt"));
+        // A folder of this computer, uploaded when the run is submitted.
+        QDir(dir.path()).mkpath(QStringLiteral("code"));
+        dialog.dependencyModel()->appendRow(QString(), dir.filePath(QStringLiteral("code")));
         test::waitDependencies(dialog);
+        CHECK(dialog.dependencyModel()->problem(2).isEmpty());
         CHECK(dialog.dependencyModel()->problem(0).isEmpty());
         CHECK(dialog.dependencyModel()->problem(1) == QLatin1String("No bundle found with name glove-6b"));
         CHECK(dialog.fitWarnings().contains(QStringLiteral("Asks for 2 GPU(s); your worker has none.")));
