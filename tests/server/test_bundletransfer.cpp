@@ -7,9 +7,11 @@
 #include "server/contentsdownload.h"
 #include "support/clientsession.h"
 #include "support/codalabtestdata.h"
+#include "support/smalldisk.h"
 #include "support/spinuntil.h"
 #include "support/testfiles.h"
 
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -193,4 +195,47 @@ TEST_CASE("uploads that cannot be made say why and leave nothing", "[server][upl
     CHECK_FALSE(r.ok);
     CHECK_FALSE(r.cancelled);
     CHECK(r.error.startsWith(QLatin1String("The upload stopped")));
+}
+
+TEST_CASE(
+    "a save onto a disk that fills up says so and leaves nothing half-written", "[server][download][disk]")
+{
+    test::SmallDisk disk("16m");
+    if (!disk.mounted) {
+        WARN("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    LocalServerFixture f;
+    ClientSession s(f.server->url(), QStringLiteral("codalab"), f.password, TokenManager::Mode::Relogin);
+    QTemporaryDir work;
+    writeNoise(work.filePath(QStringLiteral("big")), 20); // 20 files of 1 MiB that do not compress
+    QByteArray noise(8 << 20, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()), noise.size() / 4);
+    writeFile(work.filePath(QStringLiteral("big/large.bin")), noise);
+    auto c = f.root();
+    UploadRequest request;
+    request.paths = { work.filePath(QStringLiteral("big")) };
+    request.worksheetUuid = test::homeWorksheet(*c);
+    const UploadResult up = runUpload(new BundleUpload(&s.connection, request));
+    REQUIRE(up.ok);
+    for (const bool folder : { true, false }) {
+        // Whole folder, or one file of it too big for what is left.
+        util::ArchiveLimits limits;
+        limits.maxBytes = qint64(1) << 40; // as if the disk said nothing: the write itself must fail
+        const QString target = disk.path() + (folder ? QStringLiteral("/saved") : QStringLiteral("/one.bin"));
+        disk.fill(4 * 1024 * 1024);
+        auto *download = new ContentsDownload(&s.connection, up.bundleUuid,
+            folder ? QString() : QStringLiteral("large.bin"), target, limits, nullptr);
+        QSignalSpy done(download, &ContentsDownload::finished);
+        download->start();
+        REQUIRE(done.wait(60000));
+        const ApiError error = done.first().first().value<ApiError>();
+        INFO(error.message.toStdString());
+        CHECK(error.isError());
+        CHECK((error.message.contains(QLatin1String("No space left on device"))
+            || error.message.contains(QLatin1String("disk"))));
+        disk.unfill();
+        // Nothing but what was there: no partial file, no half-unpacked folder.
+        CHECK(QDir(disk.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+    }
 }

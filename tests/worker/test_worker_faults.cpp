@@ -4,6 +4,7 @@
 // figures on a "faults:" line.
 #include "support/codalabtestdata.h"
 #include "support/dockertestenv.h"
+#include "support/smalldisk.h"
 #include "system/machinespecs.h"
 #include "worker/dependencycache.h"
 #include "worker/run.h"
@@ -207,44 +208,6 @@ TEST_CASE("the server gone for 90 s mid-run: no run lost, every result uploaded 
         outage, finishedWhileGone, ready, back.elapsed() / 1000.0);
     CHECK(finishedWhileGone == 1);
 }
-
-namespace {
-
-/// A small tmpfs mounted over a fresh directory (root only); unmounted when it goes out of scope.
-struct SmallDisk
-{
-    QTemporaryDir dir;
-    bool mounted = false;
-    explicit SmallDisk(const QByteArray &size)
-    {
-        REQUIRE(dir.isValid());
-        const QByteArray options = "size=" + size + ",mode=0755";
-        mounted = ::mount("tmpfs", QFile::encodeName(dir.path()).constData(), "tmpfs", 0, options.constData())
-            == 0;
-    }
-    ~SmallDisk()
-    {
-        if (mounted) {
-            ::umount2(QFile::encodeName(dir.path()).constData(), MNT_DETACH);
-        }
-    }
-    QString path() const { return dir.path(); }
-    /// Fills the file system but for `leave` bytes with one file, `filler`.
-    void fill(qint64 leave)
-    {
-        QFile filler(dir.filePath(QStringLiteral("filler")));
-        REQUIRE(filler.open(QIODevice::WriteOnly | QIODevice::Append));
-        const QByteArray chunk(64 * 1024, 'x');
-        while (QStorageInfo(dir.path()).bytesAvailable() > leave + chunk.size()) {
-            if (filler.write(chunk) != chunk.size() || !filler.flush()) {
-                break;
-            }
-        }
-    }
-    void unfill() { QFile::remove(dir.filePath(QStringLiteral("filler"))); }
-};
-
-} // namespace
 
 TEST_CASE(
     "a full disk in the work dir: runs fail saying so, the state file stays whole, space back → runs again",
