@@ -55,10 +55,9 @@ void BundleActions::act(HttpRequest &request, const HttpResponder &responder)
             responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
             return;
         }
-        const int have = Permission::of(bundle->ownerId, *request.user);
-        if (have < Permission::All) {
-            responder.send(HttpResponse::error(403,
-                Permission::denied(*request.user, QStringLiteral("bundle"), uuid, have, Permission::All)));
+        if (const auto refusal
+            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
+            responder.send(*refusal);
             return;
         }
         if (bundle->isFinal()) {

@@ -16,20 +16,6 @@ namespace codalab::localserver {
 using server::BundleState;
 using server::MetadataKey;
 
-namespace {
-
-void removePath(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.isDir() && !info.isSymLink()) {
-        QDir(path).removeRecursively();
-    } else {
-        QFile::remove(path);
-    }
-}
-
-} // namespace
-
 BundleMaker::BundleMaker(BundleStore &bundles, const ServerStore &store, const QuotaMeter &quotas,
     QString bundlesDir, QObject *parent)
     : QObject(parent)
@@ -74,7 +60,7 @@ void BundleMaker::make(BundleRecord bundle)
     const QString uuid = bundle.uuid;
     QThreadPool::globalInstance()->start([sources, incoming, target, uuid, budget, link = m_link,
                                              self = this] {
-        removePath(incoming);
+        util::TreeCopy::remove(incoming);
         util::TreeCopy::Result copied;
         copied.ok = true;
         // One dependency under no key is the bundle itself; otherwise each goes in under its key.
@@ -99,14 +85,14 @@ void BundleMaker::make(BundleRecord bundle)
         }
         bool ok = copied.ok;
         if (ok) {
-            removePath(target);
+            util::TreeCopy::remove(target);
             ok = QFile::rename(incoming, target);
             if (!ok) {
                 copied.error = QStringLiteral("Cannot put the made bundle in place");
             }
         }
         if (!ok) {
-            removePath(incoming);
+            util::TreeCopy::remove(incoming);
         }
         const qint64 size = ok ? util::TargetInfo::diskSize(target) : 0;
         link->post([self, uuid, ok, error = copied.error, size] { self->finish(uuid, ok, error, size); });
@@ -117,7 +103,7 @@ void BundleMaker::finish(const QString &uuid, bool ok, const QString &error, qin
 {
     auto bundle = m_bundles.get(uuid);
     if (!bundle) {
-        removePath(QDir(m_bundlesDir).filePath(uuid)); // deleted while it was being made
+        util::TreeCopy::remove(QDir(m_bundlesDir).filePath(uuid)); // deleted while it was being made
         return;
     }
     bundle->state = ok ? BundleState::Ready : BundleState::Failed;

@@ -8,6 +8,7 @@
 #include "localserver/worksheetstore.h"
 #include "server/bundlestate.h"
 #include "server/metadatakey.h"
+#include "util/treecopy.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -75,10 +76,9 @@ void BundleRemoval::remove(HttpRequest &request, const HttpResponder &responder)
             responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
             return;
         }
-        const int have = Permission::of(bundle->ownerId, *request.user);
-        if (have < Permission::All) {
-            responder.send(HttpResponse::error(403,
-                Permission::denied(*request.user, QStringLiteral("bundle"), uuid, have, Permission::All)));
+        if (const auto refusal
+            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
+            responder.send(*refusal);
             return;
         }
         if (server::BundleState::isActive(bundle->state)) {
@@ -129,13 +129,7 @@ void BundleRemoval::remove(HttpRequest &request, const HttpResponder &responder)
             } else {
                 m_bundles.remove(uuid);
             }
-            const QString path = QDir(m_bundlesDir).filePath(uuid);
-            const QFileInfo info(path);
-            if (info.isDir() && !info.isSymLink()) {
-                QDir(path).removeRecursively();
-            } else {
-                QFile::remove(path);
-            }
+            util::TreeCopy::remove(QDir(m_bundlesDir).filePath(uuid));
         }
     }
     responder.send(JsonApi::meta({ { QStringLiteral("ids"), QJsonArray::fromStringList(relevant) } }));

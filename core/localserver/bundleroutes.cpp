@@ -226,11 +226,9 @@ void BundleRoutes::create(HttpRequest &request, const HttpResponder &responder)
                 404, QStringLiteral("Could not find worksheet with uuid %1").arg(worksheetUuid)));
             return;
         }
-        const int have = Permission::of(ws->ownerId, *request.user);
-        if (have < Permission::All) {
-            responder.send(HttpResponse::error(403,
-                Permission::denied(
-                    *request.user, QStringLiteral("worksheet"), ws->uuid, have, Permission::All)));
+        if (const auto refusal = Permission::refuseUnlessAll(
+                ws->ownerId, *request.user, QStringLiteral("worksheet"), ws->uuid)) {
+            responder.send(*refusal);
             return;
         }
         if (ws->frozen > 0) {
@@ -413,10 +411,9 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
             responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
             return;
         }
-        const int have = Permission::of(bundle->ownerId, *request.user);
-        if (have < Permission::All) {
-            responder.send(HttpResponse::error(403,
-                Permission::denied(*request.user, QStringLiteral("bundle"), uuid, have, Permission::All)));
+        if (const auto refusal
+            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
+            responder.send(*refusal);
             return;
         }
         const QJsonObject a = item.toObject().value(QLatin1String("attributes")).toObject();
@@ -477,11 +474,9 @@ void BundleRoutes::locations(HttpRequest &request, const HttpResponder &responde
         responder.send(JsonApi::document(QJsonArray()));
         return;
     }
-    const int have = Permission::of(bundle->ownerId, *request.user);
-    if (have < Permission::All) {
-        responder.send(HttpResponse::error(403,
-            Permission::denied(
-                *request.user, QStringLiteral("bundle"), bundle->uuid, have, Permission::All)));
+    if (const auto refusal = Permission::refuseUnlessAll(
+            bundle->ownerId, *request.user, QStringLiteral("bundle"), bundle->uuid)) {
+        responder.send(*refusal);
         return;
     }
     // No connection string for a direct upload to blob storage: the client then sends the contents here.

@@ -9,6 +9,7 @@
 #include "server/metadatakey.h"
 #include "util/safearchive.h"
 #include "util/targetinfo.h"
+#include "util/treecopy.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -39,16 +40,6 @@ Kind kindOf(const QString &filename, bool unpack)
         return Kind::File;
     }
     return Kind::Raw;
-}
-
-void removePath(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.isDir() && !info.isSymLink()) {
-        QDir(path).removeRecursively();
-    } else {
-        QFile::remove(path);
-    }
 }
 
 } // namespace
@@ -123,11 +114,9 @@ void BundleUploads::upload(HttpRequest &request, const HttpResponder &responder)
             404, QStringLiteral("Not found: '/bundles/%1'").arg(request.captures.value(0))));
         return;
     }
-    const int have = Permission::of(bundle->ownerId, *request.user);
-    if (have < Permission::All) {
-        responder.send(HttpResponse::error(403,
-            Permission::denied(
-                *request.user, QStringLiteral("bundle"), bundle->uuid, have, Permission::All)));
+    if (const auto refusal = Permission::refuseUnlessAll(
+            bundle->ownerId, *request.user, QStringLiteral("bundle"), bundle->uuid)) {
+        responder.send(*refusal);
         return;
     }
     if (bundle->isFinal()) {
@@ -183,7 +172,7 @@ void BundleUploads::upload(HttpRequest &request, const HttpResponder &responder)
     job->budgetReason = budget.reason;
     // Unpacked next to the bundle and swapped in only when complete: a refused upload changes nothing.
     job->incoming = QDir(m_bundlesDir).filePath(bundle->uuid + QStringLiteral(".incoming"));
-    removePath(job->incoming);
+    util::TreeCopy::remove(job->incoming);
     m_inProgress.insert(bundle->uuid);
 
     QThreadPool::globalInstance()->start([job, link = m_link, self = this] {
@@ -225,7 +214,7 @@ void BundleUploads::finish(const std::shared_ptr<Job> &job)
     m_inProgress.remove(job->bundle.uuid);
     const auto bundle = m_bundles.get(job->bundle.uuid);
     if (!job->result.ok) {
-        removePath(job->incoming);
+        util::TreeCopy::remove(job->incoming);
         QString message = job->result.error;
         // SafeArchive names the byte limit ("... past the limit of 20k (20480 bytes)"), a plain file says
         // "more than": say which limit that was, the owner's quota or the server's disk.
@@ -243,7 +232,7 @@ void BundleUploads::finish(const std::shared_ptr<Job> &job)
     }
     if (!bundle || bundle->isFinal()) {
         // Deleted or killed while its contents arrived: they have nowhere to go.
-        removePath(job->incoming);
+        util::TreeCopy::remove(job->incoming);
         job->responder.send(bundle
                 ? HttpResponse::error(
                     403, QStringLiteral("Contents cannot be modified, bundle already finalized."))
@@ -252,17 +241,17 @@ void BundleUploads::finish(const std::shared_ptr<Job> &job)
     }
     const QString target = QDir(m_bundlesDir).filePath(bundle->uuid);
     const QString old = target + QStringLiteral(".old");
-    removePath(old);
+    util::TreeCopy::remove(old);
     QFile::rename(target, old);
     if (!QFile::rename(job->incoming, target)) {
         QFile::rename(old, target);
-        removePath(job->incoming);
+        util::TreeCopy::remove(job->incoming);
         fail(*bundle, job->responder, job->finalizeOnFailure,
             QStringLiteral("Cannot put the upload in place"), 500);
         return;
     }
     // A big tree takes a while to delete: off the event loop (StoreRecovery removes a .old a kill left).
-    QThreadPool::globalInstance()->start([old] { removePath(old); });
+    QThreadPool::globalInstance()->start([old] { util::TreeCopy::remove(old); });
     BundleRecord updated = *bundle;
     updated.metadata.insert(server::MetadataKey::DataSize, job->dataSize);
     if (job->finalizeOnSuccess) {

@@ -24,6 +24,16 @@ QString Permission::denied(
         .arg(user.name, user.id, kind, uuid, spec(have), spec(need));
 }
 
+std::optional<HttpResponse> Permission::refuseUnlessAll(
+    const QString &ownerId, const UserRecord &user, const QString &kind, const QString &uuid)
+{
+    const Level have = of(ownerId, user);
+    if (have >= All) {
+        return std::nullopt;
+    }
+    return HttpResponse::error(403, denied(user, kind, uuid, have, All));
+}
+
 QJsonObject Permission::publicRead(const QString &type, const QString &objectUuid)
 {
     return QJsonObject { { QStringLiteral("type"), type },

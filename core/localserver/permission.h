@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "localserver/httpresponse.h"
 #include "localserver/serverstore.h"
 
 #include <QJsonObject>
+
+#include <optional>
 
 namespace codalab::localserver {
 
@@ -22,6 +25,10 @@ public:
     /// read, need all)."
     static QString denied(
         const UserRecord &user, const QString &kind, const QString &uuid, int have, int need);
+    /// The 403 answer when `user` may not change what `ownerId` owns (`kind` "bundle" or "worksheet"), or
+    /// nullopt when they may.
+    static std::optional<HttpResponse> refuseUnlessAll(
+        const QString &ownerId, const UserRecord &user, const QString &kind, const QString &uuid);
     /// The one group permission every worksheet and bundle has here: public can read.
     static QJsonObject publicRead(const QString &type, const QString &objectUuid);
     static constexpr QLatin1String PublicGroupUuid { "0x00000000000000000000000000000000" };

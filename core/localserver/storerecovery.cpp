@@ -5,6 +5,7 @@
 #include "server/bundlestate.h"
 #include "server/bundletype.h"
 #include "util/bundleuuid.h"
+#include "util/treecopy.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -12,20 +13,6 @@
 namespace codalab::localserver {
 
 using server::BundleState;
-
-namespace {
-
-/// Removes a file or a whole directory.
-bool removePath(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.isDir() && !info.isSymLink()) {
-        return QDir(path).removeRecursively();
-    }
-    return QFile::remove(path);
-}
-
-} // namespace
 
 bool RecoveryReport::clean() const
 {
@@ -69,7 +56,7 @@ RecoveryReport StoreRecovery::run(BundleStore &bundles, const QString &bundlesDi
     const QDir tmp(tmpDir);
     for (const QFileInfo &entry :
         tmp.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
-        report.tmpFilesRemoved += removePath(entry.filePath()) ? 1 : 0;
+        report.tmpFilesRemoved += util::TreeCopy::remove(entry.filePath()) ? 1 : 0;
     }
     QDir().mkpath(tmpDir);
 
@@ -84,17 +71,18 @@ RecoveryReport StoreRecovery::run(BundleStore &bundles, const QString &bundlesDi
         // what a cut-off upload left.
         const QString bare = name.startsWith(QLatin1Char('.')) ? name.mid(1) : name;
         if (util::BundleUuid::isValid(bare.left(34)) && bare.mid(34).startsWith(QLatin1String(".incoming"))) {
-            report.unfinishedUploadsRemoved += removePath(path) ? 1 : 0;
+            report.unfinishedUploadsRemoved += util::TreeCopy::remove(path) ? 1 : 0;
         } else if (name.endsWith(QLatin1String(".old"))) {
             // The swap renames <uuid> to <uuid>.old, then <uuid>.incoming to <uuid>. With <uuid> in place the
             // old contents are garbage; without it the cut came between the renames: put them back.
             const QString current = dir.filePath(name.chopped(4));
-            const bool done = QFileInfo::exists(current) ? removePath(path) : QFile::rename(path, current);
+            const bool done
+                = QFileInfo::exists(current) ? util::TreeCopy::remove(path) : QFile::rename(path, current);
             report.swapsCompleted += done ? 1 : 0;
         } else if (!util::BundleUuid::isValid(name)) {
             report.strangers << name;
         } else if (!states.contains(name)) {
-            report.orphanDirsRemoved += removePath(path) ? 1 : 0;
+            report.orphanDirsRemoved += util::TreeCopy::remove(path) ? 1 : 0;
         }
     }
     for (auto it = states.begin(); it != states.end(); ++it) {

@@ -83,10 +83,9 @@ std::optional<WorksheetRecord> WorksheetRoutes::writable(
             HttpResponse::error(404, QStringLiteral("Could not find worksheet with uuid %1").arg(uuid)));
         return std::nullopt;
     }
-    const int have = Permission::of(ws->ownerId, user);
-    if (have < Permission::All) {
-        responder.send(
-            HttpResponse::error(403, Permission::denied(user, QStringLiteral("worksheet"), uuid, have, 2)));
+    if (const auto refusal
+        = Permission::refuseUnlessAll(ws->ownerId, user, QStringLiteral("worksheet"), uuid)) {
+        responder.send(*refusal);
         return std::nullopt;
     }
     if (ws->frozen > 0 && !evenFrozen) {

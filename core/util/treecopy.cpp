@@ -77,6 +77,15 @@ bool copyEntry(const QFileInfo &from, const QString &to, qint64 maxBytes, TreeCo
 
 } // namespace
 
+bool TreeCopy::remove(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir() && !info.isSymLink()) {
+        return QDir(path).removeRecursively();
+    }
+    return QFile::remove(path) || !(info.exists() || info.isSymLink());
+}
+
 TreeCopy::Result TreeCopy::copy(const QString &source, const QString &target, qint64 maxBytes)
 {
     Result result;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bundles/bundlesmodel.h"
 
+#include "common/statecolour.h"
 #include "common/units.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
@@ -29,20 +30,6 @@ QString linkId(const QJsonObject &resource, const char *relationship)
         .toObject()
         .value(QLatin1String("id"))
         .toString();
-}
-
-QVariant stateColour(const QString &state)
-{
-    if (state == BundleState::Failed) {
-        return QColor(0xc6, 0x28, 0x28);
-    }
-    if (state == BundleState::Ready) {
-        return QColor(0x2e, 0x7d, 0x32);
-    }
-    if (state == BundleState::Killed) {
-        return QColor(0x75, 0x75, 0x75);
-    }
-    return {};
 }
 
 } // namespace
@@ -133,7 +120,7 @@ void BundlesModel::setDocument(const QJsonObject &document)
         row.set(NameColumn, Qt::ToolTipRole,
             QStringLiteral("%1\n%2").arg(uuid, m.value(MetadataKey::Description).toString()).trimmed());
         row.setText(StateColumn, state);
-        row.set(StateColumn, Qt::ForegroundRole, stateColour(state));
+        row.set(StateColumn, Qt::ForegroundRole, StateColour::of(state));
         row.set(StateColumn, Qt::ToolTipRole, a.value(QLatin1String("state_details")).toString());
         const double size = m.value(MetadataKey::DataSize).toDouble();
         row.setText(SizeColumn, m.contains(MetadataKey::DataSize) ? Units::bytes(size) : QString());

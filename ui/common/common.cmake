@@ -5,6 +5,7 @@ target_sources(codalab_ui_common PRIVATE
     common/desktopsettings.cpp
     common/englishplurals.cpp
     common/keyedtablemodel.cpp
+    common/statecolour.cpp
     common/units.cpp
     common/workerlink.cpp
 )

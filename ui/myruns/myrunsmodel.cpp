@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "myruns/myrunsmodel.h"
 
+#include "common/statecolour.h"
 #include "common/units.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
@@ -34,27 +35,6 @@ QJsonObject metadataOf(const QJsonObject &bundle)
 QString stateOf(const QJsonObject &bundle)
 {
     return attributesOf(bundle).value(QLatin1String("state")).toString();
-}
-
-/// The state column's colour: what needs a look (failed, waiting) stands out from what is done.
-QVariant stateColour(const QString &state)
-{
-    if (state == BundleState::Failed) {
-        return QColor(0xc6, 0x28, 0x28);
-    }
-    if (state == BundleState::Ready) {
-        return QColor(0x2e, 0x7d, 0x32);
-    }
-    if (state == BundleState::Killed) {
-        return QColor(0x75, 0x75, 0x75);
-    }
-    if (state == BundleState::Staged || state == BundleState::WorkerOffline) {
-        return QColor(0xb2, 0x6a, 0x00);
-    }
-    if (MyRunsModel::activeStates().contains(state)) {
-        return QColor(0x15, 0x65, 0xc0);
-    }
-    return {};
 }
 
 } // namespace
@@ -289,7 +269,7 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
         return index.column() == UuidColumn ? QFontDatabase::systemFont(QFontDatabase::FixedFont)
                                             : QVariant();
     case Qt::ForegroundRole:
-        return index.column() == StateColumn ? stateColour(stateOf(row.bundle)) : QVariant();
+        return index.column() == StateColumn ? StateColour::of(stateOf(row.bundle)) : QVariant();
     case Qt::TextAlignmentRole:
         return index.column() == RunTimeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case UuidRole:
