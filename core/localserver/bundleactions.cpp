@@ -50,14 +50,10 @@ void BundleActions::act(HttpRequest &request, const HttpResponder &responder)
                 HttpResponse::error(400, QStringLiteral("A bundle action needs the \"uuid\" of a bundle")));
             return;
         }
-        auto bundle = m_bundles.get(uuid);
+        HttpResponse refusal;
+        auto bundle = Permission::changeableBundle(m_bundles, uuid, *request.user, &refusal);
         if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
-            return;
-        }
-        if (const auto refusal
-            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
-            responder.send(*refusal);
+            responder.send(refusal);
             return;
         }
         if (bundle->isFinal()) {

@@ -71,14 +71,10 @@ void BundleRemoval::remove(HttpRequest &request, const HttpResponder &responder)
     const QStringList relevant = recursive ? uuids + descendants : uuids;
     QStringList active;
     for (const QString &uuid : relevant) {
-        const auto bundle = m_bundles.get(uuid);
+        HttpResponse refusal;
+        const auto bundle = Permission::changeableBundle(m_bundles, uuid, *request.user, &refusal);
         if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
-            return;
-        }
-        if (const auto refusal
-            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
-            responder.send(*refusal);
+            responder.send(refusal);
             return;
         }
         if (server::BundleState::isActive(bundle->state)) {

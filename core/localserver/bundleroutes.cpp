@@ -406,14 +406,10 @@ void BundleRoutes::edit(HttpRequest &request, const HttpResponder &responder)
     QList<BundleRecord> changed;
     for (const QJsonValue &item : *items) {
         const QString uuid = item.toObject().value(QLatin1String("id")).toString();
-        auto bundle = m_bundles.get(uuid);
+        HttpResponse refusal;
+        auto bundle = Permission::changeableBundle(m_bundles, uuid, *request.user, &refusal);
         if (!bundle) {
-            responder.send(HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid)));
-            return;
-        }
-        if (const auto refusal
-            = Permission::refuseUnlessAll(bundle->ownerId, *request.user, QStringLiteral("bundle"), uuid)) {
-            responder.send(*refusal);
+            responder.send(refusal);
             return;
         }
         const QJsonObject a = item.toObject().value(QLatin1String("attributes")).toObject();

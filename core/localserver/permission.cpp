@@ -34,6 +34,21 @@ std::optional<HttpResponse> Permission::refuseUnlessAll(
     return HttpResponse::error(403, denied(user, kind, uuid, have, All));
 }
 
+std::optional<BundleRecord> Permission::changeableBundle(
+    const BundleStore &bundles, const QString &uuid, const UserRecord &user, HttpResponse *refusal)
+{
+    auto bundle = bundles.get(uuid);
+    if (!bundle) {
+        *refusal = HttpResponse::error(404, QStringLiteral("Bundle %1 not found").arg(uuid));
+        return std::nullopt;
+    }
+    if (auto refused = refuseUnlessAll(bundle->ownerId, user, QStringLiteral("bundle"), uuid)) {
+        *refusal = std::move(*refused);
+        return std::nullopt;
+    }
+    return bundle;
+}
+
 QJsonObject Permission::publicRead(const QString &type, const QString &objectUuid)
 {
     return QJsonObject { { QStringLiteral("type"), type },

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "localserver/bundlestore.h"
 #include "localserver/httpresponse.h"
 #include "localserver/serverstore.h"
 
@@ -29,6 +30,10 @@ public:
     /// nullopt when they may.
     static std::optional<HttpResponse> refuseUnlessAll(
         const QString &ownerId, const UserRecord &user, const QString &kind, const QString &uuid);
+    /// The bundle `uuid` when it exists and `user` may change it; otherwise nullopt with `*refusal` set to
+    /// the 404 or 403 upstream answers.
+    static std::optional<BundleRecord> changeableBundle(
+        const BundleStore &bundles, const QString &uuid, const UserRecord &user, HttpResponse *refusal);
     /// The one group permission every worksheet and bundle has here: public can read.
     static QJsonObject publicRead(const QString &type, const QString &objectUuid);
     static constexpr QLatin1String PublicGroupUuid { "0x00000000000000000000000000000000" };
