@@ -208,6 +208,11 @@ RunRequest RunRequest::fromBundle(const QJsonObject &bundle)
         dep.parentPath = d.value(QLatin1String("parent_path")).toString();
         dep.target
             = dep.parentPath.isEmpty() ? dep.parentUuid : dep.parentUuid + QLatin1Char('/') + dep.parentPath;
+        // A bundle on a server names no file of this computer: even without a parent_uuid its target must
+        // not read as a local path, or toClCommand() would offer to upload one.
+        while (isLocalTarget(dep.target)) {
+            dep.target.remove(0, 1);
+        }
         r.dependencies << dep;
     }
     return r;

@@ -214,3 +214,19 @@ TEST_CASE("a bundle's stored nulls read back as the defaults", "[runrequest]")
     // Bare attributes, as a worker's run message carries them, read the same.
     CHECK(RunRequest::fromBundle(bundle[QLatin1String("attributes")].toObject()) == r);
 }
+
+TEST_CASE("a bundle's dependency never reads as a file of this computer", "[runrequest]")
+{
+    // Found by fuzz_jsonapi: a dependency without parent_uuid made the target "/conf/c.json", a local path,
+    // and the cl command line began with "cl upload /conf/c.json".
+    for (const QString &path : { QStringLiteral("conf/c.json"), QStringLiteral("/etc/passwd") }) {
+        const QJsonObject bundle { { QStringLiteral("command"), QStringLiteral("true") },
+            { QStringLiteral("dependencies"),
+                QJsonArray { QJsonObject { { QStringLiteral("child_path"), QStringLiteral("c") },
+                    { QStringLiteral("parent_path"), path } } } } };
+        const RunRequest r = RunRequest::fromBundle(bundle);
+        REQUIRE(r.dependencies.size() == 1);
+        CHECK_FALSE(RunRequest::isLocalTarget(r.dependencies.first().target));
+        CHECK(r.toClCommand().startsWith(QLatin1String("cl run ")));
+    }
+}
