@@ -4,10 +4,10 @@
 #include "localserver/bundlestore.h"
 #include "localserver/jsonapiincluded.h"
 #include "localserver/permission.h"
+#include "localserver/worksheetjson.h"
 #include "server/bundlestate.h"
 #include "server/bundletype.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 
 namespace codalab::localserver {
@@ -117,10 +117,7 @@ QJsonObject BundleJson::resource(const BundleRecord &b, const UserRecord *caller
         { QStringLiteral("permission"), permission },
         { QStringLiteral("permission_spec"), Permission::spec(permission) },
         { QStringLiteral("is_anonymous"), b.isAnonymous },
-        { QStringLiteral("frozen"),
-            b.frozen > 0 ? QJsonValue(QDateTime::fromSecsSinceEpoch(b.frozen, Qt::UTC).toString(Qt::ISODate))
-                         : QJsonValue() },
-        { QStringLiteral("args"), args(b) } };
+        { QStringLiteral("frozen"), WorksheetJson::isoDate(b.frozen) }, { QStringLiteral("args"), args(b) } };
     return QJsonObject { { QStringLiteral("type"), QStringLiteral("bundles") },
         { QStringLiteral("id"), b.uuid }, { QStringLiteral("attributes"), attributes },
         { QStringLiteral("relationships"),

@@ -28,11 +28,7 @@ void TransferModel::rebuild()
         row.setText(NameColumn,
             (t.kind == TransferQueue::Kind::Upload ? tr("Upload: %1") : tr("Save: %1")).arg(t.title));
         row.set(NameColumn, Qt::ToolTipRole, t.target.isEmpty() ? t.title : t.target);
-        QString progress = t.total > 0 ? tr("%1 of %2 (%3)")
-                                             .arg(Units::bytes(double(t.done)), Units::bytes(double(t.total)),
-                                                 Units::percent(double(t.done) / double(t.total)))
-                                       : Units::bytes(double(t.done));
-        row.setText(ProgressColumn, progress);
+        row.setText(ProgressColumn, Units::transferred(t.done, t.total));
         row.set(ProgressColumn, FractionRole, t.total > 0 ? double(t.done) / double(t.total) : -1.0);
         row.setText(RateColumn,
             running && t.bytesPerSecond > 0 ? tr("%1/s").arg(Units::bytes(t.bytesPerSecond)) : QString());

@@ -86,6 +86,15 @@ QString Units::percent(double fraction)
     return tr("%1 %").arg(qRound(qMax(0.0, fraction) * 100));
 }
 
+QString Units::transferred(qint64 done, qint64 total)
+{
+    if (total <= 0) {
+        return bytes(double(done));
+    }
+    return tr("%1 of %2 (%3)")
+        .arg(bytes(double(done)), bytes(double(total)), percent(double(done) / double(total)));
+}
+
 QString Units::gpus(const QJsonArray &uuids, const QJsonArray &statusGpus)
 {
     QStringList names;

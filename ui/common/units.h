@@ -28,6 +28,8 @@ public:
     static QString shortUuid(const QString &uuid);
     /// "45 %" of a fraction 0..1.
     static QString percent(double fraction);
+    /// How far a transfer is: "1.5 MiB of 3 MiB (50 %)", or "1.5 MiB" while the total is unknown (0).
+    static QString transferred(qint64 done, qint64 total);
     /// GPUs given by uuid, named from the status's `gpus` list: "GPU 0 (NVIDIA H100), GPU 1 (...)"; a uuid
     /// the list lacks is shown as it is. [] → "".
     static QString gpus(const QJsonArray &uuids, const QJsonArray &statusGpus);

@@ -250,9 +250,8 @@ void SubmitRunDialog::submit()
             rate->sample(read, clock->elapsed());
             const qint64 left = rate->secondsLeft(total);
             m_cancelButton->setEnabled(true);
-            showStatus(tr("Uploading %1: %2 of %3 (%4)%5")
-                           .arg(key, Units::bytes(double(read)), Units::bytes(double(total)),
-                               Units::percent(total > 0 ? double(read) / double(total) : 0),
+            showStatus(tr("Uploading %1: %2%3")
+                           .arg(key, Units::transferred(read, total),
                                left >= 0 ? tr(", %1 left").arg(Units::duration(left)) : QString()),
                 false);
         });
