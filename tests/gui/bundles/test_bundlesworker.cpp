@@ -86,9 +86,7 @@ TEST_CASE(
     test::WorkerProcess worker({ QStringLiteral("--tag"), QStringLiteral("desk") });
     worker.waitReady();
     ui::WorkerLink link;
-    link.setReconnectIntervalMs(100);
-    link.setSocketPath(worker.socketPath());
-    REQUIRE(spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, 10000));
+    REQUIRE(test::connectLink(link, worker));
     test::ClientSession s(worker.serverUrl(), QStringLiteral("codalab"), worker.password());
     QTemporaryDir work;
     const QString folder = work.filePath(QStringLiteral("my code"));

@@ -24,9 +24,7 @@ TEST_CASE("the link follows the worker's status and its commands change it", "[g
     test::WorkerProcess worker;
     worker.waitReady();
     ui::WorkerLink link;
-    link.setReconnectIntervalMs(100);
-    link.setSocketPath(worker.socketPath());
-    REQUIRE(spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, 10000));
+    REQUIRE(test::connectLink(link, worker));
     CHECK(link.status().value(QLatin1String("worker_id")).toString() == worker.id());
     CHECK(availability(link) == QLatin1String("available"));
 

@@ -114,9 +114,7 @@ TEST_CASE("the caches page lists the worker's caches and Clean now removes only 
     REQUIRE(worker.process().waitForStarted(10000));
 
     ui::WorkerLink link;
-    link.setReconnectIntervalMs(100);
-    link.setSocketPath(worker.socketPath());
-    REQUIRE(spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, 30000));
+    REQUIRE(test::connectLink(link, worker, 30000));
 
     // A run holds the test image while the page looks.
     test::ClientSession session(worker.serverUrl(), QStringLiteral("codalab"), worker.password());

@@ -37,9 +37,7 @@ TEST_CASE("a run submitted from the dialog lands on this workstation's worker", 
     test::WorkerProcess worker({ QStringLiteral("--tag"), QStringLiteral("desk") });
     worker.waitReady();
     ui::WorkerLink link;
-    link.setReconnectIntervalMs(100);
-    link.setSocketPath(worker.socketPath());
-    REQUIRE(spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, 10000));
+    REQUIRE(test::connectLink(link, worker));
     test::ClientSession s(worker.serverUrl(), QStringLiteral("codalab"), worker.password());
     test::HttpTestClient http { QUrl(worker.serverUrl()) };
     http.login(QStringLiteral("codalab"), worker.password());

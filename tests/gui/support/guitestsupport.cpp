@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "support/guitestsupport.h"
 
+#include "common/workerlink.h"
 #include "docker/dockerclient.h"
 #include "server/apijob.h"
 #include "server/runsubmission.h"
@@ -148,6 +149,13 @@ QByteArray WorkerProcess::log()
 {
     m_log += m_process.readAll();
     return m_log;
+}
+
+bool connectLink(ui::WorkerLink &link, const WorkerProcess &worker, int timeoutMs)
+{
+    link.setReconnectIntervalMs(100);
+    link.setSocketPath(worker.socketPath());
+    return spinUntil([&] { return link.isConnected() && !link.status().isEmpty(); }, timeoutMs);
 }
 
 } // namespace codalab::test

@@ -20,6 +20,9 @@ class QAbstractButton;
 namespace codalab::server {
 class ApiJob;
 }
+namespace codalab::ui {
+class WorkerLink;
+}
 
 namespace codalab::test {
 
@@ -68,5 +71,9 @@ private:
     QProcess m_process;
     QByteArray m_log;
 };
+
+/// Points `link` at `worker`'s control socket (retrying every 100 ms) and waits until it is connected and
+/// has a status; false after timeoutMs.
+bool connectLink(ui::WorkerLink &link, const WorkerProcess &worker, int timeoutMs = 10000);
 
 } // namespace codalab::test
