@@ -265,14 +265,6 @@ bool WorksheetStore::writeItems(const QString &worksheetUuid, QList<WorksheetIte
     });
 }
 
-bool WorksheetStore::appendBundle(const QString &worksheetUuid, const QString &bundleUuid)
-{
-    QList<WorksheetItemRecord> items { WorksheetItemRecord {} };
-    items.first().type = WorksheetItemRecord::Bundle;
-    items.first().bundleUuid = bundleUuid;
-    return writeItems(worksheetUuid, items, false);
-}
-
 QList<WorksheetRecord> WorksheetStore::hostsOf(const QString &bundleUuid) const
 {
     return select(

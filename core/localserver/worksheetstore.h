@@ -39,7 +39,6 @@ public:
     QList<WorksheetItemRecord> items(const QString &worksheetUuid) const;
     /// Appends, or with `replace` puts these in place of all items, in one transaction.
     bool writeItems(const QString &worksheetUuid, QList<WorksheetItemRecord> &items, bool replace);
-    bool appendBundle(const QString &worksheetUuid, const QString &bundleUuid);
     /// Worksheets that hold the bundle, each once.
     QList<WorksheetRecord> hostsOf(const QString &bundleUuid) const;
     /// `cl wls`: keywords as upstream's search_worksheets reads them, for `user`; nullopt and *error for a

@@ -67,12 +67,10 @@ std::optional<UploadSource> UploadSource::inspect(const QStringList &paths, bool
                 const QFileInfo file = it.fileInfo();
                 if (!file.isSymLink()) {
                     s.m_totalBytes += file.size();
-                    ++s.m_fileCount;
                 }
             }
         } else {
             s.m_totalBytes += info.size();
-            ++s.m_fileCount;
         }
     }
     const QFileInfo first(s.m_paths.first());

@@ -27,7 +27,6 @@ public:
     bool unpack() const { return m_unpack; }
     /// Bytes of the files to read (the progress total).
     qint64 totalBytes() const { return m_totalBytes; }
-    int fileCount() const { return m_fileCount; }
     /// The bundle name upstream gives such an upload: the base names joined with "-", cleaned to the name
     /// pattern, an archive extension dropped unless packed, at most 32 characters.
     QString defaultName() const { return defaultNameFor(m_paths, m_pack); }
@@ -53,7 +52,6 @@ private:
     bool m_archive = false; ///< packed here (a folder or several paths)
     int m_compressionLevel = 0;
     qint64 m_totalBytes = 0;
-    int m_fileCount = 0;
 };
 
 } // namespace codalab::server

@@ -23,7 +23,6 @@ public:
         const QStringList &tags, QWidget *parent = nullptr);
 
     QLineEdit *nameEdit() const { return m_name; }
-    QPlainTextEdit *descriptionEdit() const { return m_description; }
     QLineEdit *tagsEdit() const { return m_tags; }
     /// The metadata keys that differ from what it opened with.
     QJsonObject changes() const;

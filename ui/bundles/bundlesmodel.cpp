@@ -37,7 +37,6 @@ QString linkId(const QJsonObject &resource, const char *relationship)
 BundlesModel::BundlesModel(server::CodaLabClient *client, QObject *parent)
     : KeyedTableModel({ tr("Type"), tr("Name"), tr("State"), tr("Size"), tr("Owner"), tr("Created") }, parent)
     , m_client(client)
-    , m_now([] { return QDateTime::currentSecsSinceEpoch(); })
 { }
 
 void BundlesModel::setWorksheet(const QString &uuid)
@@ -129,7 +128,8 @@ void BundlesModel::setDocument(const QJsonObject &document)
         row.setText(OwnerColumn,
             owner.value(QLatin1String("attributes")).toObject().value(QLatin1String("user_name")).toString());
         const auto created = qint64(m.value(MetadataKey::Created).toDouble());
-        row.setText(CreatedColumn, created > 0 ? Units::ago(m_now() - created) : QString());
+        row.setText(CreatedColumn,
+            created > 0 ? Units::ago(QDateTime::currentSecsSinceEpoch() - created) : QString());
         row.set(CreatedColumn, Qt::ToolTipRole,
             created > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(created), QLocale::LongFormat)
                         : QString());

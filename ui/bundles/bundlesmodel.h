@@ -43,7 +43,6 @@ public:
     void setDocument(const QJsonObject &document);
     /// The row of a bundle's first appearance, or -1.
     int rowOfBundle(const QString &uuid) const;
-    void setNow(std::function<qint64()> now) { m_now = std::move(now); }
 
 Q_SIGNALS:
     void loaded();
@@ -53,7 +52,6 @@ private:
     server::CodaLabClient *m_client;
     QString m_worksheet;
     QPointer<server::ApiJob> m_job;
-    std::function<qint64()> m_now;
 };
 
 } // namespace codalab::ui

@@ -41,7 +41,6 @@ public:
 
     BundlesModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
-    QComboBox *worksheetBox() const { return m_worksheets; }
     TransferPanel *transferPanel() const { return m_panel; }
     QString currentWorksheet() const;
     QString currentWorksheetName() const;

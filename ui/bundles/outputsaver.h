@@ -26,7 +26,6 @@ public:
         QObject *parent = nullptr);
 
     void watch(const QString &runUuid, const QString &runName, const QString &folder);
-    int watching() const { return int(m_runs.size()); }
     void setPollIntervalMs(int ms) { m_poll.setInterval(ms); }
 
 private:

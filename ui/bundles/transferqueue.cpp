@@ -211,12 +211,6 @@ void TransferQueue::clearFinished()
     Q_EMIT changed();
 }
 
-bool TransferQueue::hasRunning() const
-{
-    return std::any_of(m_transfers.cbegin(), m_transfers.cend(),
-        [](const Transfer &t) { return t.state == State::Running; });
-}
-
 QString TransferQueue::summary() const
 {
     int uploads = 0;

@@ -63,7 +63,6 @@ public:
 
     const QList<Transfer> &transfers() const { return m_transfers; }
     const Transfer *find(int id) const;
-    bool hasRunning() const;
     /// "Uploading 2 items: 45 %, 12.3 MiB/s, 1 min left", or empty when nothing runs.
     QString summary() const;
 

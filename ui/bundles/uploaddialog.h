@@ -30,8 +30,6 @@ public:
     QStringList paths() const;
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *tagsEdit() const { return m_tags; }
-    QPlainTextEdit *descriptionEdit() const { return m_description; }
-    QCheckBox *packBox() const { return m_pack; }
     /// What pressing Upload would send.
     server::UploadRequest request() const;
     /// Why Upload is not possible now (no path, a name upstream refuses), or empty.
