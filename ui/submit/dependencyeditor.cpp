@@ -2,6 +2,7 @@
 #include "submit/dependencyeditor.h"
 
 #include "submit/dependencymodel.h"
+#include "submit/livecommitdelegate.h"
 
 #include <QDragMoveEvent>
 #include <QEvent>
@@ -26,6 +27,7 @@ DependencyEditor::DependencyEditor(DependencyModel *model, QWidget *parent)
     row->setContentsMargins(0, 0, 0, 0);
     m_view->setObjectName(QStringLiteral("dependencies"));
     m_view->setModel(m_model);
+    m_view->setItemDelegate(new LiveCommitDelegate(m_view));
     m_view->setTabKeyNavigation(false); // Tab leaves the table; the arrows move within it
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -117,7 +117,9 @@ QString DependencyModel::statusText(int row) const
         return tr("checking…");
     case Lookup::Resolved: {
         const QString uuid = r.uuid.left(10) + QStringLiteral("…");
-        return r.name.isEmpty() ? tr("→ %1").arg(uuid) : tr("→ %1 (%2)").arg(uuid, r.name);
+        const QString to = r.name.isEmpty() ? tr("→ %1").arg(uuid) : tr("→ %1 (%2)").arg(uuid, r.name);
+        // A note of the lookup's: a name several bundles share, and which of them this is.
+        return r.message.isEmpty() ? to : tr("%1 — %2").arg(to, r.message);
     }
     case Lookup::NotFound:
         return r.message;

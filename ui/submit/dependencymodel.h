@@ -62,7 +62,8 @@ public:
     Lookup lookup(int row) const;
 
     QList<LookupRequest> lookups() const;
-    /// False (and nothing changes) when the row was edited or removed since `revision`.
+    /// False (and nothing changes) when the row was edited or removed since `revision`. A Resolved row's
+    /// `message` is a note shown after its bundle (a name that several bundles share).
     bool setLookupResult(quint64 rowId, quint64 revision, Lookup state, const QString &uuid = {},
         const QString &name = {}, const QString &message = {});
     /// Every row needs a new lookup (the worksheet names are resolved on changed).

@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace codalab::ui {
 
@@ -153,18 +154,19 @@ void DependencyResolver::lookUp()
         server::ApiJob *job = m_client->resolveBundles({ spec }, worksheet);
         m_bundleJobs.insert(l.rowId, job);
         m_model->setLookupResult(l.rowId, l.revision, DependencyModel::Lookup::Resolving);
-        connect(job, &server::ApiJob::finished, this, [this, l, spec](const server::ApiResult &r) {
+        connect(job, &server::ApiJob::finished, this, [this, l, spec, worksheet](const server::ApiResult &r) {
             m_bundleJobs.remove(l.rowId);
             const QJsonObject bundle = firstResource(r);
             if (r.ok() && !bundle.isEmpty()) {
-                m_model->setLookupResult(l.rowId, l.revision, DependencyModel::Lookup::Resolved,
-                    bundle.value(QLatin1String("id")).toString(),
-                    bundle.value(QLatin1String("attributes"))
-                        .toObject()
-                        .value(QLatin1String("metadata"))
-                        .toObject()
-                        .value(QLatin1String("name"))
-                        .toString());
+                const QString uuid = bundle.value(QLatin1String("id")).toString();
+                const QString name = bundle.value(QLatin1String("attributes"))
+                                         .toObject()
+                                         .value(QLatin1String("metadata"))
+                                         .toObject()
+                                         .value(QLatin1String("name"))
+                                         .toString();
+                m_model->setLookupResult(l.rowId, l.revision, DependencyModel::Lookup::Resolved, uuid, name);
+                checkShared(l, spec, worksheet, uuid, name);
             } else {
                 // The server says it its own way ("bundle spec x doesn't match any bundles"); a name that
                 // is not there is said the same way whichever server answered.
@@ -177,6 +179,30 @@ void DependencyResolver::lookUp()
         });
     }
     finishIfIdle();
+}
+
+void DependencyResolver::checkShared(const DependencyModel::LookupRequest &l, const QString &spec,
+    const QString &worksheet, const QString &uuid, const QString &name)
+{
+    // A plain name resolves to the newest bundle of that name, as cl run does; "name^2" is the one before
+    // it, so an answer means the name is shared and the user should hear which one the run gets.
+    static const QRegularExpression plainName(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9_.\\-]*$"));
+    if (!plainName.match(spec).hasMatch()) {
+        return;
+    }
+    server::ApiJob *job = m_client->resolveBundles({ spec + QStringLiteral("^2") }, worksheet);
+    m_bundleJobs.insert(l.rowId, job);
+    connect(job, &server::ApiJob::finished, this, [this, l, uuid, name](const server::ApiResult &r) {
+        m_bundleJobs.remove(l.rowId);
+        const QJsonObject older = firstResource(r);
+        if (r.ok() && !older.isEmpty()) {
+            m_model->setLookupResult(l.rowId, l.revision, DependencyModel::Lookup::Resolved, uuid, name,
+                tr("several bundles are named %1: this is the newest; the one before is %2 (use a uuid to "
+                   "pick another)")
+                    .arg(name, older.value(QLatin1String("id")).toString().left(10) + QStringLiteral("…")));
+        }
+        finishIfIdle();
+    });
 }
 
 void DependencyResolver::finishIfIdle()

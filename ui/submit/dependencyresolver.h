@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "submit/dependencymodel.h"
+
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -13,8 +15,6 @@ struct ApiResult;
 } // namespace codalab::server
 
 namespace codalab::ui {
-
-class DependencyModel;
 
 /// Resolves the rows of a DependencyModel against the server as the user types, the way `cl run` will:
 /// "ws//bundle/sub" on worksheet ws, any other target on the run's worksheet (home when none is given).
@@ -45,6 +45,9 @@ private:
     /// The worksheet's uuid when known; otherwise starts (once) finding it and returns an empty string.
     QString worksheetUuid(const QString &spec);
     void onWorksheet(const QString &spec, const server::ApiResult &result);
+    /// After `spec` resolved to `uuid`: whether other bundles share its name, noted on the row.
+    void checkShared(const DependencyModel::LookupRequest &l, const QString &spec, const QString &worksheet,
+        const QString &uuid, const QString &name);
     void finishIfIdle();
 
     server::CodaLabClient *m_client;

@@ -10,10 +10,61 @@
 
 namespace codalab::ui {
 
-QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject &status)
+namespace {
+
+/// A worker that has not checked in for this long is gone as far as the scheduler cares (upstream drops
+/// workers after a few missed check-ins).
+constexpr qint64 LiveCheckinSec = 180;
+
+QString queueWords(const server::RunRequest &request)
 {
+    return request.queue.isEmpty() ? FitCheck::tr("runs without a queue tag")
+                                   : FitCheck::tr("tag “%1”").arg(request.queue);
+}
+
+} // namespace
+
+bool FitCheck::serves(const QJsonObject &w, const server::RunRequest &request, qint64 nowSec)
+{
+    if (nowSec - qint64(w.value(QLatin1String("checkin_time")).toDouble()) > LiveCheckinSec
+        || w.value(QLatin1String("is_terminating")).toBool()) {
+        return false;
+    }
+    const QString tag = w.value(QLatin1String("tag")).toString();
+    if (!request.queue.isEmpty() ? request.queue != tag
+                                 : w.value(QLatin1String("tag_exclusive")).toBool() && !tag.isEmpty()) {
+        return false;
+    }
+    const auto asked = util::ByteSize::parse(request.memory);
+    const double memory = w.value(QLatin1String("memory_bytes")).toDouble();
+    return w.value(QLatin1String("cpus")).toInt() >= request.cpus
+        && w.value(QLatin1String("gpus")).toInt() >= request.gpus
+        && (!asked || memory <= 0 || double(*asked) <= memory);
+}
+
+QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject &status,
+    const std::optional<QJsonArray> &serverWorkers, qint64 nowSec)
+{
+    if (serverWorkers) {
+        if (nowSec == 0) {
+            nowSec = QDateTime::currentSecsSinceEpoch();
+        }
+        const QString ownId = status.value(QLatin1String("worker_id")).toString();
+        for (const QJsonValue &w : *serverWorkers) {
+            const QJsonObject worker = w.toObject();
+            // Another live worker takes it: whatever this computer's worker does, the run does not wait.
+            if (worker.value(QLatin1String("worker_id")).toString() != ownId
+                && serves(worker, request, nowSec)) {
+                return {};
+            }
+        }
+    }
     if (status.isEmpty()) {
-        return { tr("Your worker is not running: the run will wait for a worker.") };
+        // Only what is known: the server's shared workers, which it does not list, may still take the run.
+        return { serverWorkers
+                ? tr("No worker of yours serves %1, and the worker on this computer is not running.")
+                      .arg(queueWords(request))
+                : tr("The worker on this computer is not running: no worker here will take the run.") };
     }
     QStringList out;
     const QString availability = status.value(QLatin1String("availability")).toString();

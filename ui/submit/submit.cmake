@@ -7,6 +7,7 @@ codalab_add_ui_library(codalab_ui_submit SOURCES
     submit/fieldmarks.cpp
     submit/fitcheck.cpp
     submit/imagecombobox.cpp
+    submit/livecommitdelegate.cpp
     submit/priorityspinbox.cpp
     submit/runform.cpp
     submit/submitrundialog.cpp

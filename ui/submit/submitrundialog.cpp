@@ -4,6 +4,7 @@
 #include "common/desktopsettings.h"
 #include "common/units.h"
 #include "common/workerlink.h"
+#include "server/apijob.h"
 #include "server/codalabclient.h"
 #include "server/runsubmission.h"
 #include "submit/dependencymodel.h"
@@ -23,8 +24,10 @@
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -60,10 +63,37 @@ SubmitRunDialog::SubmitRunDialog(server::CodaLabClient *client, WorkerLink *work
     }
     connect(m_form, &RunForm::edited, this, &SubmitRunDialog::updateDerived);
     connect(m_form, &RunForm::worksheetChanged, m_resolver, &DependencyResolver::setWorksheet);
+    // Which workers the server has for the user: a run another live worker takes does not "wait". Asked
+    // now and then while the dialog is open, since workers come and go.
+    m_workersTimer.setInterval(30000);
+    connect(&m_workersTimer, &QTimer::timeout, this, &SubmitRunDialog::askServerWorkers);
+    m_workersTimer.start();
+    askServerWorkers();
     updateDerived();
+    m_pristine = formText();
 }
 
-SubmitRunDialog::~SubmitRunDialog() = default;
+void SubmitRunDialog::askServerWorkers()
+{
+    if (m_workersJob || !m_client) {
+        return;
+    }
+    m_workersJob = m_client->workersInfo();
+    connect(m_workersJob, &server::ApiJob::finished, this, [this](const server::ApiResult &result) {
+        // A server that does not tell (an error, an old server) leaves what was known.
+        if (result.ok()) {
+            m_serverWorkers = result.json.object().value(QLatin1String("data")).toArray();
+            updateFitCheck();
+        }
+    });
+}
+
+SubmitRunDialog::~SubmitRunDialog()
+{
+    if (m_workersJob) {
+        m_workersJob->cancel(); // nobody is left to read the answer
+    }
+}
 
 void SubmitRunDialog::buildFooter(QVBoxLayout *top)
 {
@@ -125,12 +155,15 @@ void SubmitRunDialog::buildFooter(QVBoxLayout *top)
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_cancelButton = buttons->button(QDialogButtonBox::Cancel);
+    m_cancelButton->setAutoDefault(false);
     m_submitButton = buttons->addButton(tr("&Submit"), QDialogButtonBox::ActionRole);
-    m_submitButton->setDefault(true);
     // Accepting is submit()'s to decide, once the server has the run.
     connect(m_submitButton, &QPushButton::clicked, this, &SubmitRunDialog::submit);
     connect(buttons, &QDialogButtonBox::rejected, this, &SubmitRunDialog::reject);
     top->addWidget(buttons);
+    // Only now, inside the dialog: a button made default before it has a dialog parent is forgotten, and
+    // QDialog then picks the first auto-default button it finds (Cancel), so Enter threw the form away.
+    m_submitButton->setDefault(true);
 }
 
 void SubmitRunDialog::updateDerived()
@@ -139,11 +172,17 @@ void SubmitRunDialog::updateDerived()
     m_preview->setCursorPosition(0);
     m_preview->setToolTip(m_preview->text()); // the whole line, however narrow the dialog
     updateFitCheck();
+    // "Nothing was sent: correct …" is about the marks; once the last one is gone it no longer holds.
+    if (m_problemsShown && m_form->marks().marked().isEmpty()) {
+        showStatus({}, false);
+    }
 }
 
 void SubmitRunDialog::updateFitCheck()
 {
-    m_fitWarnings = m_worker ? FitCheck::check(request(), m_worker->status()) : QStringList();
+    m_fitWarnings = m_worker || m_serverWorkers
+        ? FitCheck::check(request(), m_worker ? m_worker->status() : QJsonObject(), m_serverWorkers)
+        : QStringList();
     QStringList lines;
     for (const QString &w : std::as_const(m_fitWarnings)) {
         lines << QStringLiteral("⚠ ") + w;
@@ -160,6 +199,17 @@ server::RunRequest SubmitRunDialog::request() const
 void SubmitRunDialog::setRequest(const server::RunRequest &request)
 {
     m_form->setRequest(request);
+    m_pristine = formText();
+}
+
+QString SubmitRunDialog::formText() const
+{
+    return request().toClCommand() + QLatin1Char('\n') + saveOutputsTo();
+}
+
+bool SubmitRunDialog::hasEdits() const
+{
+    return formText() != m_pristine;
 }
 
 QList<FieldMarks::Problem> SubmitRunDialog::problems() const
@@ -179,6 +229,7 @@ QString SubmitRunDialog::fieldMessage(const QString &field) const
 
 void SubmitRunDialog::showStatus(const QString &text, bool error)
 {
+    m_problemsShown = false;
     m_status->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
@@ -207,7 +258,35 @@ void SubmitRunDialog::reject()
         showStatus(tr("Submitting… the dialog closes once the server has the run."), false);
         return;
     }
+    if (hasEdits() && !m_discardConfirmed) {
+        askDiscard();
+        return;
+    }
     QDialog::reject();
+}
+
+void SubmitRunDialog::askDiscard()
+{
+    if (m_discardQuestion) {
+        m_discardQuestion->raise();
+        return;
+    }
+    // Opened, not exec()'d: the dialog's own event loop keeps going (uploads, lookups) while it asks.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Discard this run?"),
+        tr("The run has not been submitted. Close the dialog and lose what you typed?"),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("discardQuestion"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    auto *discard = box->addButton(tr("&Discard"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(box->addButton(tr("&Keep editing"), QMessageBox::RejectRole));
+    connect(box, &QMessageBox::finished, this, [this, box, discard] {
+        if (box->clickedButton() == discard) {
+            m_discardConfirmed = true;
+            reject();
+        }
+    });
+    m_discardQuestion = box;
+    box->open();
 }
 
 void SubmitRunDialog::closeEvent(QCloseEvent *event)
@@ -229,6 +308,7 @@ void SubmitRunDialog::submit()
     m_form->showProblems(problems);
     if (!problems.isEmpty()) {
         showStatus(tr("Nothing was sent: correct the marked fields first."), true);
+        m_problemsShown = true;
         return;
     }
     const server::RunRequest r = request();

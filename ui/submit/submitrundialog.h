@@ -6,12 +6,17 @@
 #include "submit/fieldmarks.h"
 
 #include <QDialog>
+#include <QJsonArray>
 #include <QPointer>
+#include <QTimer>
+
+#include <optional>
 
 class QCheckBox;
 class QCloseEvent;
 class QLabel;
 class QLineEdit;
+class QMessageBox;
 class QPushButton;
 class QVBoxLayout;
 
@@ -19,6 +24,7 @@ namespace codalab::docker {
 class DockerClient;
 }
 namespace codalab::server {
+class ApiJob;
 class CodaLabClient;
 class UploadCache;
 struct ApiResult;
@@ -66,6 +72,9 @@ public:
     DependencyModel *dependencyModel() const { return m_dependencies; }
     DependencyResolver *dependencyResolver() const { return m_resolver; }
     bool isSubmitting() const { return m_submission != nullptr; }
+    /// Whether anything differs from how the dialog opened (or from the request setRequest() gave it):
+    /// closing it then asks first ("Discard" / "Keep editing").
+    bool hasEdits() const;
     /// Where local folders that were already sent are remembered (not owned); none: always upload.
     void setUploadCache(server::UploadCache *cache) { m_uploadCache = cache; }
     /// "When it finishes, save its outputs to": the folder, or empty when not asked.
@@ -88,6 +97,9 @@ protected:
 private:
     void buildFooter(QVBoxLayout *top);
     void updateDerived();
+    QString formText() const;
+    void askServerWorkers();
+    void askDiscard();
     void updateFitCheck();
     void showStatus(const QString &text, bool error);
     void setSubmitting(bool submitting);
@@ -110,6 +122,13 @@ private:
     server::UploadCache *m_uploadCache = nullptr;
     QStringList m_fitWarnings;
     QPointer<server::RunSubmission> m_submission;
+    QString m_pristine; ///< formText() as the dialog opened
+    bool m_discardConfirmed = false;
+    bool m_problemsShown = false; ///< the status line says to correct the marked fields
+    QPointer<QMessageBox> m_discardQuestion;
+    QTimer m_workersTimer;
+    QPointer<server::ApiJob> m_workersJob;
+    std::optional<QJsonArray> m_serverWorkers; ///< /rest/workers/info's data, once the server told
 };
 
 } // namespace codalab::ui

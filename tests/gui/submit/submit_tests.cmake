@@ -6,6 +6,7 @@ codalab_add_gui_test(test_gui_submit DOCKER WORKER SOURCES
     gui/submit/test_fitcheck.cpp
     gui/submit/test_dependencymodel.cpp
     gui/submit/test_submitrundialog.cpp
+    gui/submit/test_submitdialogedits.cpp
     gui/submit/test_submitworker.cpp
     gui/submit/submittestsupport.cpp
     LIBRARIES codalab_ui_submit)

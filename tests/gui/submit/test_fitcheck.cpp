@@ -179,7 +179,73 @@ TEST_CASE(
         == QStringList { QStringLiteral("Your worker cannot reach its server: the run will wait.") });
 
     CHECK(FitCheck::check(fitting(), {})
-        == QStringList { QStringLiteral("Your worker is not running: the run will wait for a worker.") });
+        == QStringList { QStringLiteral(
+            "The worker on this computer is not running: no worker here will take the run.") });
+}
+
+namespace {
+
+/// A worker as /rest/workers/info lists it, checked in at `checkin`.
+QJsonObject serverWorker(const QString &id, const QString &tag, qint64 checkin, int cpus = 8, int gpus = 1)
+{
+    return { { QStringLiteral("worker_id"), id }, { QStringLiteral("tag"), tag },
+        { QStringLiteral("tag_exclusive"), false }, { QStringLiteral("cpus"), cpus },
+        { QStringLiteral("gpus"), gpus }, { QStringLiteral("memory_bytes"), 64.0 * 1024 * 1024 * 1024 },
+        { QStringLiteral("checkin_time"), double(checkin) }, { QStringLiteral("is_terminating"), false } };
+}
+
+} // namespace
+
+TEST_CASE("the server's own workers decide whether a run waits, not only this computer's",
+    "[gui][submit][fitcheck]")
+{
+    const qint64 now = 1'800'000'000;
+    server::RunRequest r = fitting();
+    r.queue = QStringLiteral("cluster");
+
+    SECTION("a live worker of the server serves the tag: no warning, even with no worker here")
+    {
+        const QJsonArray workers { serverWorker(
+            QStringLiteral("node-7"), QStringLiteral("cluster"), now - 20) };
+        CHECK(FitCheck::check(r, {}, workers, now).isEmpty());
+        // Nor the tag mismatch with this computer's worker: the run goes to node-7.
+        CHECK(FitCheck::check(r, workerStatus(), workers, now).isEmpty());
+    }
+    SECTION("only workers that could not take it: say what is known, per tag")
+    {
+        const QJsonArray workers { serverWorker(
+                                       QStringLiteral("stale"), QStringLiteral("cluster"), now - 3600),
+            serverWorker(QStringLiteral("small"), QStringLiteral("cluster"), now - 5, 2, 0),
+            serverWorker(QStringLiteral("other"), QStringLiteral("gpu-farm"), now - 5) };
+        CHECK(FitCheck::check(r, {}, workers, now)
+            == QStringList { QStringLiteral("No worker of yours serves tag “cluster”, and the worker on this "
+                                            "computer is not running.") });
+        server::RunRequest untagged = fitting();
+        untagged.queue.clear();
+        CHECK(FitCheck::check(untagged, {}, QJsonArray {}, now)
+            == QStringList {
+                QStringLiteral("No worker of yours serves runs without a queue tag, and the worker "
+                               "on this computer is not running.") });
+    }
+    SECTION("this computer's own entry in the list does not count twice")
+    {
+        QJsonObject status = workerStatus();
+        status.insert(QStringLiteral("worker_id"), QStringLiteral("desk-1"));
+        status.insert(QStringLiteral("availability"), QStringLiteral("paused"));
+        const QJsonArray workers { serverWorker(QStringLiteral("desk-1"), QStringLiteral("desk"), now - 5) };
+        CHECK(FitCheck::check(fitting(), status, workers, now)
+            == QStringList { QStringLiteral("Your worker is paused: the run will wait.") });
+    }
+    SECTION("an exclusive worker with another tag does not take untagged runs")
+    {
+        QJsonObject exclusive = serverWorker(QStringLiteral("x"), QStringLiteral("mine"), now - 5);
+        exclusive.insert(QStringLiteral("tag_exclusive"), true);
+        server::RunRequest untagged = fitting();
+        untagged.queue.clear();
+        CHECK_FALSE(FitCheck::serves(exclusive, untagged, now));
+        exclusive.insert(QStringLiteral("tag_exclusive"), false);
+        CHECK(FitCheck::serves(exclusive, untagged, now));
+    }
 }
 
 TEST_CASE("sizes that do not parse are left to validation, not guessed at", "[gui][submit][fitcheck]")
