@@ -7,5 +7,6 @@ target_sources(codalab_ui_common PRIVATE
     common/keyedtablemodel.cpp
     common/statecolour.cpp
     common/units.cpp
+    common/workerheadline.cpp
     common/workerlink.cpp
 )

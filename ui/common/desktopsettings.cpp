@@ -79,6 +79,16 @@ void DesktopSettings::setMonochromeTrayIcon(bool on)
     write(QStringLiteral("ui/monochromeTrayIcon"), on);
 }
 
+bool DesktopSettings::hiddenToTrayNotice() const
+{
+    return m_settings->value(QStringLiteral("ui/hiddenToTrayNotice"), true).toBool();
+}
+
+void DesktopSettings::setHiddenToTrayNotice(bool on)
+{
+    write(QStringLiteral("ui/hiddenToTrayNotice"), on);
+}
+
 bool DesktopSettings::noTrayHintShown() const
 {
     return m_settings->value(QStringLiteral("ui/noTrayHintShown"), false).toBool();

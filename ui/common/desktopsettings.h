@@ -37,6 +37,10 @@ public:
     bool monochromeTrayIcon() const;
     void setMonochromeTrayIcon(bool on);
     /// Set once the user was told that there is no system tray.
+    /// Whether closing the window still says that the desktop goes on in the tray (until "Don't show this
+    /// again").
+    bool hiddenToTrayNotice() const;
+    void setHiddenToTrayNotice(bool on);
     bool noTrayHintShown() const;
     void setNoTrayHintShown(bool shown);
 

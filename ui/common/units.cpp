@@ -2,6 +2,7 @@
 #include "common/units.h"
 
 #include <QList>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +37,21 @@ QString Units::duration(qint64 seconds)
                               .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
                               .arg(s % 60, 2, 10, QLatin1Char('0'));
     return days > 0 ? tr("%1d %2").arg(days).arg(clock) : clock;
+}
+
+QString Units::moment(const QDateTime &at, const QDateTime &now)
+{
+    const QLocale locale;
+    const QDateTime local = at.toLocalTime();
+    const qint64 days = now.toLocalTime().date().daysTo(local.date());
+    if (days == 0) {
+        return locale.toString(local.time(), QLocale::ShortFormat);
+    }
+    if (days > 0 && days < 7) {
+        return locale.dayName(local.date().dayOfWeek(), QLocale::ShortFormat) + QLatin1Char(' ')
+            + locale.toString(local.time(), QLocale::ShortFormat);
+    }
+    return locale.toString(local, QLocale::ShortFormat);
 }
 
 QString Units::ago(qint64 seconds)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QString>
 
@@ -20,6 +21,9 @@ public:
     static QString bytes(double bytes);
     /// 723 → "0:12:03", 90061 → "1d 1:01:01"; a negative value counts as 0.
     static QString duration(qint64 seconds);
+    /// A moment near `now` as every page writes it, in the locale's short formats: the time alone today
+    /// ("00:59"), with the weekday within a week ("Sun 00:59"), with the date otherwise.
+    static QString moment(const QDateTime &at, const QDateTime &now);
     /// 3 → "3 s ago", 150 → "2 min ago", 7200 → "2 h ago", 200000 → "2 d ago"; below 0 → "just now".
     static QString ago(qint64 seconds);
     /// [0,1,2,3,8,10,11] → "0-3,8,10-11" (sorted first); [] → "".

@@ -2,6 +2,7 @@
 #include "dashboard/dashboardpage.h"
 
 #include "common/units.h"
+#include "common/workerheadline.h"
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/slotmodel.h"
@@ -205,20 +206,22 @@ void DashboardPage::updateEmptyState()
     }
 }
 
+QString DashboardPage::availabilityText() const
+{
+    return m_status.isEmpty() ? tr("Not connected")
+                              : WorkerHeadline::of(m_status, QDateTime::currentDateTime()).text;
+}
+
 void DashboardPage::updateAvailability()
 {
     if (m_status.isEmpty()) {
-        m_availability->setText(colored(QStringLiteral("#757575"), tr("● Not connected")));
+        m_availability->setText(
+            colored(QStringLiteral("#757575"), QStringLiteral("● ") + availabilityText()));
         m_identity->clear();
         return;
     }
-    const QString a = m_status.value(QLatin1String("availability")).toString();
-    const QString color = a == QLatin1String("available") ? QStringLiteral("#2e7d32")
-        : a == QLatin1String("snoozed")                   ? QStringLiteral("#1565c0")
-        : a == QLatin1String("stopping")                  ? QStringLiteral("#c62828")
-        : a == QLatin1String("drained")                   ? QStringLiteral("#757575")
-                                                          : QStringLiteral("#e65100");
-    m_availability->setText(colored(color, QStringLiteral("● ") + availabilityText()));
+    const WorkerHeadline headline = WorkerHeadline::of(m_status, QDateTime::currentDateTime());
+    m_availability->setText(colored(headline.colour, QStringLiteral("● ") + headline.text));
     QString identity = tr("Worker %1").arg(m_status.value(QLatin1String("worker_id")).toString());
     const QString tag = m_status.value(QLatin1String("tag")).toString();
     if (!tag.isEmpty()) {
@@ -230,35 +233,6 @@ void DashboardPage::updateAvailability()
     m_identity->setToolTip(tr("codalab-worker %1, work directory %2")
                                .arg(m_status.value(QLatin1String("version")).toString(),
                                    m_status.value(QLatin1String("work_dir")).toString()));
-}
-
-QString DashboardPage::availabilityText() const
-{
-    const QString a = m_status.value(QLatin1String("availability")).toString();
-    if (a == QLatin1String("available")) {
-        return tr("Available");
-    }
-    if (a == QLatin1String("paused")) {
-        return tr("Paused");
-    }
-    if (a == QLatin1String("snoozed")) {
-        const QDateTime until
-            = QDateTime::fromSecsSinceEpoch(qint64(m_status.value(QLatin1String("snooze_until")).toDouble()));
-        const bool today = until.date() == QDate::currentDate();
-        return tr("Snoozed until %1")
-            .arg(until.toString(today ? QStringLiteral("HH:mm") : QStringLiteral("ddd HH:mm")));
-    }
-    if (a == QLatin1String("draining")) {
-        const int left = int(m_status.value(QLatin1String("runs")).toArray().size());
-        return tr("Draining (%n run(s) left)", nullptr, left);
-    }
-    if (a == QLatin1String("drained")) {
-        return tr("Drained: takes no new runs");
-    }
-    if (a == QLatin1String("stopping")) {
-        return tr("Stopping");
-    }
-    return a.isEmpty() ? tr("Not connected") : a;
 }
 
 QString DashboardPage::connectionText() const
@@ -278,7 +252,9 @@ QString DashboardPage::connectionText() const
     if (!error.isEmpty()) {
         return tr("Not connected to the server: %1").arg(error);
     }
-    return age.isEmpty() ? tr("Connecting to the server…") : tr("Not connected (last check-in %1)").arg(age);
+    // Not checked in yet: the headline says "Starting the worker…", and a second state under it would
+    // only contradict it.
+    return age.isEmpty() ? QString() : tr("Not connected (last check-in %1)").arg(age);
 }
 
 void DashboardPage::updateConnection()

@@ -32,6 +32,8 @@ class DashboardPage : public QWidget
 {
     Q_OBJECT
 public:
+    /// The headline's words (WorkerHeadline), "Not connected" without a status.
+    QString availabilityText() const;
     explicit DashboardPage(WorkerLink *link, QWidget *parent = nullptr);
     ~DashboardPage() override;
 
@@ -44,7 +46,6 @@ public:
     /// Asks to kill the selected run (nothing when none is selected).
     void killSelectedRun();
 
-    QString availabilityText() const;
     QString connectionText() const;
     /// Whether the page shows "not connected" instead of the tables.
     bool showsEmptyState() const;

@@ -5,6 +5,7 @@
 #include "bundles/outputsaver.h"
 #include "bundles/transferqueue.h"
 #include "common/desktopsettings.h"
+#include "common/workerheadline.h"
 #include "common/workerlink.h"
 #include "dashboard/dashboardpage.h"
 #include "logs/logspage.h"
@@ -24,6 +25,7 @@
 #include "submit/submitrundialog.h"
 #include "tray/traycontroller.h"
 
+#include <QCheckBox>
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QMessageBox>
@@ -133,6 +135,17 @@ void DesktopApp::wireTray()
     m_tray->setDialogParent(m_window.get());
     m_window->setWorkerMenu(m_tray->menu());
     m_window->setHideOnClose(m_tray->isTrayAvailable());
+    connect(m_window.get(), &MainWindow::hiddenToTray, this, [this] {
+        if (!m_settings->hiddenToTrayNotice() || m_hiddenNotice || m_hiddenNoticeShown) {
+            return;
+        }
+        // Said once per session until "Don't show this again": the window is hidden, so no parent.
+        m_hiddenNotice = MainWindow::sayHiddenToTray(nullptr);
+        connect(m_hiddenNotice, &QMessageBox::finished, this, [this, box = m_hiddenNotice.data()] {
+            m_settings->setHiddenToTrayNotice(!box->checkBox()->isChecked());
+            m_hiddenNoticeShown = true;
+        });
+    });
     connect(m_window.get(), &MainWindow::quitRequested, m_tray, &TrayController::requestQuit);
     connect(m_tray, &TrayController::toggleWindowRequested, this, [this] {
         if (m_window->isVisible() && !m_window->isMinimized()) {
@@ -440,28 +453,22 @@ void DesktopApp::updateLogState()
 void DesktopApp::updateWorkerText()
 {
     if (!m_link->isConnected()) {
-        m_window->setWorkerText(tr("Worker not running: %1").arg(m_link->lastError()), false);
+        const QString why = m_link->lastError();
+        m_window->setWorkerText(
+            why.isEmpty() ? tr("Worker not running") : tr("Worker not running: %1").arg(why), false);
         return;
     }
     const QJsonObject s = m_link->status();
     if (s.isEmpty()) {
         return;
     }
-    int busy = 0;
-    const QJsonArray slotArray = s.value(QLatin1String("slots")).toArray();
-    for (const QJsonValue &v : slotArray) {
-        busy += v.toObject().value(QLatin1String("run")).isString() ? 1 : 0;
-    }
-    const QJsonObject server = s.value(QLatin1String("server")).toObject();
-    const bool connected = server.value(QLatin1String("connected")).toBool();
-    const QString serverText = connected
-        ? tr("server connected")
-        : tr("server not reached: %1").arg(server.value(QLatin1String("last_error")).toString());
-    m_window->setWorkerText(tr("Worker %1: %2 · %3 of %4 slots busy · %5")
-                                .arg(s.value(QLatin1String("worker_id")).toString(),
-                                    s.value(QLatin1String("availability")).toString(), QString::number(busy),
-                                    QString::number(slotArray.size()), serverText),
-        connected);
+    // The same words as the Dashboard's headline: one state, never an empty reason.
+    const WorkerHeadline headline = WorkerHeadline::of(s, QDateTime::currentDateTime());
+    const QString id = s.value(QLatin1String("worker_id")).toString();
+    m_window->setWorkerText(headline.reason.isEmpty()
+            ? tr("Worker %1: %2").arg(id, headline.text)
+            : tr("Worker %1: %2: %3").arg(id, headline.text, headline.reason),
+        headline.kind != WorkerHeadline::Kind::Problem);
 }
 
 void DesktopApp::quit(bool stopWorker)

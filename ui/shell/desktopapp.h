@@ -15,6 +15,8 @@
 class QNetworkAccessManager;
 class QSettings;
 
+class QMessageBox;
+
 namespace codalab::docker {
 class DockerClient;
 }
@@ -130,6 +132,8 @@ private:
     CachesPage *m_caches = nullptr;
     TrayController *m_tray = nullptr;
     QPointer<SubmitRunDialog> m_submitDialog;
+    QPointer<QMessageBox> m_hiddenNotice; ///< "still running in the tray", while it is open
+    bool m_hiddenNoticeShown = false; ///< said once this session
     QTimer m_localServerPoll;
     int m_localServerWaited = 0;
     secrets::Profile m_profile;

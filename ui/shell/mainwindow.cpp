@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QLabel>
@@ -46,7 +47,11 @@ MainWindow::MainWindow(QWidget *parent)
     QAction *quit = file->addAction(tr("&Quit"), this, &MainWindow::quitRequested);
     quit->setShortcut(QKeySequence::Quit);
 
-    m_workerMenuAction = menuBar()->addMenu(new QMenu(tr("&Worker"), this));
+    auto *workerMenu = new QMenu(tr("&Worker"), this);
+    workerMenu->setObjectName(QStringLiteral("workerMenu"));
+    workerMenu->setToolTipsVisible(true);
+    connect(workerMenu, &QMenu::aboutToShow, this, &MainWindow::fillWorkerMenu);
+    m_workerMenuAction = menuBar()->addMenu(workerMenu);
     m_workerMenuAction->setVisible(false);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -112,11 +117,56 @@ QWidget *MainWindow::currentPage() const
 
 void MainWindow::setWorkerMenu(QMenu *menu)
 {
-    QAction *before = m_workerMenuAction;
-    menu->setTitle(tr("&Worker"));
-    m_workerMenuAction = menuBar()->insertMenu(before, menu);
-    menuBar()->removeAction(before);
-    m_workerMenu = menu;
+    // The tray's menu also opens the window, submits and quits: the window has those already (File), so
+    // its Worker menu shows only what acts on the worker, the very same actions, gathered on each opening
+    // (the GPU entries come and go with the worker's status).
+    m_workerSource = menu;
+    m_workerMenuAction->setVisible(true);
+}
+
+void MainWindow::fillWorkerMenu()
+{
+    QMenu *own = m_workerMenuAction->menu();
+    own->clear(); // the actions belong to the tray's menu: only taken off here
+    if (!m_workerSource) {
+        return;
+    }
+    static const QStringList notTheWorkers { QStringLiteral("submitAction"), QStringLiteral("openAction"),
+        QStringLiteral("quitAction") };
+    for (QAction *action : m_workerSource->actions()) {
+        if (!notTheWorkers.contains(action->objectName())) {
+            own->addAction(action);
+        }
+    }
+    // Separators the left-out actions leave at the end.
+    while (!own->actions().isEmpty() && own->actions().constLast()->isSeparator()) {
+        own->removeAction(own->actions().constLast());
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_hideOnClose) {
+        hide();
+        event->ignore();
+        Q_EMIT hiddenToTray();
+        return;
+    }
+    event->ignore();
+    Q_EMIT quitRequested();
+}
+
+QMessageBox *MainWindow::sayHiddenToTray(QWidget *parent)
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("CodaLab Desktop is still running"),
+        tr("The window is closed, but CodaLab Desktop and its worker go on in the system tray. Click the "
+           "tray icon to open the window again; Quit in its menu ends the desktop."),
+        QMessageBox::Ok, parent);
+    box->setObjectName(QStringLiteral("hiddenToTrayNotice"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setCheckBox(new QCheckBox(tr("&Don't show this again")));
+    box->open();
+    return box;
 }
 
 void MainWindow::setAccountText(const QString &text, bool ok)
@@ -129,17 +179,6 @@ void MainWindow::setWorkerText(const QString &text, bool ok)
 {
     m_worker->setText(text);
     m_worker->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020;"));
-}
-
-void MainWindow::closeEvent(QCloseEvent *event)
-{
-    if (m_hideOnClose) {
-        hide();
-        event->ignore();
-        return;
-    }
-    event->ignore();
-    Q_EMIT quitRequested();
 }
 
 } // namespace codalab::ui

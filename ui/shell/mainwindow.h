@@ -2,8 +2,11 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMenu>
+#include <QPointer>
 
 class QLabel;
+class QMessageBox;
 class QTabWidget;
 
 namespace codalab::ui {
@@ -26,7 +29,15 @@ public:
     QWidget *currentPage() const;
     QTabWidget *tabs() const { return m_tabs; }
 
+    /// The tray's menu: the window's Worker menu shows its actions that act on the worker (not Open,
+    /// Submit or Quit, which the window has elsewhere).
     void setWorkerMenu(QMenu *menu);
+    /// Fills the Worker menu now (it is filled each time it opens).
+    void fillWorkerMenu();
+    QMenu *workerMenu() const { return m_workerMenuAction->menu(); }
+    /// Tells once that closing the window left the desktop running in the tray; the box has a "Don't show
+    /// this again" check box, read by whoever shows it.
+    static QMessageBox *sayHiddenToTray(QWidget *parent);
     void setAccountText(const QString &text, bool ok);
     void setWorkerText(const QString &text, bool ok);
 
@@ -42,6 +53,8 @@ Q_SIGNALS:
     void settingsRequested();
     void workerLogRequested();
     void quitRequested();
+    /// The close button hid the window (hideOnClose()).
+    void hiddenToTray();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -50,7 +63,7 @@ protected:
 
 private:
     QTabWidget *m_tabs;
-    QMenu *m_workerMenu = nullptr;
+    QPointer<QMenu> m_workerSource;
     QAction *m_workerMenuAction = nullptr;
     QLabel *m_account;
     QLabel *m_worker;

@@ -74,8 +74,8 @@ QStringList FitCheck::check(const server::RunRequest &request, const QJsonObject
         const QJsonValue until = status.value(QLatin1String("snooze_until"));
         out << (until.isDouble()
                 ? tr("Your worker is snoozed until %1: the run will wait.")
-                      .arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(until.toDouble())).time(),
-                          QLocale::ShortFormat))
+                      .arg(Units::moment(QDateTime::fromSecsSinceEpoch(qint64(until.toDouble())),
+                          QDateTime::currentDateTime()))
                 : tr("Your worker is snoozed: the run will wait."));
     } else if (availability == QLatin1String("draining") || availability == QLatin1String("drained")
         || availability == QLatin1String("stopping")) {

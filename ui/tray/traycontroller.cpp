@@ -168,6 +168,7 @@ void TrayController::onStop()
             nullptr, runs);
     q.buttons = QMessageBox::Yes | QMessageBox::Cancel;
     q.defaultButton = QMessageBox::Cancel;
+    q.buttonTexts = { { QMessageBox::Yes, tr("&Stop the worker") } };
     ask(q, [this](QMessageBox::StandardButton answer) {
         if (answer == QMessageBox::Yes) {
             m_worker->stop(true, resyncOnFailure());
@@ -185,11 +186,13 @@ void TrayController::onQuit()
     q.objectName = QStringLiteral("quitQuestion");
     q.title = tr("Quit CodaLab Desktop");
     q.text = tr("Keep the worker running after CodaLab Desktop quits?");
-    q.informativeText = tr("Yes: it goes on taking and running runs in the background, and the desktop finds "
-                           "it again when it starts. No: it stops too; the runs it holds carry on when it "
-                           "starts again.");
+    q.informativeText = tr("Kept running, it goes on taking and running runs in the background, and the "
+                           "desktop finds it again when it starts. Stopped, the runs it holds carry on when "
+                           "it starts again.");
     q.buttons = QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel;
     q.defaultButton = QMessageBox::Yes;
+    q.buttonTexts = { { QMessageBox::Yes, tr("&Keep the worker running") },
+        { QMessageBox::No, tr("&Stop the worker") } };
     ask(q, [this](QMessageBox::StandardButton answer) {
         if (answer == QMessageBox::Yes || answer == QMessageBox::No) {
             Q_EMIT quitRequested(answer == QMessageBox::No);
@@ -228,6 +231,11 @@ void TrayController::defaultAsk(
     box->setObjectName(question.objectName);
     box->setInformativeText(question.informativeText);
     box->setDefaultButton(question.defaultButton);
+    for (auto it = question.buttonTexts.cbegin(); it != question.buttonTexts.cend(); ++it) {
+        if (QAbstractButton *button = box->button(it.key())) {
+            button->setText(it.value());
+        }
+    }
     box->setAttribute(Qt::WA_DeleteOnClose);
     // open(), not exec(): no nested event loop; the answer comes with finished().
     connect(box, &QMessageBox::finished, box, [box, answer] {

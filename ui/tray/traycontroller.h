@@ -6,6 +6,7 @@
 #include "tray/traystate.h"
 
 #include <QIcon>
+#include <QMap>
 #include <QMessageBox>
 #include <QObject>
 #include <QPointer>
@@ -51,6 +52,8 @@ public:
         QString informativeText;
         QMessageBox::StandardButtons buttons;
         QMessageBox::StandardButton defaultButton;
+        /// What a button says instead of Yes / No: the choice itself ("Stop the worker").
+        QMap<QMessageBox::StandardButton, QString> buttonTexts;
     };
     /// Asks `question` and calls `answer` once with the button chosen (Cancel when dismissed). It may
     /// answer later (after the call returns) but must not block.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tray/traystate.h"
 
+#include "common/units.h"
+
 #include <QJsonArray>
 #include <QLocale>
 
@@ -94,11 +96,7 @@ QString TrayState::snoozeEndText() const
     if (!m_snoozeUntil.isValid()) {
         return {};
     }
-    const QLocale locale;
-    if (m_snoozeUntil.date() == m_now.date()) {
-        return locale.toString(m_snoozeUntil.time(), QLocale::ShortFormat);
-    }
-    return locale.toString(m_snoozeUntil, QLocale::ShortFormat);
+    return Units::moment(m_snoozeUntil, m_now);
 }
 
 QString TrayState::summary() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The dashboard page against a real codalab-worker --local: a run shows up in a slot and in the containers
 // table, is killed through the page, and ends killed; with no worker the page says so.
+#include "common/englishplurals.h"
 #include "common/units.h"
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
@@ -101,8 +102,13 @@ TEST_CASE("a run shows in its slot and as a container, and the page kills it", "
     page.resize(1000, 650);
     page.show();
     REQUIRE(spinUntil([&] { return !page.showsEmptyState(); }, 15000));
-    CHECK(page.availabilityText() == QLatin1String("Available"));
+    // Before its first check-in it is starting, and nothing under the headline says otherwise.
+    if (page.connectionText().isEmpty()) {
+        CHECK((page.availabilityText() == QStringLiteral("Starting the worker…")
+            || page.availabilityText() == QLatin1String("Available")));
+    }
     REQUIRE(spinUntil([&] { return page.connectionText().startsWith(QLatin1String("Connected")); }, 15000));
+    REQUIRE(spinUntil([&] { return page.availabilityText() == QLatin1String("Available"); }, 5000));
     CHECK(page.slotModel()->rowCount() == 2);
     CHECK(page.slotModel()->index(0, SlotModel::RunColumn).data().toString() == QLatin1String("idle"));
     CHECK(page.containerModel()->rowCount() == 0);
@@ -131,6 +137,10 @@ TEST_CASE("a run shows in its slot and as a container, and the page kills it", "
         60000));
     const int slotRow = rowOf(page.slotModel(), SlotModel::RunUuidRole, uuid);
     REQUIRE(slotRow >= 0);
+    // One of two slots busy: still available, and the headline says how full it is.
+    ui::EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
+    CHECK(page.availabilityText() == QStringLiteral("Available — 1 of 2 slots busy"));
     CHECK(page.slotModel()->index(slotRow, SlotModel::RunColumn).data().toString()
         == ui::Units::shortUuid(uuid) + QStringLiteral("  sleep 30"));
     CHECK(page.slotModel()

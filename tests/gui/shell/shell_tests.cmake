@@ -11,6 +11,7 @@ target_compile_definitions(test_gui_shell PRIVATE FAKE_SYSTEMCTL="${CMAKE_CURREN
 # The whole application: every page, a real worker and its local server.
 codalab_add_gui_test(test_gui_desktop DOCKER WORKER SOURCES
     gui/shell/test_desktop_app.cpp
+    gui/shell/test_mainwindow.cpp
     LIBRARIES codalab_ui_desktop)
 target_compile_definitions(test_gui_desktop PRIVATE FAKE_SYSTEMCTL="${CMAKE_CURRENT_SOURCE_DIR}/gui/shell/fake-systemctl")
 set(CMAKE_CROSSCOMPILING_EMULATOR "${codalab_saved_emulator}")

@@ -251,6 +251,9 @@ TEST_CASE("Quit asks whether the worker keeps running; the default keeps it", "[
             },
             5000));
         CHECK(box->defaultButton() == box->button(QMessageBox::Yes));
+        // The buttons name the choices, not Yes / No.
+        CHECK(box->button(QMessageBox::Yes)->text() == QLatin1String("&Keep the worker running"));
+        CHECK(box->button(QMessageBox::No)->text() == QLatin1String("&Stop the worker"));
         CHECK(quit.isEmpty()); // nothing until answered: open(), not exec()
         QTest::keyClick(box, Qt::Key_Return);
         REQUIRE(spinUntil([&] { return quit.size() == 1; }, 5000));

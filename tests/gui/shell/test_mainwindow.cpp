@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window's frame: a Worker menu with only the worker's actions (the tray's menu also opens the
+// window, submits and quits, which the window has in File), and closing to the tray said, once.
+#include "shell/mainwindow.h"
+#include "support/guitestsupport.h"
+#include "support/spinuntil.h"
+#include "tray/traymenu.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <catch2/catch.hpp>
+
+using namespace codalab;
+using codalab::test::spinUntil;
+
+TEST_CASE("the Worker menu keeps the actions that belong to the worker", "[gui][shell][mainwindow]")
+{
+    ui::MainWindow window;
+    ui::TrayMenu tray;
+    window.setWorkerMenu(&tray);
+    window.fillWorkerMenu();
+    QStringList names;
+    for (QAction *action : window.workerMenu()->actions()) {
+        if (!action->isSeparator()) {
+            names << action->objectName();
+        }
+    }
+    CHECK(names.contains(QLatin1String("availableAction")));
+    CHECK(names.contains(QLatin1String("snooze1hAction")));
+    CHECK(names.contains(QLatin1String("drainAction")));
+    CHECK(names.contains(QLatin1String("stopAction")));
+    CHECK_FALSE(names.contains(QLatin1String("quitAction"))); // File has Quit
+    CHECK_FALSE(names.contains(QLatin1String("openAction"))); // the window is open
+    CHECK_FALSE(names.contains(QLatin1String("submitAction"))); // File has Submit run…
+    CHECK_FALSE(window.workerMenu()->actions().constLast()->isSeparator());
+    // The same actions, not copies: ticking one in the window is ticking it in the tray.
+    CHECK(window.workerMenu()->actions().contains(
+        tray.findChild<QAction *>(QStringLiteral("availableAction"))));
+    // Filled again, nothing doubles, and the tray keeps its own.
+    const qsizetype count = window.workerMenu()->actions().size();
+    window.fillWorkerMenu();
+    CHECK(window.workerMenu()->actions().size() == count);
+    CHECK(tray.findChild<QAction *>(QStringLiteral("quitAction")) != nullptr);
+    CHECK(tray.actions().contains(tray.findChild<QAction *>(QStringLiteral("quitAction"))));
+}
+
+TEST_CASE("closing the window to the tray is said, with Don't show this again", "[gui][shell][mainwindow]")
+{
+    ui::MainWindow window;
+    window.setHideOnClose(true);
+    QSignalSpy hidden(&window, &ui::MainWindow::hiddenToTray);
+    QSignalSpy quit(&window, &ui::MainWindow::quitRequested);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.close();
+    CHECK_FALSE(window.isVisible());
+    CHECK(hidden.size() == 1);
+    CHECK(quit.isEmpty());
+
+    QMessageBox *box = ui::MainWindow::sayHiddenToTray(nullptr);
+    REQUIRE(spinUntil([&] { return box->isVisible(); }, 5000));
+    CHECK(box->text().contains(QLatin1String("system tray")));
+    REQUIRE(box->checkBox());
+    CHECK(box->checkBox()->text() == QLatin1String("&Don't show this again"));
+    box->close();
+
+    window.setHideOnClose(false); // no tray: closing asks to quit
+    window.show();
+    window.close();
+    CHECK(quit.size() == 1);
+    CHECK(hidden.size() == 1);
+}
