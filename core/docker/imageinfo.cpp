@@ -24,6 +24,22 @@ QStringList strings(const QJsonValue &value)
 
 } // namespace
 
+bool ImageInfo::isBookkeepingTag(const QString &tag)
+{
+    return tag.startsWith(QLatin1String("codalab-image-cache/"));
+}
+
+QStringList ImageInfo::userTags() const
+{
+    QStringList out;
+    for (const QString &tag : repoTags) {
+        if (!isBookkeepingTag(tag)) {
+            out << tag;
+        }
+    }
+    return out;
+}
+
 ImageInfo ImageInfo::fromInspect(const QJsonObject &json)
 {
     ImageInfo info;

@@ -20,6 +20,11 @@ struct ImageInfo
     /// The digest CodaLab reports for a run: RepoDigests[0], else the image id.
     QString digest() const { return repoDigests.isEmpty() ? id : repoDigests.first(); }
 
+    /// The tags a user gave: repoTags without the bookkeeping tags workers put on images they cache
+    /// (upstream's `codalab-image-cache/last-used:<time>`), which name no image anyone would ask for.
+    QStringList userTags() const;
+    static bool isBookkeepingTag(const QString &tag);
+
     static ImageInfo fromInspect(const QJsonObject &json);
     static ImageInfo fromListEntry(const QJsonObject &json);
 };

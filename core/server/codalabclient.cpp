@@ -110,6 +110,12 @@ ApiJob *CodaLabClient::kill(const QString &uuid)
                         { QStringLiteral("uuid"), uuid } } } } } } });
 }
 
+ApiJob *CodaLabClient::user(const QString &id)
+{
+    return m_connection->getJson(
+        QStringLiteral("/users/") + QString::fromLatin1(QUrl::toPercentEncoding(id)));
+}
+
 ApiJob *CodaLabClient::workersInfo()
 {
     return m_connection->getJson(QStringLiteral("/workers/info"));

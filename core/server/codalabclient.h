@@ -38,6 +38,8 @@ public:
     ApiJob *tail(const QString &uuid, const QString &path, int lines, int maxLineLength = 1024);
     ApiJob *kill(const QString &uuid);
     ApiJob *workersInfo();
+    /// GET /rest/users/<id>: a user's public attributes (user_name...).
+    ApiJob *user(const QString &id);
 
     // Worksheets and bundles as data (the desktop's Bundles page)
     /// One worksheet with its items, their bundles and the bundles' owners (as `cl ls` asks for it).

@@ -6,6 +6,7 @@ target_sources(codalab_ui_common PRIVATE
     common/englishplurals.cpp
     common/keyedtablemodel.cpp
     common/statecolour.cpp
+    common/usernames.cpp
     common/units.cpp
     common/workerheadline.cpp
     common/workerlink.cpp

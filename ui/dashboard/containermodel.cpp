@@ -2,6 +2,7 @@
 #include "dashboard/containermodel.h"
 
 #include "common/units.h"
+#include "common/usernames.h"
 
 #include <QJsonArray>
 
@@ -22,8 +23,16 @@ QString ContainerModel::stageText(const QString &stage)
     return words;
 }
 
+void ContainerModel::setUserNames(UserNames *names)
+{
+    m_names = names;
+    connect(names, &UserNames::changed, this, [this] { setStatus(m_status); });
+    setStatus(m_status);
+}
+
 void ContainerModel::setStatus(const QJsonObject &status)
 {
+    m_status = status;
     const QJsonArray gpus = status.value(QLatin1String("gpus")).toArray();
     QList<Row> rows;
     for (const QJsonValue &value : status.value(QLatin1String("runs")).toArray()) {
@@ -48,8 +57,9 @@ void ContainerModel::setStatus(const QJsonObject &status)
                                   : tr("%1\nContainer id %2").arg(name, containerId.left(12)));
         row.setText(BundleColumn, Units::shortUuid(uuid));
         row.set(BundleColumn, Qt::ToolTipRole, uuid);
-        row.setText(OwnerColumn, run.value(QLatin1String("owner_id")).toString());
-        row.set(OwnerColumn, Qt::ToolTipRole, tr("The owner's user id on the server"));
+        const QString ownerId = run.value(QLatin1String("owner_id")).toString();
+        row.setText(OwnerColumn, m_names ? m_names->name(ownerId) : ownerId);
+        row.set(OwnerColumn, Qt::ToolTipRole, tr("User id %1 on the server").arg(ownerId));
 
         const QString runStatus = run.value(QLatin1String("run_status")).toString();
         QString stageLine = stageText(stage);

@@ -4,8 +4,11 @@
 #include "common/keyedtablemodel.h"
 
 #include <QJsonObject>
+#include <QPointer>
 
 namespace codalab::ui {
+
+class UserNames;
 
 /// The worker's run containers: one row per run of the status that has a container or is past preparing,
 /// keyed by the run's uuid. Columns: the container's name (`codalab_run_<uuid>`), the bundle's short uuid
@@ -37,9 +40,15 @@ public:
     explicit ContainerModel(QObject *parent = nullptr);
 
     void setStatus(const QJsonObject &status);
+    /// Owners are shown by name from `names` (not owned); without it, as the worker's user ids.
+    void setUserNames(UserNames *names);
 
     /// "RUN_STAGE.CLEANING_UP" → "Cleaning up".
     static QString stageText(const QString &stage);
+
+private:
+    QPointer<UserNames> m_names;
+    QJsonObject m_status; ///< the last status, shown again when a name arrives
 };
 
 } // namespace codalab::ui

@@ -206,6 +206,11 @@ void DashboardPage::updateEmptyState()
     }
 }
 
+void DashboardPage::setUserNames(UserNames *names)
+{
+    m_containers->setUserNames(names);
+}
+
 QString DashboardPage::availabilityText() const
 {
     return m_status.isEmpty() ? tr("Not connected")

@@ -16,6 +16,7 @@ namespace codalab::ui {
 
 class ContainerModel;
 class SlotModel;
+class UserNames;
 class WorkerLink;
 
 /// The worker dashboard: a header with the worker's availability in words and colour ("Available",
@@ -40,6 +41,8 @@ public:
     SlotModel *slotModel() const { return m_slots; }
     ContainerModel *containerModel() const { return m_containers; }
     QTableView *containerView() const { return m_containerView; }
+    /// Where the Owner column finds user names (not owned).
+    void setUserNames(UserNames *names);
 
     /// The uuid of the selected container's run; empty when none.
     QString selectedRun() const;

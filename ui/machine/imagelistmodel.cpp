@@ -64,7 +64,8 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     const ImageInfo &image = m_images.at(index.row());
-    const QString reference = image.repoTags.isEmpty() ? tr("<untagged>") : image.repoTags.first();
+    const QStringList tags = image.userTags(); // not the caches' bookkeeping tags
+    const QString reference = tags.isEmpty() ? tr("<untagged>") : tags.first();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -80,18 +81,18 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
             return {};
         }
     case Qt::ToolTipRole:
-        return QString(image.repoTags.join(QLatin1Char('\n')) + QLatin1Char('\n') + image.digest());
+        return QString(tags.join(QLatin1Char('\n')) + QLatin1Char('\n') + image.digest());
     case Qt::TextAlignmentRole:
         return index.column() == SizeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case ReferenceRole:
-        return image.repoTags.isEmpty() ? image.id : image.repoTags.first();
+        return tags.isEmpty() ? image.id : tags.first();
     case SizeBytesRole:
         return image.sizeBytes;
     case SortRole:
         switch (index.column()) {
         case NameColumn:
             // Untagged images (build leftovers) after the named ones, so the first row is one to run.
-            return image.repoTags.isEmpty() ? QString(QChar(0xFFFF) + image.id) : reference;
+            return tags.isEmpty() ? QString(QChar(0xFFFF) + image.id) : reference;
         case IdColumn:
             return image.id;
         case SizeColumn:

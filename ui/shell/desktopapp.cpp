@@ -5,6 +5,7 @@
 #include "bundles/outputsaver.h"
 #include "bundles/transferqueue.h"
 #include "common/desktopsettings.h"
+#include "common/usernames.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
 #include "dashboard/dashboardpage.h"
@@ -79,6 +80,7 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
             true);
         m_myRuns->refresh();
         m_bundles->refresh();
+        m_userNames->setClient(m_session->client()); // another server, other users
         Q_EMIT accountReady(userName);
     });
     connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
@@ -98,6 +100,8 @@ void DesktopApp::buildWindow()
 {
     m_window = std::make_unique<MainWindow>();
     m_dashboard = new DashboardPage(m_link);
+    m_userNames = new UserNames(m_session->client(), this);
+    m_dashboard->setUserNames(m_userNames);
     m_logs = new LogsPage;
     m_myRuns = new MyRunsPage(m_session->client());
     m_transfers = new TransferQueue(this);

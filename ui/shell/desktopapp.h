@@ -42,6 +42,7 @@ class MainWindow;
 class MyRunsPage;
 class ServerSession;
 class SubmitRunDialog;
+class UserNames;
 class TransferQueue;
 class TrayController;
 class WorkerLink;
@@ -132,6 +133,7 @@ private:
     CachesPage *m_caches = nullptr;
     TrayController *m_tray = nullptr;
     QPointer<SubmitRunDialog> m_submitDialog;
+    UserNames *m_userNames = nullptr;
     QPointer<QMessageBox> m_hiddenNotice; ///< "still running in the tray", while it is open
     bool m_hiddenNoticeShown = false; ///< said once this session
     QTimer m_localServerPoll;

@@ -46,7 +46,7 @@ void ImageComboBox::loadLocalImages(docker::DockerClient *docker)
         // A daemon that is down only means there is nothing local to offer.
         if (result.ok()) {
             for (const QJsonValue &entry : result.json.array()) {
-                for (const QString &tag : docker::ImageInfo::fromListEntry(entry.toObject()).repoTags) {
+                for (const QString &tag : docker::ImageInfo::fromListEntry(entry.toObject()).userTags()) {
                     if (!tag.startsWith(QLatin1String("<none>"))) {
                         tags << tag;
                     }

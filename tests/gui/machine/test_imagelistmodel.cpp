@@ -103,3 +103,23 @@ TEST_CASE("images sort by size in bytes and by creation time, not by their text"
         == QStringList { QStringLiteral("middle:1"), QStringLiteral("small:1"), QStringLiteral("<untagged>"),
             QStringLiteral("large:1") });
 }
+
+TEST_CASE("a worker's bookkeeping tags are never offered as images", "[gui][model]")
+{
+    // An image an upstream cl-worker cached carries its last-use time as a tag of its own.
+    ImageInfo cached = image(QStringLiteral("eeeeeeeeeeeeeeee"), QStringLiteral("python:3.11"), 10);
+    cached.repoTags.prepend(QStringLiteral("codalab-image-cache/last-used:1733442000"));
+    ImageInfo onlyBookkeeping
+        = image(QStringLiteral("ffffffffffffffff"), QStringLiteral("codalab-image-cache/last-used:17"), 10);
+    ImageListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setImages({ cached, onlyBookkeeping });
+    CHECK(model.index(0, ImageListModel::NameColumn).data().toString() == QLatin1String("python:3.11"));
+    CHECK(model.index(0, 0).data(ImageListModel::ReferenceRole).toString() == QLatin1String("python:3.11"));
+    CHECK_FALSE(
+        model.index(0, 0).data(Qt::ToolTipRole).toString().contains(QLatin1String("codalab-image-cache")));
+    CHECK(model.index(1, ImageListModel::NameColumn).data().toString() == QLatin1String("<untagged>"));
+    CHECK(cached.userTags() == QStringList { QStringLiteral("python:3.11") });
+    CHECK(ImageInfo::isBookkeepingTag(QStringLiteral("codalab-image-cache/last-used:1")));
+    CHECK_FALSE(ImageInfo::isBookkeepingTag(QStringLiteral("codalab/default-cpu:latest")));
+}
