@@ -196,8 +196,12 @@ void LogsPage::followStatus()
     }
     const QString uuid = newest.value(QLatin1String("uuid")).toString();
     const bool showing = m_stack->currentWidget() == m_runPage;
-    if (showing && (uuid == m_uuid || WorkerRuns::startTime(newest) <= m_shownStart)) {
-        return; // already shown, or an older run that goes on after the one shown ended
+    if (showing && uuid == m_uuid) {
+        m_shownStart = WorkerRuns::startTime(newest); // picked before, followed from now on
+        return;
+    }
+    if (showing && WorkerRuns::startTime(newest) <= m_shownStart) {
+        return; // an older run that goes on after the one shown ended
     }
     openLocal(uuid, WorkerRuns::runDir(newest));
     m_shownStart = WorkerRuns::startTime(newest);

@@ -29,10 +29,10 @@ class RunLogTabs;
 /// client. Then the page follows by itself. A pick stops following: showRun(uuid) (local when the worker
 /// has the run, else from the server), or showLocalRun(uuid, runDir) from the Dashboard and
 /// showRemoteRun(client, uuid) from My runs; showWorkerLog(path). followNewestRun() (also the page's
-/// "Follow newest run" button) and clear() follow again. setRunState() as a local run's state changes, if
-/// the status is not connected. A local run that leaves the worker (its directory is deleted) goes on
-/// from the server when a client is set; switchToRemote(client) does the same by hand. Nothing is polled
-/// while the page is hidden; showing it refreshes at once.
+/// "Follow newest run" button) and clear() follow again. The status also gives a local run's state and
+/// failure message (setRunState() sets the state by hand). A local run that leaves the worker (its
+/// directory is deleted) goes on from the server when a client is set; switchToRemote(client) does the
+/// same by hand. Nothing is polled while the page is hidden; showing it refreshes at once.
 class LogsPage : public QWidget
 {
     Q_OBJECT
