@@ -7,8 +7,6 @@
 
 #include <QStringList>
 
-#include <cmath>
-
 namespace codalab::ui {
 
 namespace {
