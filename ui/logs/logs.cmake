@@ -12,5 +12,7 @@ codalab_add_ui_library(codalab_ui_logs SOURCES
     logs/visibilitygate.cpp
     logs/logstatusline.cpp
     logs/logview.cpp
+    logs/runlogtabs.cpp
+    logs/workerruns.cpp
     logs/logspage.cpp
 )

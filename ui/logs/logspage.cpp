@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logspage.h"
 
-#include "common/units.h"
 #include "logs/localfilelogsource.h"
 #include "logs/logview.h"
 #include "logs/remotelogsource.h"
+#include "logs/runlogtabs.h"
+#include "logs/workerruns.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
 #include "server/codalabclient.h"
+#include "server/metadatakey.h"
 
 #include <QDir>
-#include <QJsonObject>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStackedWidget>
-#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace codalab::ui {
@@ -50,12 +52,15 @@ QLabel *titleLabel(QWidget *parent)
 LogsPage::LogsPage(QWidget *parent)
     : QWidget(parent)
     , m_stack(new QStackedWidget(this))
-    , m_empty(new QLabel(tr("Select a run on the Dashboard or in My runs to see its output."), this))
+    , m_empty(new QLabel(this))
     , m_runPage(new QWidget(this))
     , m_title(titleLabel(m_runPage))
-    , m_tabs(new QTabWidget(m_runPage))
-    , m_stdout(new LogView(m_tabs))
-    , m_stderr(new LogView(m_tabs))
+    , m_followLabel(new QLabel(tr("Following the newest run of this computer's worker."), this))
+    , m_followButton(new QPushButton(tr("Follow newest &run"), this))
+    , m_notice(new QLabel(m_runPage))
+    , m_tabs(new RunLogTabs(m_runPage))
+    , m_stdout(m_tabs->stdoutView())
+    , m_stderr(m_tabs->stderrView())
     , m_workerPage(new QWidget(this))
     , m_workerTitle(titleLabel(m_workerPage))
     , m_workerLog(new LogView(m_workerPage))
@@ -64,14 +69,28 @@ LogsPage::LogsPage(QWidget *parent)
     m_empty->setWordWrap(true);
     m_empty->setEnabled(false); // greyed, as a hint and not content
 
-    m_tabs->addTab(m_stdout, QString());
-    m_tabs->addTab(m_stderr, QString());
+    m_followLabel->setEnabled(false);
+    m_followButton->setToolTip(
+        tr("Show the newest run of this computer's worker, and each newer one as soon as it starts"));
+    auto *followBar = new QHBoxLayout;
+    followBar->addStretch(1);
+    followBar->addWidget(m_followLabel);
+    followBar->addWidget(m_followButton);
+
+    m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::PlainText);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    // Fixed dark-on-light colours, as the run details' notice: readable on light and dark themes alike.
+    m_notice->setStyleSheet(QStringLiteral("QLabel { background: #fde7e9; color: #5f0a12; border: 1px solid "
+                                           "#e8a0a8; border-radius: 4px; padding: 6px; }"));
+    m_notice->hide();
+
     // The tab behind still follows its file while the page shows, so its size in the tab stays current.
     m_stdout->setVisibilityScope(this);
     m_stderr->setVisibilityScope(this);
-    m_tabs->setDocumentMode(true);
     auto *runLayout = new QVBoxLayout(m_runPage);
     runLayout->addWidget(m_title);
+    runLayout->addWidget(m_notice);
     runLayout->addWidget(m_tabs, 1);
 
     auto *workerLayout = new QVBoxLayout(m_workerPage);
@@ -83,44 +102,152 @@ LogsPage::LogsPage(QWidget *parent)
     m_stack->addWidget(m_workerPage);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_stack);
+    layout->addLayout(followBar);
+    layout->addWidget(m_stack, 1);
 
-    connect(m_stdout, &LogView::sizeChanged, this, &LogsPage::updateTabs);
-    connect(m_stderr, &LogView::sizeChanged, this, &LogsPage::updateTabs);
+    connect(m_followButton, &QPushButton::clicked, this, &LogsPage::followNewestRun);
     m_bundleTimer.setInterval(BundlePollMs);
     connect(&m_bundleTimer, &QTimer::timeout, this, &LogsPage::pollBundle);
-    clear();
+    reset();
+    updateEmptyText();
+    updateFollowBar();
 }
 
-void LogsPage::clear()
+void LogsPage::setClient(server::CodaLabClient *client)
+{
+    m_defaultClient = client;
+}
+
+void LogsPage::reset()
 {
     m_bundleTimer.stop();
     if (m_bundleJob) {
         m_bundleJob->cancel();
     }
+    m_stack->setCurrentWidget(m_empty);
+    m_tabs->stopPicking(); // nothing to pick from until a run is opened
     m_stdout->setSource(nullptr);
     m_stderr->setSource(nullptr);
     m_workerLog->setSource(nullptr);
     m_uuid.clear();
     m_localRun = false;
+    m_shownStart = 0;
     m_state.clear();
     m_name.clear();
     m_client = nullptr;
-    m_stack->setCurrentWidget(m_empty);
+    setFailure({});
     updateTitle();
+    updateFollowBar();
+}
+
+void LogsPage::clear()
+{
+    followNewestRun();
+}
+
+void LogsPage::setFollowing(bool following)
+{
+    if (following != m_following) {
+        m_following = following;
+        Q_EMIT followingChanged(following);
+    }
+    updateEmptyText();
+    updateFollowBar();
+}
+
+void LogsPage::followNewestRun()
+{
+    setFollowing(true);
+    if (WorkerRuns::newest(m_status).isEmpty()) {
+        reset();
+        return;
+    }
+    m_shownStart = 0; // whatever is shown, the newest run replaces it
+    followStatus();
+}
+
+void LogsPage::setWorkerStatus(const QJsonObject &status)
+{
+    m_status = status;
+    if (WorkerRuns::knowsRuns(status)) {
+        if (isShowingLocalRun()) {
+            const QJsonObject run = WorkerRuns::find(status, m_uuid);
+            if (!run.isEmpty()) {
+                setRunState(run.value(QLatin1String("state")).toString());
+                setFailure(run.value(QLatin1String("failure_message")).toString());
+            } else if (m_defaultClient) {
+                // The run left the worker (finished and uploaded): its directory goes, its output is on the
+                // server.
+                switchToRemote(m_defaultClient);
+            }
+        }
+        if (m_following) {
+            followStatus();
+        }
+    }
+    updateEmptyText();
+}
+
+void LogsPage::followStatus()
+{
+    const QJsonObject newest = WorkerRuns::newest(m_status);
+    if (newest.isEmpty()) {
+        return; // a finished run stays in view until another starts
+    }
+    const QString uuid = newest.value(QLatin1String("uuid")).toString();
+    const bool showing = m_stack->currentWidget() == m_runPage;
+    if (showing && uuid == m_uuid) {
+        m_shownStart = WorkerRuns::startTime(newest); // picked before, followed from now on
+        return;
+    }
+    if (showing && WorkerRuns::startTime(newest) <= m_shownStart) {
+        return; // an older run that goes on after the one shown ended
+    }
+    openLocal(uuid, WorkerRuns::runDir(newest));
+    m_shownStart = WorkerRuns::startTime(newest);
+    setRunState(newest.value(QLatin1String("state")).toString());
+    setFailure(newest.value(QLatin1String("failure_message")).toString());
 }
 
 void LogsPage::showRunPage(const QString &uuid)
 {
-    clear();
+    reset();
     m_uuid = uuid;
     m_stdout->setMissingText(tr("The run has not written anything to stdout yet."));
     m_stderr->setMissingText(tr("The run has not written anything to stderr yet."));
-    m_tabs->setCurrentWidget(m_stdout);
     m_stack->setCurrentWidget(m_runPage);
+    updateFollowBar();
+}
+
+void LogsPage::showRun(const QString &uuid)
+{
+    const QJsonObject run = WorkerRuns::find(m_status, uuid);
+    if (!WorkerRuns::runDir(run).isEmpty()) {
+        showLocalRun(uuid, WorkerRuns::runDir(run));
+    } else if (m_defaultClient) {
+        showRemoteRun(m_defaultClient, uuid);
+    } else {
+        setFollowing(false);
+        reset();
+        m_empty->setText(tr("Run %1 is not on this computer's worker, and no server is connected to read "
+                            "it from.")
+                             .arg(uuid.left(10)));
+    }
 }
 
 void LogsPage::showLocalRun(const QString &uuid, const QString &runDir)
+{
+    setFollowing(false);
+    openLocal(uuid, runDir);
+    const QJsonObject run = WorkerRuns::find(m_status, uuid);
+    if (!run.isEmpty()) {
+        m_shownStart = WorkerRuns::startTime(run);
+        setRunState(run.value(QLatin1String("state")).toString());
+        setFailure(run.value(QLatin1String("failure_message")).toString());
+    }
+}
+
+void LogsPage::openLocal(const QString &uuid, const QString &runDir)
 {
     showRunPage(uuid);
     const QDir dir(runDir);
@@ -133,11 +260,17 @@ void LogsPage::showLocalRun(const QString &uuid, const QString &runDir)
     m_stdout->setRemovedText(removed);
     m_stderr->setRemovedText(removed);
     m_localRun = true;
+    m_tabs->restart(); // the tab that has text, once the sizes are known
     updateTitle();
-    updateTabs();
 }
 
 void LogsPage::showRemoteRun(server::CodaLabClient *client, const QString &uuid)
+{
+    setFollowing(false);
+    openRemote(client, uuid);
+}
+
+void LogsPage::openRemote(server::CodaLabClient *client, const QString &uuid)
 {
     showRunPage(uuid);
     m_client = client;
@@ -146,8 +279,8 @@ void LogsPage::showRemoteRun(server::CodaLabClient *client, const QString &uuid)
     m_stdout->setSource(new RemoteLogSource(client, uuid, QStringLiteral("stdout")));
     m_stderr->setSource(new RemoteLogSource(client, uuid, QStringLiteral("stderr")));
     setRemoteRemovedText();
+    m_tabs->restart();
     updateTitle();
-    updateTabs();
     startBundlePolling();
 }
 
@@ -213,13 +346,15 @@ void LogsPage::hideEvent(QHideEvent *event)
 
 void LogsPage::showWorkerLog(const QString &path)
 {
-    clear();
+    setFollowing(false);
+    reset();
     m_workerLog->setPollIntervalMs(LocalPollMs);
     m_workerLog->setMissingText(tr("The worker has not written its log yet."));
     m_workerLog->setSource(new LocalFileLogSource(path));
     m_workerTitle->setText(tr("Worker log"));
     m_workerTitle->setToolTip(QDir::toNativeSeparators(path));
     m_stack->setCurrentWidget(m_workerPage);
+    updateFollowBar();
     Q_EMIT titleChanged(title());
 }
 
@@ -228,11 +363,30 @@ void LogsPage::setRunState(const QString &state)
     if (state != m_state) {
         m_state = state;
         updateTitle();
+        setFailure(m_failure); // "Killed: …" or "Failed: …" once the state says so
     }
     if (isFinal(state)) {
         m_stdout->setPollIntervalMs(FinishedPollMs);
         m_stderr->setPollIntervalMs(FinishedPollMs);
     }
+}
+
+void LogsPage::setFailure(const QString &message)
+{
+    m_failure = message;
+    QString text = message;
+    if (!message.isEmpty() && m_state == server::BundleState::Killed) {
+        text = tr("Killed: %1").arg(message);
+    } else if (!message.isEmpty() && m_state == server::BundleState::Failed) {
+        text = tr("Failed: %1").arg(message);
+    }
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
+}
+
+QString LogsPage::noticeText() const
+{
+    return m_notice->isHidden() ? QString() : m_notice->text();
 }
 
 void LogsPage::pollBundle()
@@ -250,9 +404,11 @@ void LogsPage::pollBundle()
                                            .toObject()
                                            .value(QLatin1String("attributes"))
                                            .toObject();
-        m_name
-            = attributes.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+        const QJsonObject metadata = attributes.value(QLatin1String("metadata")).toObject();
+        m_name = metadata.value(server::MetadataKey::Name).toString();
+        m_failure = metadata.value(server::MetadataKey::FailureMessage).toString();
         setRunState(attributes.value(QLatin1String("state")).toString());
+        setFailure(m_failure);
         updateTitle();
         if (isFinal(m_state)) {
             m_bundleTimer.stop();
@@ -273,6 +429,27 @@ bool LogsPage::isEmptyState() const
     return m_stack->currentWidget() == m_empty;
 }
 
+QString LogsPage::emptyStateText() const
+{
+    return m_empty->text();
+}
+
+void LogsPage::updateEmptyText()
+{
+    if (m_following && WorkerRuns::knowsRuns(m_status)) {
+        m_empty->setText(tr("No run on this computer's worker yet: the newest one shows here as soon as it "
+                            "starts.\nTo read another run, select it on the Dashboard or in My runs."));
+    } else if (m_following || m_uuid.isEmpty()) {
+        m_empty->setText(tr("Select a run on the Dashboard or in My runs to see its output."));
+    }
+}
+
+void LogsPage::updateFollowBar()
+{
+    m_followLabel->setVisible(m_following && m_stack->currentWidget() == m_runPage);
+    m_followButton->setVisible(!m_following);
+}
+
 void LogsPage::updateTitle()
 {
     QString text;
@@ -286,18 +463,6 @@ void LogsPage::updateTitle()
     m_title->setText(text);
     m_title->setToolTip(m_uuid);
     Q_EMIT titleChanged(text);
-}
-
-void LogsPage::updateTabs()
-{
-    const auto label = [](const QString &name, qint64 size) {
-        if (size < 0) {
-            return name;
-        }
-        return tr("%1 (%2)").arg(name, Units::bytes(double(size)));
-    };
-    m_tabs->setTabText(0, label(QStringLiteral("stdout"), m_stdout->fileSize()));
-    m_tabs->setTabText(1, label(QStringLiteral("stderr"), m_stderr->fileSize()));
 }
 
 } // namespace codalab::ui

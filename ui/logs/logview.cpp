@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logview.h"
 
+#include "common/units.h"
 #include "logs/logsearchbar.h"
 #include "logs/logsource.h"
 #include "logs/logstatusline.h"
@@ -119,7 +120,6 @@ qint64 LogView::windowEnd() const
 void LogView::setSource(LogSource *source)
 {
     m_text->clearBytes();
-    m_text->setPlaceholderText({});
     attach(source);
     Q_EMIT windowChanged();
 }
@@ -140,7 +140,7 @@ void LogView::attach(LogSource *source)
     cancelSearch();
     delete m_source.data();
     m_source = source;
-    m_size = UnknownSize;
+    const qint64 before = std::exchange(m_size, UnknownSize);
     m_op = Op::None;
     m_request = 0;
     m_hit = -1;
@@ -157,6 +157,9 @@ void LogView::attach(LogSource *source)
     }
     activate(); // a hidden view asks for nothing until it is shown
     updateLabels();
+    if (before != m_size) {
+        Q_EMIT sizeChanged(m_size); // a size shown next to the view (a tab's) must not outlive its file
+    }
 }
 
 void LogView::activate()
@@ -262,15 +265,10 @@ void LogView::onSize(int request, qint64 size)
                 m_removedText.isEmpty() ? tr("The file was removed; this is what it held.") : m_removedText);
         } else if (size == LogSource::Missing) {
             m_text->clearBytes();
-            m_text->setPlaceholderText(m_missingText.isEmpty()
-                    ? tr("%1 has not been written yet; it shows here as soon as it is.")
-                          .arg(m_source->displayName())
-                    : m_missingText);
         } else {
             if (std::exchange(m_removed, false)) {
                 m_statusLine->setMessage({}); // back again
             }
-            m_text->setPlaceholderText(tr("%1 is empty.").arg(m_source->displayName()));
             const bool resume = m_resumeAt >= 0 && m_resumeAt < size;
             readWindow(resume ? Op::ReadAt : Op::ReadTail,
                 resume ? m_resumeAt : qMax<qint64>(0, size - m_windowBytes));
@@ -434,8 +432,30 @@ QString LogView::positionText() const
     return m_statusLine->positionText();
 }
 
+void LogView::updatePlaceholder()
+{
+    // From the size alone, as the size shown beside the view (a tab's) is: the two never disagree, whichever
+    // answer came last. Shown only while the text is empty.
+    QString text;
+    if (!m_source || m_size == UnknownSize) {
+        text.clear();
+    } else if (m_size == LogSource::Missing) {
+        text = m_missingText.isEmpty()
+            ? tr("%1 has not been written yet; it shows here as soon as it is.").arg(m_source->displayName())
+            : m_missingText;
+    } else if (m_size == 0) {
+        text = tr("%1 is empty.").arg(m_source->displayName());
+    } else {
+        text = tr("Reading %1 (%2)…").arg(m_source->displayName(), Units::bytes(double(m_size)));
+    }
+    if (m_text->placeholderText() != text) {
+        m_text->setPlaceholderText(text);
+    }
+}
+
 void LogView::updateLabels()
 {
+    updatePlaceholder();
     const qint64 start = m_text->window().start();
     m_startButton->setEnabled(m_size > 0 && start > 0);
     m_earlierButton->setEnabled(m_size > 0 && start > 0);

@@ -104,6 +104,7 @@ private:
     void onUserScrolled(bool atTop, bool atBottom);
     void onFound(qint64 offset, qint64 bytes);
     void updateLabels();
+    void updatePlaceholder();
 
     QPointer<LogSource> m_source;
     LogTextEdit *m_text;

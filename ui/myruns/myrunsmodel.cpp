@@ -3,11 +3,11 @@
 
 #include "common/statecolour.h"
 #include "common/units.h"
+#include "myruns/runtimes.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
 #include "server/codalabclient.h"
 #include "server/metadatakey.h"
-#include "util/duration.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -102,6 +102,17 @@ int MyRunsModel::autoRefreshInterval() const
 void MyRunsModel::setClock(std::function<qint64()> nowSecs)
 {
     m_now = std::move(nowSecs);
+}
+
+void MyRunsModel::refreshTimes()
+{
+    if (m_rows.isEmpty()) {
+        return;
+    }
+    // The two clock columns sit side by side: one signal, and the other columns are left alone.
+    static_assert(RunTimeColumn == CreatedColumn + 1);
+    Q_EMIT dataChanged(
+        index(0, CreatedColumn), index(int(m_rows.size()) - 1, RunTimeColumn), { Qt::DisplayRole, SortRole });
 }
 
 void MyRunsModel::onSearched(const server::ApiResult &result)
@@ -211,12 +222,24 @@ MyRunsModel::Row MyRunsModel::makeRow(const QJsonObject &bundle) const
     const QString image = m.value(QLatin1String("request_docker_image")).toString();
     row.cells[ImageColumn] = image.isEmpty() ? tr("server default") : image;
     row.cells[QueueColumn] = m.value(QLatin1String("request_queue")).toString();
-    const auto created = qint64(m.value(server::MetadataKey::Created).toDouble());
-    row.cells[CreatedColumn] = created > 0 ? Units::ago(m_now() - created) : QString();
-    if (m.contains(QLatin1String("started")) && m.value(QLatin1String("time")).isDouble()) {
-        row.cells[RunTimeColumn] = util::Duration::format(qint64(m.value(QLatin1String("time")).toDouble()));
-    }
+    // The clock columns are written when read (data()); what they show changes with the clock too.
+    row.cells[CreatedColumn] = QString::number(qint64(m.value(server::MetadataKey::Created).toDouble()));
+    row.cells[RunTimeColumn] = RunTimes::key(bundle);
     return row;
+}
+
+QString MyRunsModel::displayText(const Row &row, int column) const
+{
+    switch (column) {
+    case CreatedColumn: {
+        const auto created = qint64(metadataOf(row.bundle).value(server::MetadataKey::Created).toDouble());
+        return created > 0 ? Units::ago(m_now() - created) : QString();
+    }
+    case RunTimeColumn:
+        return RunTimes::runText(row.bundle, m_now());
+    default:
+        return row.cells.at(column);
+    }
 }
 
 int MyRunsModel::rowOf(const QString &uuid) const
@@ -248,7 +271,7 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
     const QJsonObject m = metadataOf(row.bundle);
     switch (role) {
     case Qt::DisplayRole:
-        return row.cells.at(index.column());
+        return displayText(row, index.column());
     case Qt::ToolTipRole:
         switch (index.column()) {
         case UuidColumn:
@@ -261,6 +284,8 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
             return QLocale().toString(
                 QDateTime::fromSecsSinceEpoch(qint64(m.value(server::MetadataKey::Created).toDouble())),
                 QLocale::LongFormat);
+        case RunTimeColumn:
+            return RunTimes::breakdown(row.bundle);
         default:
             return {};
         }
@@ -283,7 +308,7 @@ QVariant MyRunsModel::data(const QModelIndex &index, int role) const
         case CreatedColumn:
             return m.value(server::MetadataKey::Created).toDouble();
         case RunTimeColumn:
-            return m.value(QLatin1String("time")).toDouble();
+            return double(RunTimes::runSeconds(row.bundle, m_now()).value_or(-1));
         default:
             return row.cells.at(index.column()).toLower();
         }

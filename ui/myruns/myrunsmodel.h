@@ -26,6 +26,8 @@ namespace codalab::ui {
 /// BundleRole when only data behind the row changed), so views keep their selection and persistent
 /// indexes. A failed refresh keeps the rows it had and reports the error. Never more than one search is
 /// in flight: a refresh asked for meanwhile is sent when the current one ends. Upload bundles are left out.
+/// The ages in CreatedColumn and the run times of active runs count from the clock at the moment they are
+/// read: refreshTimes() tells views they moved on, with one dataChanged over those two columns only.
 class MyRunsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -53,6 +55,9 @@ public:
 
     /// Asks the server for `.mine .limit=200` now, or once the search in flight has finished.
     void refresh();
+    /// The clock moved on: one dataChanged over CreatedColumn..RunTimeColumn of every row (display and sort
+    /// roles), nothing when there are no rows.
+    void refreshTimes();
     /// A search is in flight or queued.
     bool isRefreshing() const { return m_job || m_queued; }
     /// Forgets everything, as after a logout or a switch to another account: no rows, no error, hasLoaded()
@@ -65,7 +70,7 @@ public:
     bool hasLoaded() const { return m_loaded; }
     /// The last refresh's error, empty after a success.
     QString errorString() const { return m_error; }
-    /// Seconds since the epoch; the ages in CreatedColumn count from it (tests fix it).
+    /// Seconds since the epoch; the ages in CreatedColumn and the run times count from it (tests fix it).
     void setClock(std::function<qint64()> nowSecs);
 
     int rowOf(const QString &uuid) const;
@@ -91,7 +96,9 @@ private:
     {
         QString uuid;
         QJsonObject bundle;
-        QStringList cells; ///< display text per column, as of the refresh that set them
+        /// Display text per column, as of the refresh that set them; for the clock columns, what their text
+        /// depends on besides the clock.
+        QStringList cells;
     };
 
     void onSearched(const server::ApiResult &result);
@@ -99,6 +106,7 @@ private:
     void update(int row, const Row &fresh);
     void setError(const QString &error);
     Row makeRow(const QJsonObject &bundle) const;
+    QString displayText(const Row &row, int column) const;
 
     server::CodaLabClient *m_client;
     QList<Row> m_rows;

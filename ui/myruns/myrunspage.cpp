@@ -5,6 +5,7 @@
 #include "myruns/myrunsfiltermodel.h"
 #include "myruns/myrunsmodel.h"
 #include "myruns/rundetailspanel.h"
+#include "myruns/usernames.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
 #include "server/codalabclient.h"
@@ -29,6 +30,9 @@ using server::BundleState;
 
 namespace {
 enum StackPage { TablePage, PlaceholderPage };
+/// Ages read "33 s ago" at first: rewritten this often while the page shows, they stay about right without
+/// costing anything worth measuring.
+constexpr int TimesRefreshMs = 10000;
 } // namespace
 
 MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
@@ -36,6 +40,7 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
     , m_client(client)
     , m_model(new MyRunsModel(client, this))
     , m_filter(new MyRunsFilterModel(this))
+    , m_names(new UserNames(client, this))
     , m_stateCombo(new QComboBox(this))
     , m_textFilter(new QLineEdit(this))
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
@@ -156,6 +161,10 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
         updateView();
     });
     connect(m_model, &MyRunsModel::errorChanged, this, &MyRunsPage::updateView);
+    m_details->setUserNames(m_names);
+    connect(m_details, &RunDetailsPanel::resumeWorkerRequested, this, &MyRunsPage::resumeWorkerRequested);
+    m_timesTimer.setInterval(TimesRefreshMs);
+    connect(&m_timesTimer, &QTimer::timeout, this, &MyRunsPage::refreshTimes);
 
     updateSelection();
     updateView();
@@ -174,12 +183,32 @@ void MyRunsPage::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     m_model->refresh();
     m_model->setAutoRefresh(m_refreshMs);
+    refreshTimes(); // what the clock did while hidden
+    m_timesTimer.start();
 }
 
 void MyRunsPage::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     m_model->setAutoRefresh(0); // nobody looks: no polling
+    m_timesTimer.stop();
+}
+
+void MyRunsPage::refreshTimes()
+{
+    m_model->refreshTimes();
+    m_details->refreshTimes();
+}
+
+void MyRunsPage::setClock(const std::function<qint64()> &nowSecs)
+{
+    m_model->setClock(nowSecs);
+    m_details->setClock(nowSecs);
+}
+
+void MyRunsPage::setWorkerStatus(const QJsonObject &status)
+{
+    m_details->setWorkerStatus(status);
 }
 
 void MyRunsPage::refresh()
@@ -190,6 +219,7 @@ void MyRunsPage::refresh()
 void MyRunsPage::clear()
 {
     m_model->clear(); // removing the rows clears the selection, and so the details and the buttons
+    m_names->clear(); // the next server may name its users differently
     m_actionError.clear();
     m_loadedAt.clear();
     m_details->setBundle({});

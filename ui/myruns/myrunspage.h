@@ -4,8 +4,12 @@
 #include "server/apijob.h"
 #include "server/runrequest.h"
 
+#include <QJsonObject>
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
@@ -23,16 +27,20 @@ namespace codalab::ui {
 class MyRunsFilterModel;
 class MyRunsModel;
 class RunDetailsPanel;
+class UserNames;
 
 /// "My runs": the user's run bundles on the CodaLab server, filterable by state and text and sortable by
 /// column, with the selected run's details (for a staged run, why it waits) and its actions: Logs (also a
 /// double click or Enter), Kill (active runs, after a confirmation), Rerun… and Refresh.
 ///
 /// Usage: construct with a logged-in CodaLabClient and put it in the main window. While shown it
-/// refreshes every refreshInterval() ms. Connect logsRequested(uuid) to the log viewer and
-/// rerunRequested(request) to the submission dialog (prefilled with the request). Kills go straight to
-/// the server; killFinished(uuid, ok) reports each one, and a failure is also shown above the table.
-/// Call clear() when the account changes (logout, profile switch).
+/// refreshes every refreshInterval() ms, and the ages and running times every 10 s. Connect
+/// logsRequested(uuid) to the log viewer and rerunRequested(request) to the submission dialog (prefilled
+/// with the request). Kills go straight to the server; killFinished(uuid, ok) reports each one, and a
+/// failure is also shown above the table. Connect WorkerLink::statusChanged to setWorkerStatus(), so a run
+/// that waits for this computer's paused, snoozed or draining worker says so, and resumeWorkerRequested()
+/// to WorkerLink::resume() (the Resume button of that notice). Call clear() when the account changes
+/// (logout, profile switch).
 class MyRunsPage : public QWidget
 {
     Q_OBJECT
@@ -59,6 +67,10 @@ public:
     QString placeholderText() const;
     /// The error line above the table (a failed refresh that left older rows, or a failed kill).
     QString bannerText() const;
+    /// How often the ages and running times are rewritten: 10000 ms while the page shows, else 0.
+    int timesRefreshInterval() const { return m_timesTimer.isActive() ? m_timesTimer.interval() : 0; }
+    /// Seconds since the epoch, for the ages and run times of the list and the details (tests fix it).
+    void setClock(const std::function<qint64()> &nowSecs);
 
 public Q_SLOTS:
     void refresh();
@@ -69,11 +81,18 @@ public Q_SLOTS:
     /// Asks for confirmation (a window-modal box, nothing blocks), then kills the selected run.
     void killSelected();
     void rerunSelected();
+    /// The clock moved on: the list's ages and run times (MyRunsModel::refreshTimes()) and the details'.
+    void refreshTimes();
+    /// This computer's worker's status (WorkerLink::status(), {} when it does not run): a staged run it
+    /// holds (paused, snoozed, draining) says so in the details, with a Resume button.
+    void setWorkerStatus(const QJsonObject &status);
 
 Q_SIGNALS:
     void logsRequested(const QString &uuid);
     void rerunRequested(const codalab::server::RunRequest &request);
     void killFinished(const QString &uuid, bool ok);
+    /// The user asked to resume this computer's worker (the Resume button of a run it holds).
+    void resumeWorkerRequested();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -88,6 +107,7 @@ private:
     server::CodaLabClient *m_client;
     MyRunsModel *m_model;
     MyRunsFilterModel *m_filter;
+    UserNames *m_names;
     QComboBox *m_stateCombo;
     QLineEdit *m_textFilter;
     QPushButton *m_refreshButton;
@@ -100,6 +120,7 @@ private:
     QPushButton *m_killButton;
     QPushButton *m_rerunButton;
     QPointer<server::ApiJob> m_killJob;
+    QTimer m_timesTimer;
     QString m_actionError;
     QString m_loadedAt; ///< when the rows on show were loaded, for the error banner
     int m_refreshMs = 3000;

@@ -2,16 +2,20 @@
 #include "myruns/rundetailspanel.h"
 
 #include "common/units.h"
-#include "myruns/myrunsmodel.h"
+#include "myruns/ownworkerhold.h"
+#include "myruns/runtimes.h"
+#include "myruns/usernames.h"
 #include "server/bundlestate.h"
 #include "server/metadatakey.h"
-#include "util/duration.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -55,6 +59,37 @@ QString resourcesText(const QJsonObject &m)
     return parts.join(QStringLiteral(", "));
 }
 
+/// One line per dependency, as `cl info` lists them: "key: parent_name (0x1234abcd)/path".
+QString dependenciesText(const QJsonArray &dependencies)
+{
+    QStringList lines;
+    for (const QJsonValue &v : dependencies) {
+        const QJsonObject d = v.toObject();
+        const QString name = d.value(QLatin1String("parent_name")).toString();
+        const QString uuid = d.value(QLatin1String("parent_uuid")).toString().left(10);
+        const QString path = d.value(QLatin1String("parent_path")).toString();
+        QString parent = name.isEmpty() ? uuid : RunDetailsPanel::tr("%1 (%2)").arg(name, uuid);
+        if (!path.isEmpty()) {
+            parent += QLatin1Char('/') + path;
+        }
+        const QString key = d.value(QLatin1String("child_path")).toString();
+        lines << (key.isEmpty() ? parent : RunDetailsPanel::tr("%1: %2").arg(key, parent));
+    }
+    return lines.isEmpty() ? RunDetailsPanel::tr("none") : lines.join(QLatin1Char('\n'));
+}
+
+QString ownerIdOf(const QJsonObject &bundle)
+{
+    return bundle.value(QLatin1String("relationships"))
+        .toObject()
+        .value(QLatin1String("owner"))
+        .toObject()
+        .value(QLatin1String("data"))
+        .toObject()
+        .value(QLatin1String("id"))
+        .toString();
+}
+
 } // namespace
 
 RunDetailsPanel::RunDetailsPanel(QWidget *parent)
@@ -63,7 +98,9 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
     , m_pages(new QStackedWidget(this))
     , m_placeholder(new QLabel(tr("Select a run to see its details."), m_pages))
     , m_content(new QWidget(m_pages))
-    , m_notice(new QLabel(m_content))
+    , m_noticeBox(new QWidget(m_content))
+    , m_notice(new QLabel(m_noticeBox))
+    , m_resume(new QPushButton(tr("Res&ume worker"), m_noticeBox))
 {
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setEnabled(false); // the greyed look of a hint
@@ -71,11 +108,18 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
     m_notice->setWordWrap(true);
     m_notice->setTextFormat(Qt::RichText);
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_notice->hide();
+    m_resume->setToolTip(tr("Let this computer's worker take runs again"));
+    m_resume->hide();
+    auto *noticeLayout = new QHBoxLayout(m_noticeBox);
+    noticeLayout->setContentsMargins(0, 0, 0, 0);
+    noticeLayout->addWidget(m_notice, 1);
+    noticeLayout->addWidget(m_resume, 0, Qt::AlignVCenter);
+    m_noticeBox->hide();
+    connect(m_resume, &QPushButton::clicked, this, &RunDetailsPanel::resumeWorkerRequested);
 
     const QString labels[FieldCount] = { tr("UUID:"), tr("Name:"), tr("State:"), tr("Command:"), tr("Image:"),
         tr("Queue:"), tr("Requested:"), tr("Created:"), tr("Started:"), tr("Ended:"), tr("Run time:"),
-        tr("Exit code:"), tr("Worker:") };
+        tr("Exit code:"), tr("Worker:"), tr("Owner:"), tr("Dependencies:") };
     auto *grid = new QGridLayout;
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
@@ -91,7 +135,8 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
     } places[] = { { NameField, 0, 0, 1 }, { UuidField, 1, 0, 1 }, { StateField, 2, 0, 1 },
         { ImageField, 3, 0, 1 }, { QueueField, 4, 0, 1 }, { WorkerField, 5, 0, 1 }, { CreatedField, 0, 2, 1 },
         { StartedField, 1, 2, 1 }, { EndedField, 2, 2, 1 }, { RunTimeField, 3, 2, 1 },
-        { ExitCodeField, 4, 2, 1 }, { CommandField, 6, 0, 3 }, { ResourcesField, 7, 0, 3 } };
+        { ExitCodeField, 4, 2, 1 }, { OwnerField, 5, 2, 1 }, { CommandField, 6, 0, 3 },
+        { DependenciesField, 7, 0, 3 }, { ResourcesField, 8, 0, 3 } };
     for (const auto &p : places) {
         auto *label = new QLabel(labels[p.field], m_content);
         auto *value = new QLabel(m_content);
@@ -108,7 +153,7 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
 
     auto *contentLayout = new QVBoxLayout(m_content);
     contentLayout->setContentsMargins(0, 0, 0, 0);
-    contentLayout->addWidget(m_notice);
+    contentLayout->addWidget(m_noticeBox);
     contentLayout->addLayout(grid);
     contentLayout->addStretch(1);
 
@@ -124,7 +169,25 @@ RunDetailsPanel::RunDetailsPanel(QWidget *parent)
 void RunDetailsPanel::setClock(std::function<qint64()> nowSecs)
 {
     m_now = std::move(nowSecs);
-    setBundle(m_bundle);
+    refreshTimes();
+}
+
+void RunDetailsPanel::setUserNames(UserNames *names)
+{
+    if (m_names) {
+        disconnect(m_names, nullptr, this, nullptr);
+    }
+    m_names = names;
+    if (names) {
+        connect(names, &UserNames::resolved, this, &RunDetailsPanel::updateOwner);
+    }
+    updateOwner();
+}
+
+void RunDetailsPanel::setWorkerStatus(const QJsonObject &status)
+{
+    m_workerStatus = status;
+    updateNotice();
 }
 
 void RunDetailsPanel::setBundle(const QJsonObject &bundle)
@@ -136,13 +199,13 @@ void RunDetailsPanel::setBundle(const QJsonObject &bundle)
     }
     const QJsonObject a = bundle.value(QLatin1String("attributes")).toObject();
     const QJsonObject m = a.value(QLatin1String("metadata")).toObject();
-    const QString state = a.value(QLatin1String("state")).toString();
     const auto text = [&m](const char *key) { return m.value(QLatin1String(key)).toVariant().toString(); };
 
     m_values[UuidField]->setText(a.value(QLatin1String("uuid")).toString());
     m_values[NameField]->setText(orNone(text("name")));
-    m_values[StateField]->setText(state);
+    m_values[StateField]->setText(a.value(QLatin1String("state")).toString());
     m_values[CommandField]->setText(orNone(a.value(QLatin1String("command")).toString()));
+    m_values[DependenciesField]->setText(dependenciesText(a.value(QLatin1String("dependencies")).toArray()));
     const QString requested = text("request_docker_image");
     const QString used = text("docker_image");
     QString image = requested.isEmpty() ? tr("server default") : requested;
@@ -153,36 +216,85 @@ void RunDetailsPanel::setBundle(const QJsonObject &bundle)
     m_values[ImageField]->setText(image);
     m_values[QueueField]->setText(text("request_queue").isEmpty() ? tr("any worker") : text("request_queue"));
     m_values[ResourcesField]->setText(resourcesText(m));
-    m_values[CreatedField]->setText(timeText(m.value(server::MetadataKey::Created)));
-    const bool started = m.contains(QLatin1String("started"));
-    m_values[StartedField]->setText(started ? timeText(m.value(QLatin1String("started"))) : tr("not yet"));
-    // Upstream keeps no end time: the last update of a finished run is when it ended.
-    m_values[EndedField]->setText(MyRunsModel::isFinalState(state) && started
-            ? timeText(m.value(QLatin1String("last_updated")))
-            : none);
-    const QJsonValue time = m.value(QLatin1String("time"));
-    m_values[RunTimeField]->setText(
-        started && time.isDouble() ? util::Duration::format(qint64(time.toDouble())) : none);
-    const QJsonValue exitcode = m.value(QLatin1String("exitcode"));
+    // Null until the run ends, and absent for a run killed before it ran: only a number is a code.
+    const QJsonValue exitcode = m.value(server::MetadataKey::Exitcode);
     m_values[ExitCodeField]->setText(exitcode.isDouble() ? QString::number(exitcode.toInt()) : none);
     m_values[WorkerField]->setText(orNone(text("remote")));
+    updateOwner();
+    updateTimes();
+    updateNotice();
+}
 
-    const QString details = a.value(QLatin1String("state_details")).toString();
-    if (state == BundleState::Staged) {
-        const QString reason = text("staged_status");
-        showNotice(tr("Waiting for a worker"), reason.isEmpty() ? details : reason, false);
-    } else if (state == BundleState::Failed) {
-        const QString failure = text("failure_message");
-        showNotice(tr("Failed"), failure.isEmpty() ? details : failure, true);
-    } else if (state == BundleState::WorkerOffline) {
-        showNotice(tr("Worker offline"), details, false);
-    } else {
-        m_notice->hide();
-        m_notice->clear();
+void RunDetailsPanel::refreshTimes()
+{
+    if (!m_bundle.isEmpty()) {
+        updateTimes();
     }
 }
 
-void RunDetailsPanel::showNotice(const QString &title, const QString &text, bool error)
+void RunDetailsPanel::updateTimes()
+{
+    const QJsonObject m
+        = m_bundle.value(QLatin1String("attributes")).toObject().value(QLatin1String("metadata")).toObject();
+    const QJsonValue created = m.value(server::MetadataKey::Created);
+    m_values[CreatedField]->setText(
+        timeText(created.isDouble() ? std::optional(qint64(created.toDouble())) : std::nullopt));
+    const auto started = RunTimes::started(m_bundle);
+    m_values[StartedField]->setText(started ? timeText(started) : tr("not yet"));
+    m_values[EndedField]->setText(started ? timeText(RunTimes::ended(m_bundle)) : none);
+    m_values[RunTimeField]->setText(orNone(RunTimes::runText(m_bundle, m_now())));
+    m_values[RunTimeField]->setToolTip(RunTimes::breakdown(m_bundle));
+}
+
+void RunDetailsPanel::updateOwner()
+{
+    if (m_bundle.isEmpty()) {
+        return;
+    }
+    const QString id = ownerIdOf(m_bundle);
+    QString name = m_names ? m_names->nameOf(id) : QString();
+    if (name.isEmpty() && !id.isEmpty() && (!m_names || m_names->hasFailed(id))) {
+        name = tr("user %1").arg(id); // the server would not name them: the id is all there is
+    }
+    // While the name is looked up the field stays empty rather than flashing the id.
+    m_values[OwnerField]->setText(id.isEmpty() ? none : name);
+    m_values[OwnerField]->setToolTip(id);
+}
+
+void RunDetailsPanel::updateNotice()
+{
+    if (m_bundle.isEmpty()) {
+        return;
+    }
+    const QJsonObject a = m_bundle.value(QLatin1String("attributes")).toObject();
+    const QJsonObject m = a.value(QLatin1String("metadata")).toObject();
+    const QString state = a.value(QLatin1String("state")).toString();
+    const QString details = a.value(QLatin1String("state_details")).toString();
+    const QString failure = m.value(server::MetadataKey::FailureMessage).toString();
+    if (state == BundleState::Staged) {
+        // The server's reason is about every worker; when this computer's would take the run but is paused,
+        // snoozed or draining, that is the reason the user can do something about.
+        const QString hold = OwnWorkerHold::reason(m_workerStatus, m_bundle);
+        const QString reason = m.value(server::MetadataKey::StagedStatus).toString();
+        if (!hold.isEmpty()) {
+            showNotice(tr("Waiting for your worker"), hold, false, true);
+        } else {
+            showNotice(tr("Waiting for a worker"), reason.isEmpty() ? details : reason, false);
+        }
+    } else if (state == BundleState::Failed) {
+        showNotice(tr("Failed"), failure.isEmpty() ? details : failure, true);
+    } else if (state == BundleState::Killed) {
+        showNotice(tr("Killed"), failure.isEmpty() ? details : failure, false);
+    } else if (state == BundleState::WorkerOffline) {
+        showNotice(tr("Worker offline"), details, false);
+    } else {
+        m_noticeBox->hide();
+        m_notice->clear();
+        m_resume->hide();
+    }
+}
+
+void RunDetailsPanel::showNotice(const QString &title, const QString &text, bool error, bool offerResume)
 {
     // Fixed dark-on-light colours: readable on light and dark themes alike.
     m_notice->setStyleSheet(error
@@ -192,17 +304,17 @@ void RunDetailsPanel::showNotice(const QString &title, const QString &text, bool
                              " border-radius: 4px; padding: 8px; }"));
     m_notice->setText(QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()));
     m_noticeText = title + QLatin1Char('\n') + text;
-    m_notice->show();
+    m_resume->setVisible(offerResume);
+    m_noticeBox->show();
 }
 
-QString RunDetailsPanel::timeText(const QJsonValue &secs) const
+QString RunDetailsPanel::timeText(std::optional<qint64> secs) const
 {
-    const auto t = qint64(secs.toDouble()); // upstream may send fractional seconds
-    if (t <= 0) {
+    if (!secs || *secs <= 0) {
         return none;
     }
-    return tr("%1 (%2)").arg(
-        QLocale().toString(QDateTime::fromSecsSinceEpoch(t), QLocale::ShortFormat), Units::ago(m_now() - t));
+    return tr("%1 (%2)").arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(*secs), QLocale::ShortFormat),
+        Units::ago(m_now() - *secs));
 }
 
 QString RunDetailsPanel::fieldText(Field field) const
@@ -212,7 +324,7 @@ QString RunDetailsPanel::fieldText(Field field) const
 
 QString RunDetailsPanel::noticeText() const
 {
-    return m_notice->isHidden() ? QString() : m_noticeText;
+    return m_noticeBox->isHidden() ? QString() : m_noticeText;
 }
 
 } // namespace codalab::ui

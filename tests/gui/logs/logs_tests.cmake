@@ -5,6 +5,8 @@ codalab_add_gui_test(test_gui_logs DOCKER WORKER SOURCES
     gui/logs/test_logwindow.cpp
     gui/logs/test_logview.cpp
     gui/logs/test_logspage.cpp
+    gui/logs/test_logsfollow.cpp
+    gui/logs/test_logtabs.cpp
     LIBRARIES codalab_ui_logs)
 
 if(CODALAB_BUILD_BENCH)

@@ -4,5 +4,6 @@
 codalab_add_gui_test(test_gui_myruns DOCKER WORKER SOURCES
     gui/myruns/test_myrunsmodel.cpp
     gui/myruns/test_myrunspage.cpp
+    gui/myruns/test_rundetails.cpp
     gui/myruns/myrunstestsupport.cpp
     LIBRARIES codalab_ui_myruns)

@@ -247,6 +247,49 @@ TEST_CASE("clear() forgets the account's runs and errors, and drops the answer i
     CHECK_FALSE(model.hasLoaded());
 }
 
+TEST_CASE("the ages move on with the clock: one dataChanged over the two clock columns", "[gui][myruns]")
+{
+    test::LocalServerFixture f;
+    test::ClientSession s(f.server->url(), QStringLiteral("codalab"), f.password);
+    MyRunsModel model(&s.client);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    qint64 now = QDateTime::currentSecsSinceEpoch() + 33;
+    model.setClock([&now] { return now; });
+    QSignalSpy changed(&model, &MyRunsModel::dataChanged);
+    model.refreshTimes(); // no rows: nothing to say
+    CHECK(changed.isEmpty());
+    for (const char *name : { "a", "b" }) {
+        const QString uuid
+            = test::submit(s.client, test::testRun(QStringLiteral("true"), QString::fromLatin1(name)));
+        // Staged, where they stay without a worker: later refreshes find nothing new.
+        REQUIRE(test::waitServerState(s.client, uuid, QStringLiteral("staged"), 20000));
+    }
+    REQUIRE(test::refreshAndWait(model));
+    REQUIRE(model.rowCount() == 2);
+    CHECK(cell(model, 0, MyRunsModel::CreatedColumn).endsWith(QLatin1String(" s ago")));
+
+    // Nothing changed on the server; only the clock did.
+    changed.clear();
+    now += 300;
+    model.refreshTimes();
+    REQUIRE(changed.size() == 1);
+    const auto topLeft = changed.first().at(0).value<QModelIndex>();
+    const auto bottomRight = changed.first().at(1).value<QModelIndex>();
+    CHECK(topLeft.row() == 0);
+    CHECK(topLeft.column() == MyRunsModel::CreatedColumn);
+    CHECK(bottomRight.row() == 1);
+    CHECK(bottomRight.column() == MyRunsModel::RunTimeColumn);
+    CHECK(cell(model, 0, MyRunsModel::CreatedColumn) == QLatin1String("5 min ago"));
+    CHECK(cell(model, 1, MyRunsModel::CreatedColumn) == QLatin1String("5 min ago"));
+
+    // A refresh that finds nothing new says nothing, whatever the clock did.
+    changed.clear();
+    now += 600;
+    REQUIRE(test::refreshAndWait(model));
+    CHECK(changed.isEmpty());
+    CHECK(cell(model, 0, MyRunsModel::CreatedColumn) == QLatin1String("15 min ago"));
+}
+
 TEST_CASE("final and active states", "[gui][myruns]")
 {
     CHECK(MyRunsModel::isFinalState(QStringLiteral("killed")));

@@ -180,7 +180,9 @@ TEST_CASE("the details show the selected run, and why a staged run waits", "[gui
 
     REQUIRE(f.page.selectRun(f.killed));
     CHECK(details->fieldText(RunDetailsPanel::StateField) == QLatin1String("killed"));
-    CHECK(details->noticeText().isEmpty());
+    // Why it ended, in the server's words; no exit code, as it never ran (#15 item 21).
+    CHECK(details->noticeText() == QLatin1String("Killed\nKill requested"));
+    CHECK(details->fieldText(RunDetailsPanel::ExitCodeField) == QStringLiteral("—"));
     CHECK_FALSE(test::findButton(&f.page, QStringLiteral("Kill…"))->isEnabled()); // it is over
     CHECK(test::findButton(&f.page, QStringLiteral("Rerun…"))->isEnabled());
 }
