@@ -26,7 +26,7 @@ QString ContainerModel::stageText(const QString &stage)
 void ContainerModel::setUserNames(UserNames *names)
 {
     m_names = names;
-    connect(names, &UserNames::changed, this, [this] { setStatus(m_status); });
+    connect(names, &UserNames::resolved, this, [this] { setStatus(m_status); });
     setStatus(m_status);
 }
 
@@ -58,7 +58,8 @@ void ContainerModel::setStatus(const QJsonObject &status)
         row.setText(BundleColumn, Units::shortUuid(uuid));
         row.set(BundleColumn, Qt::ToolTipRole, uuid);
         const QString ownerId = run.value(QLatin1String("owner_id")).toString();
-        row.setText(OwnerColumn, m_names ? m_names->name(ownerId) : ownerId);
+        const QString ownerName = m_names ? m_names->nameOf(ownerId) : QString();
+        row.setText(OwnerColumn, ownerName.isEmpty() ? ownerId : ownerName);
         row.set(OwnerColumn, Qt::ToolTipRole, tr("User id %1 on the server").arg(ownerId));
 
         const QString runStatus = run.value(QLatin1String("run_status")).toString();

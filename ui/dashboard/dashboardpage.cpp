@@ -68,6 +68,7 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     , m_slotView(makeTable(m_slots, this))
     , m_containerView(makeTable(m_containers, this))
     , m_killButton(new QPushButton(tr("&Kill run…"), this))
+    , m_outputButton(new QPushButton(tr("Show &output"), this))
 {
     QFont big = m_availability->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -129,7 +130,12 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     auto *buttons = new QHBoxLayout;
     m_killButton->setToolTip(tr("Stop the selected run's container; the run ends as killed"));
     m_killButton->setEnabled(false);
+    m_outputButton->setObjectName(QStringLiteral("showOutput"));
+    m_outputButton->setToolTip(
+        tr("Show the selected run's output on the Logs page (or double-click the run)"));
+    m_outputButton->setEnabled(false);
     buttons->addStretch();
+    buttons->addWidget(m_outputButton);
     buttons->addWidget(m_killButton);
     containerLayout->addLayout(buttons);
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -153,6 +159,8 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     m_containerView->addAction(killAction);
     connect(killAction, &QAction::triggered, this, &DashboardPage::killSelectedRun);
     connect(m_killButton, &QPushButton::clicked, this, &DashboardPage::killSelectedRun);
+    connect(m_outputButton, &QPushButton::clicked, this, &DashboardPage::requestOutput);
+    connect(m_containerView, &QAbstractItemView::activated, this, &DashboardPage::requestOutput);
     connect(m_containerView, &QWidget::customContextMenuRequested, this, &DashboardPage::showContextMenu);
     connect(m_containerView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &DashboardPage::onSelectionChanged);
@@ -291,6 +299,7 @@ void DashboardPage::onSelectionChanged()
 {
     const QModelIndexList rows = m_containerView->selectionModel()->selectedRows();
     m_killButton->setEnabled(!rows.isEmpty());
+    m_outputButton->setEnabled(!rows.isEmpty());
     if (!rows.isEmpty()) {
         const QString uuid = rows.first().data(ContainerModel::UuidRole).toString();
         const QString runDir = rows.first().data(ContainerModel::RunDirRole).toString();
@@ -300,6 +309,15 @@ void DashboardPage::onSelectionChanged()
         }
     } else {
         m_selected.clear();
+    }
+}
+
+void DashboardPage::requestOutput()
+{
+    const QModelIndexList rows = m_containerView->selectionModel()->selectedRows();
+    if (!rows.isEmpty()) {
+        Q_EMIT outputRequested(rows.first().data(ContainerModel::UuidRole).toString(),
+            rows.first().data(ContainerModel::RunDirRole).toString());
     }
 }
 
@@ -313,6 +331,7 @@ void DashboardPage::showContextMenu(const QPoint &pos)
     const QString uuid = index.data(ContainerModel::UuidRole).toString();
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Show output"), this, &DashboardPage::requestOutput);
     menu->addAction(tr("Kill run…"), this, [this, uuid] { confirmKill(uuid); });
     menu->addAction(tr("Copy bundle uuid"), this, [uuid] { QGuiApplication::clipboard()->setText(uuid); });
     menu->popup(m_containerView->viewport()->mapToGlobal(pos)); // not exec(): no nested event loop

@@ -48,6 +48,8 @@ public:
     QString selectedRun() const;
     /// Asks to kill the selected run (nothing when none is selected).
     void killSelectedRun();
+    /// As Show output does: outputRequested() for the selected run.
+    void requestOutput();
 
     QString connectionText() const;
     /// Whether the page shows "not connected" instead of the tables.
@@ -55,6 +57,8 @@ public:
 
 Q_SIGNALS:
     void runSelected(const QString &uuid, const QString &runDir);
+    /// Show output, a double-click or Enter on a run: its output wanted in view (the Logs page).
+    void outputRequested(const QString &uuid, const QString &runDir);
     void killAnswered(const QString &uuid, bool ok, const QString &error);
 
 protected:
@@ -84,6 +88,7 @@ private:
     QTableView *m_slotView;
     QTableView *m_containerView;
     QPushButton *m_killButton;
+    QPushButton *m_outputButton;
     QPointer<QMessageBox> m_confirm;
     QString m_selected; ///< the run runSelected() last named
     QTimer m_clock;

@@ -3,7 +3,6 @@
 codalab_add_ui_library(codalab_ui_myruns SOURCES
     myruns/runtimes.cpp
     myruns/ownworkerhold.cpp
-    myruns/usernames.cpp
     myruns/myrunsmodel.cpp
     myruns/myrunsfiltermodel.cpp
     myruns/rundetailspanel.cpp

@@ -2,10 +2,10 @@
 #include "myruns/myrunspage.h"
 
 #include "common/buttonmenu.h"
+#include "common/usernames.h"
 #include "myruns/myrunsfiltermodel.h"
 #include "myruns/myrunsmodel.h"
 #include "myruns/rundetailspanel.h"
-#include "myruns/usernames.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
 #include "server/codalabclient.h"

@@ -2,9 +2,9 @@
 #include "myruns/rundetailspanel.h"
 
 #include "common/units.h"
+#include "common/usernames.h"
 #include "myruns/ownworkerhold.h"
 #include "myruns/runtimes.h"
-#include "myruns/usernames.h"
 #include "server/bundlestate.h"
 #include "server/metadatakey.h"
 

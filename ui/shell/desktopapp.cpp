@@ -121,6 +121,19 @@ void DesktopApp::buildWindow()
     m_window->addPage(m_caches, tr("&Caches"));
 
     connect(m_dashboard, &DashboardPage::runSelected, this, &DesktopApp::showLocalLogs);
+    connect(m_dashboard, &DashboardPage::outputRequested, this,
+        [this](const QString &uuid, const QString &runDir) {
+            showLocalLogs(uuid, runDir);
+            m_window->showPage(m_logs);
+        });
+    // With nothing picked, the Logs page follows this worker's newest run; My runs explains a run that
+    // waits for this very worker and offers to resume it.
+    connect(m_link, &WorkerLink::statusChanged, m_logs, &LogsPage::setWorkerStatus);
+    m_logs->setWorkerStatus(m_link->status());
+    m_logs->setClient(m_session->client());
+    connect(m_link, &WorkerLink::statusChanged, m_myRuns, &MyRunsPage::setWorkerStatus);
+    m_myRuns->setWorkerStatus(m_link->status());
+    connect(m_myRuns, &MyRunsPage::resumeWorkerRequested, m_link, [this] { m_link->resume(); });
     connect(m_myRuns, &MyRunsPage::logsRequested, this, &DesktopApp::showLogsOf);
     connect(m_myRuns, &MyRunsPage::rerunRequested, this,
         [this](const server::RunRequest &request) { openSubmitDialog(&request); });
