@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git curl ca-certificates
-  qt6-base-dev qt6-base-dev-tools libgl-dev
+  qt6-base-dev qt6-base-dev-tools libgl-dev qt6-charts-dev libqt6opengl6-dev
   libhttp-parser-dev   # the local server's HTTP/1.1 request parsing
   libqt6sql6-sqlite qtkeychain-qt6-dev
   libsecret-1-0   # QtKeychain loads it at run time for the Secret Service; without it only KWallet is tried

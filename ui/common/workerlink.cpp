@@ -25,6 +25,7 @@ WorkerLink::WorkerLink(QObject *parent)
             if (name == QLatin1String("status") && data.isObject()) {
                 setStatus(data.toObject());
             }
+            Q_EMIT eventReceived(name, data);
         });
 }
 

@@ -68,6 +68,8 @@ public:
 
 Q_SIGNALS:
     void statusChanged(const QJsonObject &status);
+    /// Every event the worker publishes ("status", "runSample", "machineSample"...), with its data.
+    void eventReceived(const QString &name, const QJsonValue &data);
     void connectionChanged(bool connected);
     void commandFailed(const QString &method, const QString &message);
 

@@ -4,4 +4,5 @@ codalab_add_ui_library(codalab_ui_dashboard SOURCES
     dashboard/slotmodel.cpp
     dashboard/containermodel.cpp
     dashboard/dashboardpage.cpp
+    LIBRARIES codalab_ui_charts
 )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboard/dashboardpage.h"
 
+#include "charts/runresourcecharts.h"
 #include "common/units.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
@@ -69,6 +70,7 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     , m_containerView(makeTable(m_containers, this))
     , m_killButton(new QPushButton(tr("&Kill run…"), this))
     , m_outputButton(new QPushButton(tr("Show &output"), this))
+    , m_charts(new RunResourceCharts(link, this))
 {
     QFont big = m_availability->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -138,11 +140,18 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     buttons->addWidget(m_outputButton);
     buttons->addWidget(m_killButton);
     containerLayout->addLayout(buttons);
+    // The selected run's resources over its life (the newest run's while none is selected).
+    auto *resourceBox = new QGroupBox(tr("Resources of the run"), this);
+    resourceBox->setObjectName(QStringLiteral("runResources"));
+    auto *resourceLayout = new QVBoxLayout(resourceBox);
+    resourceLayout->addWidget(m_charts);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(slotBox);
     splitter->addWidget(containerBox);
+    splitter->addWidget(resourceBox);
     splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 3);
     splitter->setChildrenCollapsible(false);
 
     m_stack->addWidget(empty);
@@ -310,6 +319,23 @@ void DashboardPage::onSelectionChanged()
     } else {
         m_selected.clear();
     }
+    m_charts->setRun(m_selected.isEmpty() ? newestRun() : m_selected);
+}
+
+QString DashboardPage::newestRun() const
+{
+    QString newest;
+    double start = -1;
+    for (const QJsonValue &v : m_status.value(QLatin1String("runs")).toArray()) {
+        const QJsonObject run = v.toObject();
+        const double t = run.value(QLatin1String("bundle_start_time")).toDouble();
+        if (t >= start) {
+            start = t;
+            newest = run.value(QLatin1String("uuid")).toString();
+        }
+    }
+    // Once it leaves the worker, its charts stay until another run comes.
+    return newest.isEmpty() ? m_charts->run() : newest;
 }
 
 void DashboardPage::requestOutput()

@@ -16,6 +16,7 @@ namespace codalab::ui {
 
 class ContainerModel;
 class SlotModel;
+class RunResourceCharts;
 class UserNames;
 class WorkerLink;
 
@@ -41,6 +42,7 @@ public:
     SlotModel *slotModel() const { return m_slots; }
     ContainerModel *containerModel() const { return m_containers; }
     QTableView *containerView() const { return m_containerView; }
+    RunResourceCharts *resourceCharts() const { return m_charts; }
     /// Where the Owner column finds user names (not owned).
     void setUserNames(UserNames *names);
 
@@ -71,6 +73,8 @@ private:
     void updateEmptyState();
     void updateAvailability();
     void onSelectionChanged();
+    /// The run started last on this worker; the charts' run when the worker has none.
+    QString newestRun() const;
     void showContextMenu(const QPoint &pos);
     void confirmKill(const QString &uuid);
 
@@ -89,6 +93,7 @@ private:
     QTableView *m_containerView;
     QPushButton *m_killButton;
     QPushButton *m_outputButton;
+    RunResourceCharts *m_charts;
     QPointer<QMessageBox> m_confirm;
     QString m_selected; ///< the run runSelected() last named
     QTimer m_clock;

@@ -71,10 +71,9 @@ DockerPanel::DockerPanel(DockerClient *client, QWidget *parent)
         ImageListModel::CreatedColumn, QHeaderView::ResizeToContents);
     m_table->setAccessibleName(tr("Local images"));
     m_table->setWordWrap(false);
-    // As tall as its rows up to a few, then it scrolls: the check below stays in view.
-    m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
-    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
-    m_table->setMaximumHeight(m_table->verticalHeader()->defaultSectionSize() * 7);
+    // Four rows at least; a taller window gives the list the room (it was capped at a few rows).
+    m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 5);
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     auto *imagesBox = new QGroupBox(tr("Local images"), this);
     auto *imagesLayout = new QVBoxLayout(imagesBox);
     imagesLayout->addWidget(m_table);

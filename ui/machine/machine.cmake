@@ -8,4 +8,5 @@ codalab_add_ui_library(codalab_ui_machine SOURCES
     machine/cachemodel.cpp
     machine/cachespage.cpp
     machine/usagebar.cpp
+    LIBRARIES codalab_ui_charts
 )

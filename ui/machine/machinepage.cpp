@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "machine/machinepage.h"
 
+#include "charts/machinehistorycharts.h"
 #include "common/units.h"
 #include "common/workerlink.h"
 #include "docker/dockerclient.h"
@@ -15,6 +16,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
@@ -50,6 +52,7 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     , m_dockerPanel(new DockerPanel(docker, this))
     , m_workerDocker(selectableLabel(this))
     , m_updated(new QLabel(this))
+    , m_history(new MachineHistoryCharts(link, this))
 {
     m_memory->setAccessibleName(tr("Memory"));
     m_disk->setAccessibleName(tr("Work directory disk"));
@@ -110,10 +113,22 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
 
     m_updated->setEnabled(false); // a quiet footnote
 
+    auto *historyBox = new QGroupBox(tr("The last hour"), this);
+    historyBox->setObjectName(QStringLiteral("machineHistory"));
+    auto *historyLayout = new QVBoxLayout(historyBox);
+    historyLayout->addWidget(m_history);
+
+    // Everything grows with the window; the user sets the shares.
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_stack);
+    splitter->addWidget(historyBox);
+    splitter->addWidget(dockerBox);
+    splitter->setChildrenCollapsible(false);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 2);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_stack);
-    layout->addWidget(dockerBox);
-    layout->addStretch(1);
+    layout->addWidget(splitter, 1);
     layout->addWidget(m_updated);
 
     m_timer.setInterval(3000);

@@ -15,6 +15,8 @@ class DockerClient;
 
 namespace codalab::ui {
 
+class MachineHistoryCharts;
+
 class DockerPanel;
 class GpuModel;
 class UsageBar;
@@ -37,6 +39,7 @@ class MachinePage : public QWidget
 public:
     MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget *parent = nullptr);
     ~MachinePage() override;
+    MachineHistoryCharts *historyCharts() const { return m_history; }
 
     GpuModel *gpuModel() const { return m_gpus; }
     DockerPanel *dockerPanel() const { return m_dockerPanel; }
@@ -81,6 +84,7 @@ private:
     DockerPanel *m_dockerPanel;
     QLabel *m_workerDocker;
     QLabel *m_updated;
+    MachineHistoryCharts *m_history;
     QTimer m_timer;
     bool m_probeInFlight = false;
     bool m_probeUnsupported = false;

@@ -7,4 +7,5 @@ codalab_add_ui_library(codalab_ui_myruns SOURCES
     myruns/myrunsfiltermodel.cpp
     myruns/rundetailspanel.cpp
     myruns/myrunspage.cpp
+    LIBRARIES codalab_ui_charts
 )

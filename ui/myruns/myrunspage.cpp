@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "myruns/myrunspage.h"
 
+#include "charts/runresourcecharts.h"
 #include "common/buttonmenu.h"
 #include "common/usernames.h"
 #include "myruns/myrunsfiltermodel.h"
@@ -123,6 +124,12 @@ MyRunsPage::MyRunsPage(server::CodaLabClient *client, QWidget *parent)
     auto *detailsBox = new QGroupBox(tr("Selected run"), this);
     auto *detailsLayout = new QVBoxLayout(detailsBox);
     detailsLayout->addWidget(m_details, 1);
+    m_chartsBox = new QWidget(detailsBox);
+    m_chartsBox->setObjectName(QStringLiteral("runResources"));
+    m_chartsLayout = new QVBoxLayout(m_chartsBox);
+    m_chartsLayout->setContentsMargins(0, 0, 0, 0);
+    m_chartsBox->hide();
+    detailsLayout->addWidget(m_chartsBox, 2);
     detailsLayout->addLayout(buttons);
 
     // Not a splitter: the details take the height they need (it grows when a notice shows), the list
@@ -252,9 +259,25 @@ bool MyRunsPage::selectRun(const QString &uuid)
     return true;
 }
 
+void MyRunsPage::setWorkerLink(WorkerLink *link)
+{
+    // Only a run this computer's worker ran has a history here; the charts show once the worker has one.
+    m_charts = new RunResourceCharts(link, m_chartsBox);
+    m_chartsLayout->addWidget(m_charts);
+    connect(m_charts, &RunResourceCharts::loaded, m_chartsBox, &QWidget::setVisible);
+    updateSelection();
+}
+
 void MyRunsPage::updateSelection()
 {
     const QJsonObject bundle = selectedBundle();
+    if (m_charts) {
+        const QString uuid = bundle.value(QLatin1String("id")).toString();
+        if (uuid != m_charts->run()) {
+            m_chartsBox->hide();
+            m_charts->setRun(uuid);
+        }
+    }
     if (bundle != m_details->bundle()) {
         m_details->setBundle(bundle);
     }

@@ -18,6 +18,8 @@ class QPushButton;
 class QStackedWidget;
 class QTableView;
 
+class QVBoxLayout;
+
 namespace codalab::server {
 class CodaLabClient;
 } // namespace codalab::server
@@ -27,7 +29,9 @@ namespace codalab::ui {
 class MyRunsFilterModel;
 class MyRunsModel;
 class RunDetailsPanel;
+class RunResourceCharts;
 class UserNames;
+class WorkerLink;
 
 /// "My runs": the user's run bundles on the CodaLab server, filterable by state and text and sortable by
 /// column, with the selected run's details (for a staged run, why it waits) and its actions: Logs (also a
@@ -86,6 +90,9 @@ public Q_SLOTS:
     /// This computer's worker's status (WorkerLink::status(), {} when it does not run): a staged run it
     /// holds (paused, snoozed, draining) says so in the details, with a Resume button.
     void setWorkerStatus(const QJsonObject &status);
+    /// This computer's worker: the selected run's resource charts come from it, when it ran the run.
+    void setWorkerLink(WorkerLink *link);
+    RunResourceCharts *resourceCharts() const { return m_charts; }
 
 Q_SIGNALS:
     void logsRequested(const QString &uuid);
@@ -120,6 +127,9 @@ private:
     QPushButton *m_killButton;
     QPushButton *m_rerunButton;
     QPointer<server::ApiJob> m_killJob;
+    QWidget *m_chartsBox = nullptr;
+    QVBoxLayout *m_chartsLayout = nullptr;
+    RunResourceCharts *m_charts = nullptr;
     QTimer m_timesTimer;
     QString m_actionError;
     QString m_loadedAt; ///< when the rows on show were loaded, for the error banner

@@ -133,6 +133,7 @@ void DesktopApp::buildWindow()
     m_logs->setClient(m_session->client());
     connect(m_link, &WorkerLink::statusChanged, m_myRuns, &MyRunsPage::setWorkerStatus);
     m_myRuns->setWorkerStatus(m_link->status());
+    m_myRuns->setWorkerLink(m_link);
     connect(m_myRuns, &MyRunsPage::resumeWorkerRequested, m_link, [this] { m_link->resume(); });
     connect(m_myRuns, &MyRunsPage::logsRequested, this, &DesktopApp::showLogsOf);
     connect(m_myRuns, &MyRunsPage::rerunRequested, this,
