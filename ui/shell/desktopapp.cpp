@@ -24,6 +24,7 @@
 #include "shell/workerservice.h"
 #include "shell/workersupervisor.h"
 #include "submit/submitrundialog.h"
+#include "tray/notificationsender.h"
 #include "tray/traycontroller.h"
 
 #include <QCheckBox>
@@ -346,6 +347,7 @@ void DesktopApp::openSettings()
 {
     auto *dialog = new SettingsDialog(m_settings, m_autostart.get(), m_link->status(), m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setNotificationPath(m_tray->notificationSender()->pathText());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         bool restart = dialog->workerRestartNeeded();
         if (m_link->isConnected()) {

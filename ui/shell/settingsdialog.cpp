@@ -145,6 +145,12 @@ SettingsDialog::SettingsDialog(
         notifyLayout->addWidget(box);
         m_notifications.append(box);
     }
+    m_notificationPath = new QLabel(notifyBox);
+    m_notificationPath->setObjectName(QStringLiteral("notificationPath"));
+    m_notificationPath->setWordWrap(true);
+    m_notificationPath->setEnabled(false); // a quiet note
+    m_notificationPath->hide();
+    notifyLayout->addWidget(m_notificationPath);
     layout->addWidget(notifyBox);
 
     m_error = new QLabel(this);
@@ -175,6 +181,12 @@ QStringList SettingsDialog::chosenGpus() const
     }
     // An empty list means "all GPUs" to the settings; lending none is said as codalab-worker says it.
     return uuids.isEmpty() ? QStringList { QStringLiteral("NONE") } : uuids;
+}
+
+void SettingsDialog::setNotificationPath(const QString &text)
+{
+    m_notificationPath->setText(text);
+    m_notificationPath->setVisible(!text.isEmpty());
 }
 
 void SettingsDialog::mark(QWidget *field, const QString &error)

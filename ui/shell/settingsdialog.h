@@ -36,6 +36,8 @@ public:
     QStringList chosenGpus() const;
 
     void accept() override;
+    /// Says under the notification choices which way notifications go (NotificationSender::pathText()).
+    void setNotificationPath(const QString &text);
 
 private:
     bool checkFields();
@@ -59,6 +61,7 @@ private:
     QCheckBox *m_monochromeTray;
     QList<QCheckBox *> m_notifications;
     QLabel *m_error;
+    QLabel *m_notificationPath = nullptr;
 };
 
 } // namespace codalab::ui

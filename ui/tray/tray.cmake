@@ -3,6 +3,7 @@
 codalab_add_ui_library(codalab_ui_tray SOURCES
     tray/notificationburst.cpp
     tray/notifier.cpp
+    tray/notificationsender.cpp
     tray/traycontroller.cpp
     tray/trayicons.cpp
     tray/traymenu.cpp

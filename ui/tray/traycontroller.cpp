@@ -3,6 +3,7 @@
 
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
+#include "tray/notificationsender.h"
 #include "tray/notifier.h"
 #include "tray/trayicons.h"
 #include "tray/traymenu.h"
@@ -14,9 +15,7 @@
 
 namespace codalab::ui {
 
-namespace {
-constexpr int MessageMs = 10000;
-} // namespace
+namespace { } // namespace
 
 TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QObject *parent)
     : QObject(parent)
@@ -25,7 +24,9 @@ TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QO
     , m_menu(std::make_unique<TrayMenu>())
     , m_tray(new QSystemTrayIcon(this))
     , m_notifier(new Notifier(settings, this))
+    , m_sender(new NotificationSender(m_tray, QDBusConnection::sessionBus(), this))
 {
+    connect(m_sender, &NotificationSender::sentNowhere, this, &TrayController::notificationWithoutTray);
     m_tray->setContextMenu(m_menu.get());
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason == QSystemTrayIcon::Trigger) {
@@ -249,12 +250,8 @@ void TrayController::defaultAsk(
 
 void TrayController::showNotification(const QString &title, const QString &body)
 {
-    if (m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
-        // In colour whatever the tray's style: a notification is not drawn on the panel.
-        m_tray->showMessage(title, body, TrayIcons::icon(m_state.kind(), m_state.runCount()), MessageMs);
-    } else {
-        Q_EMIT notificationWithoutTray(title, body);
-    }
+    // In colour whatever the tray's style: a notification is not drawn on the panel.
+    m_sender->send(title, body, TrayIcons::icon(m_state.kind(), m_state.runCount()));
 }
 
 } // namespace codalab::ui

@@ -21,6 +21,8 @@ class QSystemTrayIcon;
 namespace codalab::ui {
 
 class DesktopSettings;
+class NotificationSender;
+class NotificationSender;
 class Notifier;
 class TrayMenu;
 class WorkerLink;
@@ -67,6 +69,8 @@ public:
     TrayMenu *trayMenu() const { return m_menu.get(); }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     Notifier *notifier() const { return m_notifier; }
+    /// How notifications reach the user (the notification service, the tray's balloon, the window).
+    NotificationSender *notificationSender() const { return m_sender; }
     const TrayState &state() const { return m_state; }
     /// The icon now shown (also when there is no tray to show it in).
     QIcon currentIcon() const { return m_icon; }
@@ -114,6 +118,7 @@ private:
     QSystemTrayIcon *m_tray;
     QString m_activityLine;
     Notifier *m_notifier;
+    NotificationSender *m_sender;
     TrayState m_state;
     QIcon m_icon;
     TrayState::Kind m_iconKind = TrayState::Kind::Offline;
