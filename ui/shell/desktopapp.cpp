@@ -402,6 +402,10 @@ bool DesktopApp::explainServiceFlags(const QString &applied)
 void DesktopApp::openProfiles()
 {
     auto *dialog = new ProfilesDialog(m_profiles, m_secrets, m_window.get());
+    QString localUrl, localUser, localPassword;
+    if (ServerSession::readLocalServer(m_options.localDataDir, &localUrl, &localUser, &localPassword)) {
+        dialog->setLocalServerUrl(localUrl);
+    }
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ProfilesDialog::profileActivated, this, [this, dialog](const QString &id) {
         const std::optional<secrets::Profile> profile = m_profiles->profile(id);

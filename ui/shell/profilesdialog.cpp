@@ -116,9 +116,14 @@ ProfilesDialog::ProfilesDialog(
 
 void ProfilesDialog::setFormEnabled(bool remoteFields)
 {
-    for (QLineEdit *e : { m_url, m_user, m_password }) {
+    for (QLineEdit *e : { m_user, m_password }) {
         e->setEnabled(remoteFields);
     }
+    // The local server's URL is shown as it is, readable and selectable, but it is not the user's to
+    // change (a grey placeholder read as if it were worksheets.codalab.org).
+    m_url->setReadOnly(!remoteFields);
+    m_url->setPlaceholderText(remoteFields ? QStringLiteral("https://worksheets.codalab.org")
+                                           : tr("chosen when this computer's server starts"));
     m_remove->setEnabled(remoteFields && !m_editingId.isEmpty());
     m_use->setEnabled(!m_editingId.isEmpty());
 }
@@ -132,7 +137,7 @@ void ProfilesDialog::showProfile(int row)
     m_editingId = p.id;
     m_editingLocal = p.local;
     m_name->setText(p.name);
-    m_url->setText(p.serverUrl);
+    m_url->setText(p.local ? m_localUrl : p.serverUrl);
     m_user->setText(p.username);
     m_password->clear();
     m_worksheet->setText(p.defaultWorksheet);
@@ -143,6 +148,14 @@ void ProfilesDialog::showProfile(int row)
             : QString());
     m_status->clear();
     setFormEnabled(!p.local);
+}
+
+void ProfilesDialog::setLocalServerUrl(const QString &url)
+{
+    m_localUrl = url;
+    if (m_editingLocal) {
+        m_url->setText(url);
+    }
 }
 
 void ProfilesDialog::addNew()

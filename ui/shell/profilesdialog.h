@@ -29,6 +29,9 @@ class ProfilesDialog : public QDialog
     Q_OBJECT
 public:
     ProfilesDialog(secrets::ProfileStore *profiles, secrets::SecretStore *secrets, QWidget *parent = nullptr);
+    /// Where this computer's own server answers (shown, read-only, for the local profile).
+    void setLocalServerUrl(const QString &url);
+    QLineEdit *urlEdit() const { return m_url; }
 
     /// Starts a new profile in the form (the "Add server" button).
     void addNew();
@@ -48,6 +51,7 @@ private:
     secrets::SecretStore *m_secrets;
     ProfileListModel *m_model;
     QString m_editingId; ///< empty: a new profile
+    QString m_localUrl;
     bool m_editingLocal = false;
     bool m_saving = false;
 

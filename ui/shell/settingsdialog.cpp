@@ -2,9 +2,11 @@
 #include "shell/settingsdialog.h"
 
 #include "common/desktopsettings.h"
+#include "common/units.h"
 #include "shell/autostartfile.h"
 #include "util/bytesize.h"
 #include "worker/resourceallocator.h"
+#include "worker/workerconfig.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -107,10 +109,20 @@ SettingsDialog::SettingsDialog(
     workDirLayout->addWidget(browse);
     form->addRow(tr("&Work directory:"), workDirRow);
     m_maxWorkDir = new QLineEdit(settings->maxWorkDirSize(), workerBox);
-    m_maxWorkDir->setPlaceholderText(tr("no cap (e.g. 50g)"));
+    // Empty means the worker's own default: say what it is, as the worker reports it (the Caches page shows
+    // the same figure), not "no cap" while the worker caps at 10 GiB.
+    const QJsonObject caches = workerStatus.value(QLatin1String("caches")).toObject();
+    const QJsonValue depCap = caches.value(QLatin1String("dependencies_max_bytes"));
+    m_maxWorkDir->setPlaceholderText(
+        tr("the worker's default: %1 (e.g. 50g)")
+            .arg(Units::bytes(
+                depCap.isDouble() ? depCap.toDouble() : double(worker::WorkerConfig().maxWorkDirSizeBytes))));
     form->addRow(tr("Dependency cache ca&p:"), m_maxWorkDir);
     m_maxImages = new QLineEdit(settings->maxImageCacheSize(), workerBox);
-    m_maxImages->setPlaceholderText(tr("no cap (e.g. 100g)"));
+    const QJsonValue imageCap = caches.value(QLatin1String("images_max_bytes"));
+    m_maxImages->setPlaceholderText(imageCap.isDouble()
+            ? tr("the worker's default: %1 (e.g. 100g)").arg(Units::bytes(imageCap.toDouble()))
+            : tr("no cap (e.g. 100g)"));
     form->addRow(tr("&Image cache cap:"), m_maxImages);
     m_tag = new QLineEdit(settings->workerTag(), workerBox);
     m_tag->setPlaceholderText(tr("none: runs from any queue"));

@@ -69,7 +69,22 @@ TEST_CASE("settings refuse a bad CPU set or size where it is, and save good ones
     ui::DesktopSettings settings(&qs);
     ui::AutostartFile autostart(
         QStringLiteral("/usr/bin/codalab-desktop"), dir.filePath(QStringLiteral("config")));
-    ui::SettingsDialog dialog(&settings, &autostart, statusWithTwoGpus());
+    QJsonObject status = statusWithTwoGpus();
+    // The worker's own caps, as its status reports them: the empty fields say these, never "no cap" for
+    // a worker that caps its dependency cache.
+    status.insert(QStringLiteral("caches"),
+        QJsonObject { { QStringLiteral("dependencies_max_bytes"), 10.0 * 1024 * 1024 * 1024 },
+            { QStringLiteral("images_max_bytes"), QJsonValue() } });
+    ui::SettingsDialog dialog(&settings, &autostart, status);
+    CHECK(dialog.findChildren<QLineEdit *>().size() > 0);
+    bool sawDepCap = false;
+    for (QLineEdit *e : dialog.findChildren<QLineEdit *>()) {
+        if (e->placeholderText().startsWith(QLatin1String("the worker's default: 10 GiB"))) {
+            sawDepCap = true;
+        }
+        CHECK_FALSE(e->placeholderText().startsWith(QLatin1String("no cap (e.g. 50g)")));
+    }
+    CHECK(sawDepCap);
     dialog.resize(560, 640);
     dialog.show();
     REQUIRE(QTest::qWaitForWindowExposed(&dialog));
@@ -173,8 +188,15 @@ TEST_CASE(
     dialog.show();
     REQUIRE(QTest::qWaitForWindowExposed(&dialog));
 
-    // The local profile needs no account: its account fields are off.
-    CHECK_FALSE(field(&dialog, QStringLiteral("Server URL:"))->isEnabled());
+    // The local profile needs no account: its account fields are off, and its URL is the local server's
+    // own, shown read-only (not a grey worksheets.codalab.org placeholder).
+    CHECK_FALSE(field(&dialog, QStringLiteral("Username:"))->isEnabled());
+    QLineEdit *localUrl = field(&dialog, QStringLiteral("Server URL:"));
+    CHECK(localUrl->isReadOnly());
+    CHECK_FALSE(localUrl->placeholderText().contains(QLatin1String("worksheets.codalab.org")));
+    dialog.setLocalServerUrl(QStringLiteral("http://127.0.0.1:45123"));
+    CHECK(localUrl->text() == QLatin1String("http://127.0.0.1:45123"));
+    CHECK(localUrl->isEnabled());
 
     QTest::mouseClick(findButton(&dialog, QStringLiteral("Add server…")), Qt::LeftButton);
     QLineEdit *url = field(&dialog, QStringLiteral("Server URL:"));
