@@ -35,7 +35,7 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
     , m_grid(new QWidget(this))
     , m_cpu(new TimeSeriesChart(tr("CPU (%; 100 = one CPU)"), percentText, m_grid))
     , m_memory(new TimeSeriesChart(tr("Memory (GiB)"), gib, m_grid))
-    , m_gpu(new TimeSeriesChart(tr("GPU utilisation (%)"), percentText, m_grid))
+    , m_gpu(new TimeSeriesChart(tr("GPU utilisation (%; 100 = one GPU)"), percentText, m_grid))
     , m_gpuMemory(new TimeSeriesChart(tr("GPU memory (GiB)"), gib, m_grid))
 {
     m_cpu->setObjectName(QStringLiteral("cpuChart"));
@@ -46,7 +46,6 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
     m_memory->addLine(QStringLiteral("mem"), tr("Memory"), QColor(0x2e7d32));
     m_memory->addLine(QStringLiteral("limit"), tr("Limit"), QColor(0xc62828), true);
     m_gpu->addLine(QStringLiteral("gpuUtil"), tr("GPU"), QColor(0x6a1b9a));
-    m_gpu->setMaximum(100);
     m_gpuMemory->addLine(QStringLiteral("gpuMem"), tr("GPU memory"), QColor(0xe65100));
     m_gpuMemory->addLine(QStringLiteral("gpuTotal"), tr("GPU memory total"), QColor(0xc62828), true);
     auto *grid = new QGridLayout(m_grid);

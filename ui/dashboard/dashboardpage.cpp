@@ -71,6 +71,7 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     , m_killButton(new QPushButton(tr("&Kill run…"), this))
     , m_outputButton(new QPushButton(tr("Show &output"), this))
     , m_charts(new RunResourceCharts(link, this))
+    , m_startButton(new QPushButton(tr("&Start the worker"), this))
 {
     QFont big = m_availability->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -109,6 +110,14 @@ DashboardPage::DashboardPage(WorkerLink *link, QWidget *parent)
     emptyLayout->addWidget(emptyIcon);
     emptyLayout->addWidget(m_emptyTitle);
     emptyLayout->addWidget(m_emptyDetail);
+    m_startButton->setObjectName(QStringLiteral("startWorker"));
+    m_startButton->setToolTip(tr("Start codalab-worker on this computer now"));
+    connect(m_startButton, &QPushButton::clicked, this, &DashboardPage::startWorkerRequested);
+    auto *startRow = new QHBoxLayout;
+    startRow->addStretch();
+    startRow->addWidget(m_startButton);
+    startRow->addStretch();
+    emptyLayout->addLayout(startRow);
     emptyLayout->addStretch(2);
 
     m_slotView->setAccessibleName(tr("Slots"));
@@ -216,10 +225,13 @@ void DashboardPage::updateEmptyState()
         m_emptyTitle->setText(tr("The worker is not running"));
         const QString error = m_link->lastError();
         m_emptyDetail->setText((error.isEmpty() ? QString() : error + QStringLiteral("\n\n"))
-            + tr("Start the worker, or wait: the dashboard fills in by itself as soon as it answers."));
+            + tr("Start it with the button below (or Worker → Start the worker); the dashboard fills in by "
+                 "itself as soon as it answers."));
+        m_startButton->show();
     } else if (m_status.isEmpty()) {
         m_emptyTitle->setText(tr("Waiting for the worker's status…"));
         m_emptyDetail->clear();
+        m_startButton->hide();
     }
 }
 

@@ -59,6 +59,8 @@ public:
 
 Q_SIGNALS:
     void runSelected(const QString &uuid, const QString &runDir);
+    /// The empty state's "Start the worker".
+    void startWorkerRequested();
     /// Show output, a double-click or Enter on a run: its output wanted in view (the Logs page).
     void outputRequested(const QString &uuid, const QString &runDir);
     void killAnswered(const QString &uuid, bool ok, const QString &error);
@@ -94,6 +96,7 @@ private:
     QPushButton *m_killButton;
     QPushButton *m_outputButton;
     RunResourceCharts *m_charts;
+    QPushButton *m_startButton;
     QPointer<QMessageBox> m_confirm;
     QString m_selected; ///< the run runSelected() last named
     QTimer m_clock;

@@ -180,6 +180,8 @@ void DesktopApp::wireTray()
         m_window->statusBar()->showMessage(
             tr("No system tray: CodaLab Desktop runs as a normal window (%1).").arg(reason), 30000);
     });
+    connect(m_tray, &TrayController::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
+    connect(m_dashboard, &DashboardPage::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
     connect(m_tray, &TrayController::notificationWithoutTray, this,
         [this](const QString &title, const QString &body) {
             m_window->statusBar()->showMessage(title + QStringLiteral(" — ") + body, 15000);
@@ -279,6 +281,16 @@ void DesktopApp::waitForLocalServer()
         && m_link->isConnected()) {
         m_localServerPoll.stop();
         m_session->open(url, user, password);
+        return;
+    }
+    if (!m_link->isConnected() && !m_settings->manageWorker()) {
+        // This computer's server comes with its worker, which the desktop is told not to start: waiting is
+        // not failing, and the user should hear what starts it.
+        m_localServerWaited = 0;
+        m_window->setAccountText(
+            tr("This computer's server starts with the worker, which CodaLab Desktop does "
+               "not start (Settings). Start it: Worker → Start the worker."),
+            false);
         return;
     }
     if (m_localServerWaited >= m_options.localServerWaitMs) {

@@ -142,6 +142,13 @@ SettingsDialog::SettingsDialog(
     m_monochromeTray->setChecked(settings->monochromeTrayIcon());
     m_monochromeTray->setToolTip(
         tr("The panel's own colour instead of one colour per state; the shapes still tell the states apart"));
+    m_manageWorker
+        = new QCheckBox(tr("&Manage a worker on this computer (start it when none runs)"), startBox);
+    m_manageWorker->setObjectName(QStringLiteral("manageWorker"));
+    m_manageWorker->setChecked(settings->manageWorker());
+    m_manageWorker->setToolTip(tr("Off: CodaLab Desktop only watches a worker started some other way "
+                                  "(Worker → Start the worker still starts one when asked)"));
+    startLayout->addWidget(m_manageWorker);
     startLayout->addWidget(m_startAtLogin);
     startLayout->addWidget(m_startMinimized);
     startLayout->addWidget(m_monochromeTray);
@@ -273,6 +280,7 @@ void SettingsDialog::accept()
     m_settings->setWorkerTag(m_tag->text());
     m_settings->setWorkerTagExclusive(m_tagExclusive->isChecked());
     m_settings->setStartMinimized(m_startMinimized->isChecked());
+    m_settings->setManageWorker(m_manageWorker->isChecked());
     m_settings->setMonochromeTrayIcon(m_monochromeTray->isChecked());
     for (int i = 0; i < m_notifications.size(); ++i) {
         m_settings->setNotificationEnabled(notificationKinds[i], m_notifications.at(i)->isChecked());

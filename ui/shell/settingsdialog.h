@@ -60,6 +60,7 @@ private:
     QCheckBox *m_startMinimized;
     QCheckBox *m_monochromeTray;
     QList<QCheckBox *> m_notifications;
+    QCheckBox *m_manageWorker = nullptr;
     QLabel *m_error;
     QLabel *m_notificationPath = nullptr;
 };

@@ -53,6 +53,16 @@ void WorkerSupervisor::ensureRunning()
     m_grace.start();
 }
 
+void WorkerSupervisor::startNow()
+{
+    if (m_link->socketPath() != m_target.socketPath) {
+        m_link->setSocketPath(m_target.socketPath);
+    }
+    if (!m_link->isConnected()) {
+        launch();
+    }
+}
+
 void WorkerSupervisor::launchIfSilent()
 {
     if (m_link->isConnected() || !m_settings->manageWorker()) {

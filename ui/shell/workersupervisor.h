@@ -36,6 +36,9 @@ public:
     /// How long the socket may stay silent before a worker is started.
     void setGraceMs(int ms) { m_grace.setInterval(ms); }
     void ensureRunning();
+    /// Starts the worker now when none answers, whether or not the settings let the desktop manage it:
+    /// the user asked (Start the worker).
+    void startNow();
     /// Stops the worker (its runs keep going in their containers; it reattaches) and starts it again.
     void restart();
 

@@ -46,6 +46,7 @@ TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QO
         m_worker->setGpuEnabled(uuid, enabled, resyncOnFailure());
     });
     connect(m_menu->submitAction(), &QAction::triggered, this, &TrayController::submitRequested);
+    connect(m_menu->startAction(), &QAction::triggered, this, &TrayController::startWorkerRequested);
     connect(m_menu->openAction(), &QAction::triggered, this, &TrayController::showWindowRequested);
     connect(m_menu->quitAction(), &QAction::triggered, this, &TrayController::onQuit);
 

@@ -90,6 +90,8 @@ public:
     void setActivityLine(const QString &line);
 
 Q_SIGNALS:
+    /// "Start the worker" (shown while none answers): start it now, whatever the settings say.
+    void startWorkerRequested();
     void toggleWindowRequested();
     void showWindowRequested();
     void submitRequested();

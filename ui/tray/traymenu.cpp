@@ -21,6 +21,8 @@ TrayMenu::TrayMenu(QWidget *parent)
     m_statusLine->setEnabled(false);
     addSeparator();
 
+    m_start = named(addAction(tr("S&tart the worker")), "startAction");
+    m_start->setToolTip(tr("Start codalab-worker on this computer now"));
     m_available = named(addAction(tr("&Available for new runs")), "availableAction");
     m_available->setCheckable(true);
     m_available->setToolTip(tr("Unticked, the worker takes no new runs; the runs it has go on."));
@@ -129,6 +131,8 @@ void TrayMenu::setState(const TrayState &state, const QJsonObject &status)
     m_drain->setEnabled(
         commands && availability != QLatin1String("draining") && availability != QLatin1String("drained"));
     m_stop->setEnabled(commands);
+    // Only while no worker answers: the one action that helps then.
+    m_start->setVisible(state.kind() == TrayState::Kind::Offline && !state.canCommand());
     updateGpus(status.value(QLatin1String("gpus")).toArray(), commands);
 }
 

@@ -33,6 +33,8 @@ public:
 
     QAction *statusLine() const { return m_statusLine; }
     QAction *availableAction() const { return m_available; }
+    /// "Start the worker": visible while no worker answers.
+    QAction *startAction() const { return m_start; }
     /// 1, 3 and 8 hours; each action's data() is the snooze in seconds.
     const QList<QAction *> &snoozeActions() const { return m_snooze; }
     QAction *drainAction() const { return m_drain; }
@@ -51,6 +53,7 @@ private:
     static QString gpuLabel(const QJsonObject &gpu, int position);
 
     QAction *m_statusLine;
+    QAction *m_start = nullptr;
     QAction *m_available;
     QList<QAction *> m_snooze;
     QAction *m_drain;
