@@ -9,8 +9,7 @@ namespace {
 
 void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    const QByteArray text
-        = LogFormat::line(type, context, message, QDateTime::currentDateTime()).toLocal8Bit();
+    const QByteArray text = LogFormat::line(type, context, message, QDateTime::currentDateTime()).toUtf8();
     // One write per line, so lines of two threads never interleave.
     std::fprintf(stderr, "%s\n", text.constData());
     std::fflush(stderr);
