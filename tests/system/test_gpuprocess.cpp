@@ -37,7 +37,7 @@ void addProc(const QString &root, qint64 pid, const QByteArray &cgroup)
 } // namespace
 
 TEST_CASE(
-    "--query-compute-apps lines parse, with [N/A] memory unknown and strange lines named", "[system][gpu]")
+    "nvidia-smi --query-compute-apps lines parse, [N/A] memory unknown, strange lines named", "[system][gpu]")
 {
     QStringList warnings;
     const QList<GpuProcess> apps
