@@ -4,7 +4,6 @@
 #include "docker/containerinfo.h"
 #include "docker/containerstats.h"
 #include "docker/dockerclient.h"
-#include "util/bundleuuid.h"
 #include "util/bytesize.h"
 #include "util/logging.h"
 #include "worker/containerwatch.h"
@@ -60,11 +59,6 @@ QString Run::runDir() const
 QStringList Run::hiddenNames() const
 {
     return RunDirectory::hiddenNames(m_record.dependencyLinks);
-}
-
-QString Run::logName() const
-{
-    return util::BundleUuid::shortForm(m_record.uuid) + QLatin1Char(':');
 }
 
 void Run::touch(bool reportNow)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "util/bundleuuid.h"
 #include "worker/runcontainer.h"
 #include "worker/runrecord.h"
 #include "worker/workerconfig.h"
@@ -76,7 +77,7 @@ Q_SIGNALS:
 
 private:
     /// "0x1234abcd:", how log lines name the run.
-    QString logName() const;
+    QString logName() const { return util::BundleUuid::shortForm(m_record.uuid) + QLatin1Char(':'); }
     void setStage(RunStage stage);
     void setStatus(const QString &status);
     void touch(bool reportNow = false);
