@@ -3,7 +3,9 @@
 #include "controlcommand.h"
 #include "docker/dockerclient.h"
 #include "docker/dockerselfcheck.h"
+#include "gpureport.h"
 #include "submitcommand.h"
+#include "util/logformat.h"
 #include "worker/controlserver.h"
 #include "workercommandline.h"
 #include "workerdaemon.h"
@@ -45,6 +47,7 @@ int checkDocker(const QString &image)
 
 int main(int argc, char *argv[])
 {
+    util::LogFormat::install(); // a daemon's log is read later: every line says when
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("codalab-worker"));
     QCoreApplication::setOrganizationName(QStringLiteral("CodaLab"));
@@ -62,6 +65,8 @@ int main(int argc, char *argv[])
     switch (commandLine->mode) {
     case WorkerCommandLine::Mode::CheckDocker:
         return checkDocker(commandLine->checkDockerImage);
+    case WorkerCommandLine::Mode::GpuReport:
+        return GpuReport::run();
     case WorkerCommandLine::Mode::Control:
         return ControlCommand::run(commandLine->controlSocket.isEmpty()
                 ? worker::ControlServer::defaultSocketPath(commandLine->config.id)

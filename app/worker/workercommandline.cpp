@@ -111,6 +111,10 @@ std::optional<WorkerCommandLine> WorkerCommandLine::parse(const QStringList &arg
             "image-refresh-seconds", "Pull a tag again at most this often (default 600; 0: every run).", "N"),
         valueOption(
             "check-docker", "Check that Docker can run CodaLab containers with IMAGE, then exit.", "IMAGE"),
+        flagOption("gpu-report",
+            "Print the GPUs and GPU processes nvidia-smi reports, the container of each process and the "
+            "DeviceRequests a 1-GPU run gets, then exit (1 when nvidia-smi failed or its output did not "
+            "parse)."),
         flagOption("json", "status: print the raw JSON."),
         flagOption("give-back", "stop: give unfinished runs back to the server."),
         valueOption("request-docker-image", "submit: the run's Docker image.", "IMAGE"),
@@ -216,7 +220,9 @@ std::optional<WorkerCommandLine> WorkerCommandLine::parse(const QStringList &arg
     c.control = p.positionalArguments();
     c.requestImage = p.value(QStringLiteral("request-docker-image"));
     c.requestQueue = p.value(QStringLiteral("request-queue"));
-    if (p.isSet(QStringLiteral("check-docker"))) {
+    if (p.isSet(QStringLiteral("gpu-report"))) {
+        c.mode = Mode::GpuReport;
+    } else if (p.isSet(QStringLiteral("check-docker"))) {
         c.mode = Mode::CheckDocker;
         c.checkDockerImage = p.value(QStringLiteral("check-docker"));
     } else if (c.control.value(0) == QLatin1String("submit")) {

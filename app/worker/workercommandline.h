@@ -12,7 +12,7 @@
 /// set-slots, kill) that talk to a running worker.
 struct WorkerCommandLine
 {
-    enum class Mode { Run, CheckDocker, Control, Submit };
+    enum class Mode { Run, CheckDocker, GpuReport, Control, Submit };
     Mode mode = Mode::Run;
 
     codalab::worker::WorkerConfig config; ///< cpuset/gpuset still to be resolved against the machine

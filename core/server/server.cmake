@@ -10,6 +10,7 @@ target_sources(codalab_core PRIVATE
     server/contentsdownload.cpp
     server/runfollower.cpp
     server/runrequest.cpp
+    server/runstagewords.cpp
     server/runsubmission.cpp
     server/serverconnection.cpp
     server/tokenmanager.cpp

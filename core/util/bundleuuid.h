@@ -20,6 +20,8 @@ public:
     /// UUID_PREFIX_REGEX stops at 31 digits because it tries the full UUID first; a full UUID is also
     /// accepted here, so a caller can test one pattern.
     static bool isPrefix(const QString &text);
+    /// "0x" and the first 8 digits, as upstream's CLI and worker log name a bundle (uuid[0:10]).
+    static QString shortForm(const QString &uuid) { return uuid.left(10); }
 };
 
 } // namespace codalab::util

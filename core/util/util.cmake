@@ -8,6 +8,7 @@ target_sources(codalab_core PRIVATE
     util/decimalnumber.cpp
     util/duration.cpp
     util/jsonnumber.cpp
+    util/logformat.cpp
     util/gzipcodec.cpp
     util/safearchive.cpp
     util/stagingdirectory.cpp

@@ -76,7 +76,7 @@ void Run::setStatus(const QString &status)
 
 void Run::setStage(RunStage stage)
 {
-    qCInfo(lcWorkerRun) << m_record.uuid << runStageName(m_record.stage) << "->" << runStageName(stage);
+    qCInfo(lcWorkerRun).noquote() << runStageChange(m_record.uuid, m_record.stage, stage);
     m_record.enterStage(stage, nowSec());
     if (stage == RunStage::Finalizing) {
         if (m_record.killed) {
@@ -102,7 +102,7 @@ void Run::scheduleAdvance()
 
 void Run::fail(const QString &message)
 {
-    qCInfo(lcWorkerRun) << m_record.uuid << "fails:" << message;
+    qCInfo(lcWorkerRun).noquote() << logName() << "fails:" << message;
     m_record.addFailure(message);
     setStage(RunStage::CleaningUp);
     scheduleAdvance();
@@ -313,7 +313,8 @@ void Run::monitor()
         connect(remove, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
             m_busy = false;
             if (r.error && r.error.kind != docker::DockerError::Kind::NotFound) {
-                qCWarning(lcWorkerRun) << m_record.uuid << "cannot remove its container:" << r.error.message;
+                qCWarning(lcWorkerRun).noquote()
+                    << logName() << "cannot remove its container:" << r.error.message;
                 m_retryTimer.start(1000);
                 return;
             }
@@ -365,8 +366,9 @@ void Run::watchContainer()
         touch(false);
     });
     connect(m_watch, &ContainerWatch::sampled, this, [this](const docker::ContainerStats &s) {
-        RunContainer::recordStats(m_record, s);
+        const auto sample = RunContainer::recordStats(m_record, s, QDateTime::currentMSecsSinceEpoch());
         touch(false);
+        Q_EMIT sampled(sample);
         scheduleAdvance();
     });
     connect(m_watch, &ContainerWatch::diskMeasured, this, [this](qint64 bytes) {
@@ -383,8 +385,8 @@ void Run::watchContainer()
             m_busy = false;
             // Not the run's doing when Docker stopped it (dockerd going down stops every container).
             const QString stoppedByDocker = m_record.killed ? QString() : m_watch->dockerStopMessage(info);
-            qCInfo(lcWorkerRun) << m_record.uuid << "container ended with" << info.exitCode
-                                << stoppedByDocker;
+            qCInfo(lcWorkerRun).noquote()
+                << logName() << "container ended with" << info.exitCode << stoppedByDocker;
             RunContainer::recordEnd(m_record, info, stoppedByDocker, containerStderr);
             stopMonitoring();
             m_record.runStatus = QStringLiteral("Uploading results.");
@@ -415,7 +417,8 @@ void Run::cleanUp()
     connect(remove, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
         m_busy = false;
         if (r.error && r.error.kind != docker::DockerError::Kind::NotFound) {
-            qCWarning(lcWorkerRun) << m_record.uuid << "cannot remove its container:" << r.error.message;
+            qCWarning(lcWorkerRun).noquote()
+                << logName() << "cannot remove its container:" << r.error.message;
             m_retryTimer.start(2000);
             return;
         }

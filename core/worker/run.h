@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "util/bundleuuid.h"
 #include "worker/runcontainer.h"
 #include "worker/runrecord.h"
 #include "worker/workerconfig.h"
@@ -60,12 +61,23 @@ public:
     /// Stop with give-back: the run is stopped and reported `staged` so the server runs it elsewhere.
     void restage();
     void markFinalized();
+    /// The GPU figures of the container's processes (GpuProcessProbe), for the status and the next sample.
+    void setGpuUse(qint64 memoryBytes, int utilization, qint64 memoryTotalBytes)
+    {
+        if (m_record.setGpuUse(memoryBytes, utilization, memoryTotalBytes)) {
+            touch(false);
+        }
+    }
 
 Q_SIGNALS:
     /// The record changed (persist it); `reportNow` when the server should hear of it soon (a new stage).
     void changed(bool reportNow);
+    /// A stats sample of the running container, as it went into the record's history.
+    void sampled(const codalab::worker::ResourceHistory::Sample &sample);
 
 private:
+    /// "0x1234abcd:", how log lines name the run.
+    QString logName() const { return util::BundleUuid::shortForm(m_record.uuid) + QLatin1Char(':'); }
     void setStage(RunStage stage);
     void setStatus(const QString &status);
     void touch(bool reportNow = false);

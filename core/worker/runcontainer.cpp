@@ -80,7 +80,8 @@ QString RunContainer::limitExceeded(const RunRecord &run, qint64 nowMs)
     return messages.join(QLatin1Char(' '));
 }
 
-void RunContainer::recordStats(RunRecord &run, const docker::ContainerStats &stats)
+ResourceHistory::Sample RunContainer::recordStats(
+    RunRecord &run, const docker::ContainerStats &stats, qint64 nowMs)
 {
     const int cpus = run.allocation ? qMax(1, int(run.allocation->cpus.size())) : 1;
     run.cpuUsage = stats.cpuFraction / cpus;
@@ -89,6 +90,10 @@ void RunContainer::recordStats(RunRecord &run, const docker::ContainerStats &sta
     run.maxMemoryBytes = qMax(run.maxMemoryBytes, stats.memoryUsageBytes);
     run.timeUserSec = stats.cpuUserNs / 1e9;
     run.timeSystemSec = stats.cpuSystemNs / 1e9;
+    const ResourceHistory::Sample sample { nowMs, stats.cpuFraction * 100.0, stats.memoryUsageBytes,
+        double(run.gpuUtilization), run.gpuMemoryBytes };
+    run.history.add(sample);
+    return sample;
 }
 
 void RunContainer::recordEnd(RunRecord &run, const docker::ContainerInfo &info,

@@ -45,8 +45,10 @@ public:
     static QString limitExceeded(const RunRecord &run, qint64 nowMs);
     static QString memoryLimitMessage(qint64 bytes);
 
-    /// A stats sample into the record: CPU as a share of the run's CPUs, memory, user and system time.
-    static void recordStats(RunRecord &run, const docker::ContainerStats &stats);
+    /// A stats sample into the record: CPU as a share of the run's CPUs, memory, user and system time, and
+    /// a point of its resource history (with the latest GPU figures), which it returns.
+    static ResourceHistory::Sample recordStats(
+        RunRecord &run, const docker::ContainerStats &stats, qint64 nowMs);
     /// The container's end into the record: exit code and time, and why it failed — `stoppedByDocker`
     /// (Docker stopped it, e.g. dockerd going down) before an exit 137 that would otherwise read as the
     /// memory limit, then bash's own errors (`containerStderr`).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "worker/runrecord.h"
 
+#include "server/runstagewords.h"
 #include "util/bundleuuid.h"
 #include "util/jsonnumber.h"
 
@@ -54,6 +55,17 @@ std::optional<RunStage> runStageFromName(const QString &name)
         }
     }
     return std::nullopt;
+}
+
+QString runStageWords(RunStage stage)
+{
+    return server::RunStageWords::of(runStageName(stage));
+}
+
+QString runStageChange(const QString &uuid, RunStage from, RunStage to)
+{
+    return QStringLiteral("%1: %2 \u2192 %3")
+        .arg(util::BundleUuid::shortForm(uuid), runStageWords(from), runStageWords(to));
 }
 
 RunResources RunResources::fromJson(const QJsonObject &json)
@@ -123,6 +135,10 @@ QJsonObject RunRecord::toJson() const
         { QStringLiteral("memory_used"), double(memoryUsedBytes) },
         { QStringLiteral("max_memory"), double(maxMemoryBytes) },
         { QStringLiteral("disk_utilization"), double(diskUtilization) },
+        { QStringLiteral("gpu_memory"), double(gpuMemoryBytes) },
+        { QStringLiteral("gpu_utilization"), gpuUtilization },
+        { QStringLiteral("gpu_memory_total"), double(gpuMemoryTotalBytes) },
+        { QStringLiteral("history"), history.toJson() },
         { QStringLiteral("exitcode"), exitCode ? QJsonValue(*exitCode) : QJsonValue() },
         { QStringLiteral("failure_message"), failureMessage }, { QStringLiteral("killed"), killed },
         { QStringLiteral("kill_message"), killMessage }, { QStringLiteral("restage"), restage },
@@ -177,6 +193,10 @@ std::optional<RunRecord> RunRecord::fromJson(const QJsonObject &json, QString *e
     r.memoryUsedBytes = util::jsonInt64(json.value(QLatin1String("memory_used")));
     r.maxMemoryBytes = util::jsonInt64(json.value(QLatin1String("max_memory")));
     r.diskUtilization = util::jsonInt64(json.value(QLatin1String("disk_utilization")));
+    r.gpuMemoryBytes = util::jsonInt64(json.value(QLatin1String("gpu_memory")), -1);
+    r.gpuUtilization = json.value(QLatin1String("gpu_utilization")).toInt(-1);
+    r.gpuMemoryTotalBytes = util::jsonInt64(json.value(QLatin1String("gpu_memory_total")));
+    r.history = ResourceHistory::fromJson(json.value(QLatin1String("history")).toObject());
     if (json.value(QLatin1String("exitcode")).isDouble()) {
         r.exitCode = json.value(QLatin1String("exitcode")).toInt();
     }
@@ -319,6 +339,18 @@ void RunRecord::enterStage(RunStage next, double nowSec)
     stage = next;
     stageTimes[next].start = nowSec;
     stageTimes[next].end = 0;
+}
+
+bool RunRecord::setGpuUse(qint64 memoryBytes, int utilization, qint64 memoryTotalBytes)
+{
+    if (gpuMemoryBytes == memoryBytes && gpuUtilization == utilization
+        && gpuMemoryTotalBytes == memoryTotalBytes) {
+        return false;
+    }
+    gpuMemoryBytes = memoryBytes;
+    gpuUtilization = utilization;
+    gpuMemoryTotalBytes = memoryTotalBytes;
+    return true;
 }
 
 void RunRecord::addFailure(const QString &message)

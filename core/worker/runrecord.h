@@ -2,6 +2,7 @@
 #pragma once
 
 #include "worker/resourceallocator.h"
+#include "worker/resourcehistory.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -19,6 +20,10 @@ enum class RunStage { Preparing, Running, CleaningUp, UploadingResults, Finalizi
 /// "RUN_STAGE.PREPARING" etc., as upstream names them in bundle_profile_stats.
 QString runStageName(RunStage stage);
 std::optional<RunStage> runStageFromName(const QString &name);
+/// "preparing", "cleaning up" ...: what a user reads (server::RunStageWords of runStageName()).
+QString runStageWords(RunStage stage);
+/// "0x1234abcd: preparing → running", the worker log's line for a stage change.
+QString runStageChange(const QString &uuid, RunStage from, RunStage to);
 
 /// What the `resources` of a run message ask for; the values the worker enforces.
 struct RunResources
@@ -76,6 +81,10 @@ struct RunRecord
     qint64 memoryUsedBytes = 0;
     qint64 maxMemoryBytes = 0;
     qint64 diskUtilization = 0;
+    qint64 gpuMemoryBytes = -1; ///< GPU memory of the container's processes; -1 unknown (no nvidia-smi)
+    int gpuUtilization = -1; ///< SM percent summed over its GPUs; -1 unknown
+    qint64 gpuMemoryTotalBytes = 0; ///< of the GPUs it was given or used; 0: none
+    ResourceHistory history;
 
     std::optional<int> exitCode;
     QString failureMessage;
@@ -108,6 +117,8 @@ struct RunRecord
     void enterStage(RunStage next, double nowSec);
     /// Adds a failure message as upstream joins them.
     void addFailure(const QString &message);
+    /// The latest GPU figures (see the members); false when nothing changed.
+    bool setGpuUse(qint64 memoryBytes, int utilization, qint64 memoryTotalBytes);
 };
 
 } // namespace codalab::worker

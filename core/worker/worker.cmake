@@ -14,6 +14,9 @@ target_sources(codalab_core PRIVATE
     worker/checkinloop.cpp
     worker/containerwatch.cpp
     worker/runrecord.cpp
+    worker/resourcehistory.cpp
+    worker/resourcemonitor.cpp
+    worker/runhistorystore.cpp
     worker/run.cpp
     worker/runintake.cpp
     worker/runcontainer.cpp

@@ -6,12 +6,14 @@
 #include "server/serverconnection.h"
 #include "server/workerapi.h"
 #include "system/machineprobe.h"
+#include "util/bundleuuid.h"
 #include "util/logging.h"
 #include "worker/checkinbody.h"
 #include "worker/checkinloop.h"
 #include "worker/dependencycache.h"
 #include "worker/dockerhealth.h"
 #include "worker/imagecache.h"
+#include "worker/resourcemonitor.h"
 #include "worker/run.h"
 #include "worker/runintake.h"
 #include "worker/runreadservice.h"
@@ -52,6 +54,7 @@ Worker::Worker(
         m_machine = specs;
         notifyStatus();
     });
+    m_resources = new ResourceMonitor(this);
     // Runs waiting on a download or a pull move on as soon as it changes.
     const auto advancePreparing = [this] {
         for (Run *r : std::as_const(m_runs)) {
@@ -101,11 +104,6 @@ QString Worker::availabilityName(Availability availability)
     static const char *const names[]
         = { "available", "paused", "snoozed", "draining", "drained", "stopping" };
     return QLatin1String(names[int(availability)]);
-}
-
-QList<Run *> Worker::runs() const
-{
-    return m_runs.values();
 }
 
 bool Worker::isConnected() const
@@ -190,7 +188,8 @@ void Worker::loadState()
         if (record.allocation && !m_allocator.restore(record.uuid, *record.allocation)) {
             record.allocation.reset(); // PREPARING takes a new one; a running container keeps its cpuset
         }
-        qCInfo(lcWorker).noquote() << "resuming run" << record.uuid << "in" << runStageName(record.stage);
+        qCInfo(lcWorker).noquote() << "resuming run" << util::BundleUuid::shortForm(record.uuid) << "in"
+                                   << runStageWords(record.stage);
         addRun(record);
     }
     m_running = true;

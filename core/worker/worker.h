@@ -32,6 +32,7 @@ class CheckinLoop;
 class DependencyCache;
 class DockerHealth;
 class ImageCache;
+class ResourceMonitor;
 class Run;
 class RunIntake;
 class RunReadService;
@@ -58,7 +59,7 @@ public:
     const WorkerConfig &config() const { return m_config; }
     Availability availability() const { return m_availability; }
     static QString availabilityName(Availability availability);
-    QList<Run *> runs() const;
+    QList<Run *> runs() const { return m_runs.values(); }
     Run *run(const QString &uuid) const { return m_runs.value(uuid); }
     DependencyCache *dependencyCache() const { return m_dependencies; }
     ImageCache *imageCache() const { return m_images; }
@@ -74,6 +75,8 @@ public:
     QString dockerEndpoint() const;
     /// Whether Docker answered the last ping (one each machine probe).
     const DockerHealth &dockerHealth() const { return *m_dockerHealth; }
+    /// The machine's and the runs' resource histories, and the GPU use of each run.
+    ResourceMonitor *resourceMonitor() const { return m_resources; }
 
     /// What the next check-in offers: min(free slots, runs left), 0 unless available.
     int runsToOffer() const;
@@ -131,6 +134,7 @@ private:
     RunReadService *m_reads;
     system::MachineProbe *m_probe;
     DockerHealth *m_dockerHealth;
+    ResourceMonitor *m_resources;
     system::MachineSpecs m_machine;
     QHash<QString, Run *> m_runs;
     RunIntake *m_intake;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "worker/workercontrol.h"
 
+#include "system/machinehistory.h"
 #include "system/machineprobe.h"
 #include "worker/cachecleaner.h"
 #include "worker/controlserver.h"
+#include "worker/resourcemonitor.h"
 #include "worker/worker.h"
 
 #include <QJsonObject>
@@ -22,6 +24,17 @@ WorkerControl::WorkerControl(Worker *worker, const QString &socketPath, QObject 
 {
     connect(worker, &Worker::statusChanged, this,
         [this] { m_server->publish(QStringLiteral("status"), m_worker->status()); });
+    // Each sample as it comes, so a chart appends live instead of polling the histories.
+    connect(worker->resourceMonitor(), &ResourceMonitor::runSampled, this,
+        [this](const QString &uuid, const QJsonObject &sample) {
+            m_server->publish(QStringLiteral("runSample"),
+                QJsonObject { { QStringLiteral("uuid"), uuid }, { QStringLiteral("sample"), sample } });
+        });
+    connect(
+        worker->resourceMonitor(), &ResourceMonitor::machineSampled, this, [this](const QJsonObject &sample) {
+            m_server->publish(
+                QStringLiteral("machineSample"), QJsonObject { { QStringLiteral("sample"), sample } });
+        });
 }
 
 WorkerControl::~WorkerControl() = default;
@@ -41,6 +54,12 @@ QJsonValue WorkerControl::call(const QString &method, const QJsonValue &params, 
     const QJsonObject p = params.toObject();
     if (method == QLatin1String("status")) {
         return m_worker->status();
+    }
+    if (method == QLatin1String("runHistory")) {
+        return m_worker->resourceMonitor()->runHistory(p.value(QLatin1String("uuid")).toString(), error);
+    }
+    if (method == QLatin1String("machineHistory")) {
+        return m_worker->resourceMonitor()->machineHistory().toJson();
     }
     if (method == QLatin1String("caches") || method == QLatin1String("cleanCaches")) {
         return CacheCleaner(m_worker->dependencyCache(), m_worker->imageCache()).call(method, params, error);

@@ -15,8 +15,10 @@ class Worker;
 /// `stop` {giveBack}, `setSlots` {slots}, `setGpuEnabled` {uuid, enabled}, `killRun` {uuid}; `caches` (every
 /// dependency and image entry) and `cleanCaches` {dependencies, images} (removes what no run uses), both
 /// described in CacheCleaner; `probeMachine`, which measures the machine now rather than at the next 10 s
-/// probe (the figures come with the next `status` event); and a `status` event pushed to subscribers
-/// whenever the worker's status changes.
+/// probe (the figures come with the next `status` event); `runHistory` {uuid} and `machineHistory`, the
+/// figures behind the resource charts (ResourceMonitor); and events pushed to subscribers: `status` whenever
+/// the worker's status changes, `runSample` {uuid, sample} for each stats sample of a running run, and
+/// `machineSample` {sample} for each machine sample.
 class WorkerControl : public QObject
 {
     Q_OBJECT

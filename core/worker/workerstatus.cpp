@@ -53,6 +53,8 @@ QJsonObject runJson(const Run &run, qint64 nowMs)
         { QStringLiteral("memory_limit"), double(r.resources.memoryBytes) },
         { QStringLiteral("disk_utilization"), double(r.diskUtilization) },
         { QStringLiteral("disk_limit"), double(r.resources.diskBytes) },
+        { QStringLiteral("gpu_memory_bytes"), double(r.gpuMemoryBytes) },
+        { QStringLiteral("gpu_utilization"), r.gpuUtilization },
         { QStringLiteral("requested_cpus"), r.resources.cpus },
         { QStringLiteral("requested_gpus"), r.resources.gpus },
         { QStringLiteral("network"), r.resources.network },

@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStorageInfo>
 #include <QTest>
@@ -317,6 +318,20 @@ TEST_CASE("a corrupted state file: the worker starts, sets it aside and says wha
         INFO(said.toStdString());
         CHECK(said.contains("is not valid"));
         CHECK(said.contains(aside.first().toUtf8()));
+        // The log says when, and stages in words (issue item 12).
+        const QString log = QString::fromUtf8(said);
+        const QString time
+            = QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) ");
+        const QRegularExpression::PatternOption lines = QRegularExpression::MultilineOption;
+        CHECK(QRegularExpression(
+            QStringLiteral("^") + time + QStringLiteral("codalab\\.worker: Worker started!"), lines)
+                  .match(log)
+                  .hasMatch());
+        CHECK(QRegularExpression(QStringLiteral("^") + time + QStringLiteral("codalab\\.worker\\.run: ")
+                + QRegularExpression::escape(uuid.left(10)) + QStringLiteral(": preparing \u2192 running$"),
+            lines)
+                  .match(log)
+                  .hasMatch());
         std::printf("faults: torn state file (%lld bytes): moved to %s, worker served a run\n",
             static_cast<long long>(torn.size()), qPrintable(aside.first()));
     }

@@ -6,7 +6,9 @@
 #include "worker/resourceallocator.h"
 #include "worker/run.h"
 #include "worker/workerharness.h"
+#include "worker/workerprocess.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -85,4 +87,48 @@ TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run g
     CHECK_FALSE(statusGpus.first().toObject().value(QLatin1String("enabled")).toBool());
     CHECK(statusGpus.last().toObject().value(QLatin1String("enabled")).toBool());
     qputenv("PATH", oldPath);
+}
+
+TEST_CASE("codalab-worker --gpu-report shows what the worker reads from nvidia-smi, and says when it cannot",
+    "[worker][gpu]")
+{
+    QTemporaryDir bin;
+    REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
+    const QByteArray oldPath = qgetenv("PATH");
+    qputenv("PATH", QFile::encodeName(bin.path()) + ':' + oldPath);
+    QFile apps(bin.filePath(QStringLiteral("apps.csv")));
+    REQUIRE(apps.open(QIODevice::WriteOnly));
+    // This test process, on GPU 1: a real pid, in no container (or in the test's own, if it runs in one).
+    apps.write(QStringLiteral("%1, GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b, 300\n")
+                   .arg(QCoreApplication::applicationPid())
+                   .toUtf8());
+    apps.close();
+    qputenv("FAKE_NVIDIA_SMI_APPS", QFile::encodeName(apps.fileName()));
+    qputenv("FAKE_NVIDIA_SMI", "two");
+    WorkerOutcome o = runWorker({ QStringLiteral("--gpu-report") });
+    INFO(o.out.toStdString() + o.err.toStdString());
+    CHECK(o.exitCode == 0);
+    CHECK(o.out.contains(
+        "0  GPU-5c3d8b0e-1f2a-4b6c-9d7e-0a1b2c3d4e5f  NVIDIA H100 80GB HBM3  memory 1024 / 81559 MiB"));
+    CHECK(o.out.contains(R"("DeviceIDs":["GPU-5c3d8b0e-1f2a-4b6c-9d7e-0a1b2c3d4e5f"])"));
+    CHECK(o.out.contains(R"("Driver":"nvidia")"));
+    CHECK(o.out.contains(
+        QStringLiteral("pid %1  GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b  memory 300 MiB  SM ?")
+            .arg(QCoreApplication::applicationPid())
+            .toUtf8()));
+    CHECK(o.out.contains("The worker's parsers accept this nvidia-smi's output."));
+
+    // Output the parsers do not understand is named, and the exit code says so.
+    qputenv("FAKE_NVIDIA_SMI", "garbage");
+    o = runWorker({ QStringLiteral("--gpu-report") });
+    CHECK(o.exitCode == 1);
+    CHECK(o.out.contains("PROBLEM: Unexpected nvidia-smi line: No devices were found"));
+
+    // No nvidia-smi at all: nothing to check, and that is no failure.
+    qputenv("PATH", QFile::encodeName(bin.filePath(QStringLiteral("empty"))));
+    o = runWorker({ QStringLiteral("--gpu-report") });
+    CHECK(o.exitCode == 0);
+    CHECK(o.out.contains("No nvidia-smi on PATH"));
+    qputenv("PATH", oldPath);
+    qunsetenv("FAKE_NVIDIA_SMI_APPS");
 }

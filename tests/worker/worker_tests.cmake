@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of core/worker and codalab-worker
-codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp worker/test_runrecord.cpp)
+codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp worker/test_runrecord.cpp
+    worker/test_resourcehistory.cpp worker/test_runlog.cpp)
 codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp worker/test_control_socket.cpp
     worker/test_dockerhealth.cpp)
 codalab_add_test(test_worker_readers integration SOURCES
@@ -26,6 +27,7 @@ codalab_add_test(test_worker_engine integration DOCKER SOURCES
     worker/test_worker_availability.cpp
     worker/test_worker_daemon.cpp
     worker/test_worker_gpus.cpp
+    worker/test_worker_gpu_use.cpp
     worker/workerharness.cpp
     worker/workerprocess.cpp
     util/tarbuilder.cpp
