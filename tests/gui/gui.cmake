@@ -25,6 +25,7 @@ function(codalab_add_gui_test name)
 endfunction()
 
 include(gui/common/common_tests.cmake)
+include(gui/charts/charts_tests.cmake)
 include(gui/dashboard/dashboard_tests.cmake)
 include(gui/machine/machine_tests.cmake)
 include(gui/logs/logs_tests.cmake)

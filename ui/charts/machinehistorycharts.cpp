@@ -34,9 +34,9 @@ MachineHistoryCharts::MachineHistoryCharts(WorkerLink *link, QWidget *parent)
     : QWidget(parent)
     , m_link(link)
     , m_cpu(new TimeSeriesChart(tr("CPU, whole machine (%)"), percentText, this))
-    , m_memory(new TimeSeriesChart(tr("Memory (GiB)"), gib, this))
-    , m_disk(new TimeSeriesChart(tr("Work directory's disk (GiB)"), gib, this))
-    , m_gpu(new TimeSeriesChart(tr("GPU utilisation (%)"), percentText, this))
+    , m_memory(new TimeSeriesChart(tr("Memory (GiB; dashed: total)"), gib, this))
+    , m_disk(new TimeSeriesChart(tr("Work directory's disk (GiB; dashed: size)"), gib, this))
+    , m_gpu(new TimeSeriesChart(tr("GPU utilisation (%, one line per GPU)"), percentText, this))
     , m_gpuMemory(new TimeSeriesChart(tr("GPU memory (GiB)"), gib, this))
 {
     m_cpu->setObjectName(QStringLiteral("machineCpuChart"));
@@ -46,6 +46,9 @@ MachineHistoryCharts::MachineHistoryCharts(WorkerLink *link, QWidget *parent)
     m_gpuMemory->setObjectName(QStringLiteral("machineGpuMemoryChart"));
     m_cpu->addLine(QStringLiteral("cpu"), tr("CPU"), QColor(0x1565c0));
     m_cpu->setMaximum(100);
+    for (TimeSeriesChart *chart : { m_cpu, m_memory, m_disk, m_gpu, m_gpuMemory }) {
+        chart->setTimeAxis(TimeSeriesChart::TimeAxis::MinutesAgo);
+    }
     m_memory->addLine(QStringLiteral("used"), tr("Used"), QColor(0x2e7d32));
     m_memory->addLine(QStringLiteral("total"), tr("Total"), QColor(0xc62828), true);
     m_disk->addLine(QStringLiteral("used"), tr("Used"), QColor(0xe65100));

@@ -10,6 +10,8 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace codalab::ui {
 
 namespace {
@@ -34,9 +36,9 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
     , m_message(new QLabel(this))
     , m_grid(new QWidget(this))
     , m_cpu(new TimeSeriesChart(tr("CPU (%; 100 = one CPU)"), percentText, m_grid))
-    , m_memory(new TimeSeriesChart(tr("Memory (GiB)"), gib, m_grid))
+    , m_memory(new TimeSeriesChart(tr("Memory (GiB; dashed: the limit)"), gib, m_grid))
     , m_gpu(new TimeSeriesChart(tr("GPU utilisation (%; 100 = one GPU)"), percentText, m_grid))
-    , m_gpuMemory(new TimeSeriesChart(tr("GPU memory (GiB)"), gib, m_grid))
+    , m_gpuMemory(new TimeSeriesChart(tr("GPU memory (GiB; dashed: the GPUs' total)"), gib, m_grid))
 {
     m_cpu->setObjectName(QStringLiteral("cpuChart"));
     m_memory->setObjectName(QStringLiteral("memoryChart"));
@@ -83,7 +85,7 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
 
 QString RunResourceCharts::message() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 bool RunResourceCharts::showsGpu() const
@@ -164,7 +166,12 @@ void RunResourceCharts::onHistory(const QJsonValue &result, int errorCode, const
     m_gpu->setPoints(QStringLiteral("gpuUtil"), gpuUtil);
     m_gpuMemory->setPoints(QStringLiteral("gpuMem"), gpuMem);
     m_gpuMemory->setPoints(QStringLiteral("gpuTotal"), gpuTotal);
-    const bool gpu = !gpuUtil.isEmpty() || !gpuMem.isEmpty();
+    // A run on a GPU machine reads 0 when no process of it uses a GPU: charts of zeros only for runs that
+    // were given a GPU or used one.
+    const auto used = [](const QList<QPointF> &points) {
+        return std::any_of(points.cbegin(), points.cend(), [](const QPointF &p) { return p.y() > 0; });
+    };
+    const bool gpu = m_gpuMemoryTotal > 0 || used(gpuUtil) || used(gpuMem);
     m_gpu->setVisible(gpu);
     m_gpuMemory->setVisible(gpu);
     m_loaded = true;
@@ -196,7 +203,7 @@ void RunResourceCharts::addSample(const QJsonObject &s)
             m_gpuMemory->append(QStringLiteral("gpuTotal"), QPointF(t, m_gpuMemoryTotal / GiB));
         }
     }
-    if (util >= 0 || used >= 0) {
+    if (m_gpuMemoryTotal > 0 || util > 0 || used > 0) {
         m_gpu->show();
         m_gpuMemory->show();
     }

@@ -3,7 +3,6 @@
 
 #include <QChart>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLineSeries>
 #include <QLocale>
 #include <QPen>
@@ -19,7 +18,7 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, Format format, QWidget *p
     : QChartView(parent)
     , m_title(title)
     , m_format(std::move(format))
-    , m_time(new QDateTimeAxis)
+    , m_time(new QValueAxis)
     , m_values(new QValueAxis)
 {
     auto *c = new QChart;
@@ -28,21 +27,16 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, Format format, QWidget *p
     c->legend()->setVisible(false);
     c->setMargins(QMargins(2, 2, 2, 2));
     c->setBackgroundRoundness(0);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    m_time->setFormat(QStringLiteral("HH:mm"));
-    m_time->setLabelsFont(small);
-    m_time->setTickCount(4);
-    m_values->setLabelsFont(small);
+    m_time->setTickCount(5);
     m_values->setTickCount(3);
     m_values->setLabelFormat(QStringLiteral("%.0f"));
     c->addAxis(m_time, Qt::AlignBottom);
     c->addAxis(m_values, Qt::AlignLeft);
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(220, 140);
+    setMinimumSize(220, 160);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    rescale();
+    redraw();
 }
 
 void TimeSeriesChart::addLine(const QString &key, const QString &name, const QColor &colour, bool dashed)
@@ -59,10 +53,13 @@ void TimeSeriesChart::addLine(const QString &key, const QString &name, const QCo
     series->attachAxis(m_time);
     series->attachAxis(m_values);
     m_lines.insert(key, { series, name });
-    chart()->legend()->setVisible(m_lines.size() > 1);
+    // No legend: it squeezes a small chart's axes to "…"; the title names the lines (a dashed line is a
+    // limit) and the tool tip names the one under the mouse.
     connect(series, &QLineSeries::hovered, this, [this, key](const QPointF &point, bool state) {
         if (state) {
-            QToolTip::showText(QCursor::pos(), toolTipText(key, point), this);
+            // The series is drawn in minutes from m_origin; the samples are kept in epoch ms.
+            const QPointF at(m_origin + point.x() * 60000.0, point.y());
+            QToolTip::showText(QCursor::pos(), toolTipText(key, at), this);
         } else {
             QToolTip::hideText();
         }
@@ -90,72 +87,74 @@ QString TimeSeriesChart::toolTipText(const QString &key, const QPointF &point) c
 
 void TimeSeriesChart::setPoints(const QString &key, const QList<QPointF> &points)
 {
-    const auto it = m_lines.constFind(key);
-    if (it == m_lines.constEnd()) {
+    if (!m_lines.contains(key)) {
         return;
     }
-    it->series->replace(points);
-    bound(it->series);
-    rescale();
+    QList<QPointF> &kept = m_points[key];
+    kept = points;
+    bound(kept);
+    redraw();
 }
 
 void TimeSeriesChart::append(const QString &key, const QPointF &point)
 {
-    const auto it = m_lines.constFind(key);
-    if (it == m_lines.constEnd()) {
+    if (!m_lines.contains(key)) {
         return;
     }
-    it->series->append(point);
-    bound(it->series);
-    rescale();
+    QList<QPointF> &kept = m_points[key];
+    kept.append(point);
+    bound(kept);
+    redraw();
 }
 
-void TimeSeriesChart::bound(QLineSeries *series)
+void TimeSeriesChart::bound(QList<QPointF> &points)
 {
-    if (series->count() <= MaxPoints) {
+    if (points.size() <= MaxPoints) {
         return;
     }
-    // Pairs merged into their mean: the shape stays, the cost stops growing.
-    const QList<QPointF> all = series->points();
+    // Pairs merged into one point at the first one's time with their mean: the shape stays, the run's start
+    // stays where it was, and the cost stops growing.
     QList<QPointF> merged;
-    merged.reserve(all.size() / 2 + 1);
-    for (qsizetype i = 0; i + 1 < all.size(); i += 2) {
-        merged << QPointF((all[i].x() + all[i + 1].x()) / 2, (all[i].y() + all[i + 1].y()) / 2);
+    merged.reserve(points.size() / 2 + 1);
+    for (qsizetype i = 0; i + 1 < points.size(); i += 2) {
+        merged << QPointF(points[i].x(), (points[i].y() + points[i + 1].y()) / 2);
     }
-    if (all.size() % 2 == 1) {
-        merged << all.last();
+    if (points.size() % 2 == 1) {
+        merged << points.last();
     }
-    series->replace(merged);
+    points = merged;
+}
+
+void TimeSeriesChart::setTimeAxis(TimeAxis axis)
+{
+    m_axis = axis;
+    redraw();
 }
 
 void TimeSeriesChart::setMaximum(double maximum)
 {
     m_maximum = maximum;
-    rescale();
+    redraw();
 }
 
 void TimeSeriesChart::clear()
 {
-    for (const Line &line : std::as_const(m_lines)) {
-        line.series->clear();
-    }
-    rescale();
+    m_points.clear();
+    redraw();
 }
 
 QList<QPointF> TimeSeriesChart::points(const QString &key) const
 {
-    const auto it = m_lines.constFind(key);
-    return it == m_lines.constEnd() ? QList<QPointF>() : it->series->points();
+    return m_points.value(key);
 }
 
-void TimeSeriesChart::rescale()
+void TimeSeriesChart::redraw()
 {
     double first = 0;
     double last = 0;
     double top = 0;
     bool any = false;
-    for (const Line &line : std::as_const(m_lines)) {
-        const QList<QPointF> pts = line.series->points();
+    for (const QList<QPointF> &pts : std::as_const(m_points)) {
         for (const QPointF &p : pts) {
             first = any ? std::min(first, p.x()) : p.x();
             last = any ? std::max(last, p.x()) : p.x();
@@ -163,17 +162,32 @@ void TimeSeriesChart::rescale()
             any = true;
         }
     }
-    if (!any) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        first = double(now - 60000);
-        last = double(now);
+    // Minutes on the axis: since the first sample, or before the newest.
+    const double origin = m_axis == TimeAxis::MinutesSinceStart ? first : last;
+    m_origin = origin;
+    for (auto it = m_lines.cbegin(); it != m_lines.cend(); ++it) {
+        QList<QPointF> drawn;
+        const QList<QPointF> pts = m_points.value(it.key());
+        drawn.reserve(pts.size());
+        for (const QPointF &p : pts) {
+            drawn << QPointF((p.x() - origin) / 60000.0, p.y());
+        }
+        it->series->replace(drawn);
     }
-    if (last - first < 60000) {
-        first = last - 60000; // a minute at least: two samples do not make a wall-to-wall line
+    const double span = any ? std::max(1.0, (last - first) / 60000.0) : 1.0;
+    if (m_axis == TimeAxis::MinutesSinceStart) {
+        m_time->setRange(0, span);
+        m_time->setTitleText(tr("minutes since the start"));
+    } else {
+        m_time->setRange(-std::max(span, 1.0), 0);
+        m_time->setTitleText(tr("minutes ago"));
     }
-    m_time->setRange(
-        QDateTime::fromMSecsSinceEpoch(qint64(first)), QDateTime::fromMSecsSinceEpoch(qint64(last)));
-    m_time->setFormat(last - first > 86400000.0 ? QStringLiteral("d MMM HH:mm") : QStringLiteral("HH:mm"));
+    m_time->setLabelFormat(span < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    rescale(top);
+}
+
+void TimeSeriesChart::rescale(double top)
+{
     const double max = m_maximum > 0 ? m_maximum : (top <= 0 ? 1 : top * 1.15);
     m_values->setRange(0, max);
     // Plain numbers in the chart's unit, which its title names ("Memory (GiB)").

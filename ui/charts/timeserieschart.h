@@ -8,7 +8,6 @@
 
 #include <functional>
 
-class QDateTimeAxis;
 class QLineSeries;
 class QValueAxis;
 
@@ -18,7 +17,9 @@ namespace codalab::ui {
 /// a tool tip with the value and the time under the mouse.
 ///
 /// Usage: addLine() for each line, then setPoints() with the whole history and append() for each new
-/// sample (x: epoch ms). The value axis starts at 0 and grows to the largest value (or setMaximum()).
+/// sample (x: epoch ms). The value axis starts at 0 and grows to the largest value (or setMaximum()). The
+/// time axis counts minutes: since the first sample (a run's life), or before the newest one (the
+/// machine's last hour, setTimeAxis(MinutesAgo)).
 /// Lines keep at most maxPoints() points: older ones are merged two into one, so a chart of a week-long
 /// run costs what one of an hour does.
 class TimeSeriesChart : public QChartView
@@ -26,6 +27,7 @@ class TimeSeriesChart : public QChartView
     Q_OBJECT
 public:
     using Format = std::function<QString(double)>;
+    enum class TimeAxis { MinutesSinceStart, MinutesAgo };
 
     TimeSeriesChart(const QString &title, Format format, QWidget *parent = nullptr);
 
@@ -34,6 +36,7 @@ public:
     void append(const QString &key, const QPointF &point);
     /// A fixed top for the value axis (100 for percentages of one device); 0: follow the data.
     void setMaximum(double maximum);
+    void setTimeAxis(TimeAxis axis);
     void clear();
 
     QList<QPointF> points(const QString &key) const;
@@ -48,12 +51,18 @@ private:
         QLineSeries *series = nullptr;
         QString name;
     };
-    void rescale();
-    void bound(QLineSeries *series);
+    void rescale(double top);
+    static void bound(QList<QPointF> &points);
 
     QString m_title;
     Format m_format;
-    QDateTimeAxis *m_time;
+    /// The series as drawn: minutes on the time axis, from the epoch-ms points kept here.
+    void redraw();
+
+    QValueAxis *m_time;
+    TimeAxis m_axis = TimeAxis::MinutesSinceStart;
+    double m_origin = 0; ///< epoch ms at 0 on the time axis
+    QHash<QString, QList<QPointF>> m_points; ///< x: epoch ms
     QValueAxis *m_values;
     QHash<QString, Line> m_lines;
     double m_maximum = 0;

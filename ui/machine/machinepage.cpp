@@ -22,6 +22,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace codalab::ui {
 
 namespace {
@@ -124,7 +126,7 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     splitter->addWidget(historyBox);
     splitter->addWidget(dockerBox);
     splitter->setChildrenCollapsible(false);
-    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 2);
     splitter->setStretchFactor(2, 2);
     auto *layout = new QVBoxLayout(this);
@@ -191,6 +193,10 @@ void MachinePage::onStatus(const QJsonObject &status)
     const QJsonObject machine
         = m_link->isConnected() ? status.value(QLatin1String("machine")).toObject() : QJsonObject();
     m_gpus->setStatus(m_link->isConnected() ? status : QJsonObject());
+    // Every GPU row in view (a machine has a few): the splitter may not squeeze the list to one row.
+    m_gpuView->setMinimumHeight(m_gpuView->horizontalHeader()->height()
+        + m_gpuView->verticalHeader()->defaultSectionSize() * std::max(1, m_gpus->rowCount())
+        + 2 * m_gpuView->frameWidth() + 2);
     m_stack->setCurrentIndex(machine.isEmpty() ? 0 : 1);
     if (machine.isEmpty()) {
         m_emptyDetail->setText(
