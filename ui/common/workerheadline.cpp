@@ -90,4 +90,21 @@ WorkerHeadline WorkerHeadline::of(const QJsonObject &status, const QDateTime &no
     return h;
 }
 
+QString WorkerHeadline::statusLine(
+    bool connected, const QString &linkError, const QJsonObject &status, const QDateTime &now, bool *ok)
+{
+    if (!connected) {
+        *ok = false;
+        return linkError.isEmpty() ? tr("Worker not running") : tr("Worker not running: %1").arg(linkError);
+    }
+    if (status.isEmpty()) {
+        return {};
+    }
+    const WorkerHeadline h = of(status, now);
+    const QString id = status.value(QLatin1String("worker_id")).toString();
+    *ok = h.kind != Kind::Problem;
+    return h.reason.isEmpty() ? tr("Worker %1: %2").arg(id, h.text)
+                              : tr("Worker %1: %2: %3").arg(id, h.text, h.reason);
+}
+
 } // namespace codalab::ui

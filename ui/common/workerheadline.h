@@ -29,6 +29,10 @@ public:
     QString reason;
 
     static WorkerHeadline of(const QJsonObject &status, const QDateTime &now);
+    /// The status bar's line: "Worker <id>: <text>[: <reason>]", or why no worker answers; empty while a
+    /// connected worker has sent no status yet. *ok is false for a problem.
+    static QString statusLine(
+        bool connected, const QString &linkError, const QJsonObject &status, const QDateTime &now, bool *ok);
 };
 
 } // namespace codalab::ui

@@ -27,10 +27,8 @@
 #include "tray/notificationsender.h"
 #include "tray/traycontroller.h"
 
-#include <QCheckBox>
 #include <QCoreApplication>
 #include <QJsonArray>
-#include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStandardPaths>
@@ -154,17 +152,7 @@ void DesktopApp::wireTray()
     m_tray->setDialogParent(m_window.get());
     m_window->setWorkerMenu(m_tray->menu());
     m_window->setHideOnClose(m_tray->isTrayAvailable());
-    connect(m_window.get(), &MainWindow::hiddenToTray, this, [this] {
-        if (!m_settings->hiddenToTrayNotice() || m_hiddenNotice || m_hiddenNoticeShown) {
-            return;
-        }
-        // Said once per session until "Don't show this again": the window is hidden, so no parent.
-        m_hiddenNotice = MainWindow::sayHiddenToTray(nullptr);
-        connect(m_hiddenNotice, &QMessageBox::finished, this, [this, box = m_hiddenNotice.data()] {
-            m_settings->setHiddenToTrayNotice(!box->checkBox()->isChecked());
-            m_hiddenNoticeShown = true;
-        });
-    });
+    m_window->setNoticeSettings(m_settings);
     connect(m_window.get(), &MainWindow::quitRequested, m_tray, &TrayController::requestQuit);
     connect(m_tray, &TrayController::toggleWindowRequested, this, [this] {
         if (m_window->isVisible() && !m_window->isMinimized()) {
@@ -488,23 +476,13 @@ void DesktopApp::updateLogState()
 
 void DesktopApp::updateWorkerText()
 {
-    if (!m_link->isConnected()) {
-        const QString why = m_link->lastError();
-        m_window->setWorkerText(
-            why.isEmpty() ? tr("Worker not running") : tr("Worker not running: %1").arg(why), false);
-        return;
-    }
-    const QJsonObject s = m_link->status();
-    if (s.isEmpty()) {
-        return;
-    }
     // The same words as the Dashboard's headline: one state, never an empty reason.
-    const WorkerHeadline headline = WorkerHeadline::of(s, QDateTime::currentDateTime());
-    const QString id = s.value(QLatin1String("worker_id")).toString();
-    m_window->setWorkerText(headline.reason.isEmpty()
-            ? tr("Worker %1: %2").arg(id, headline.text)
-            : tr("Worker %1: %2: %3").arg(id, headline.text, headline.reason),
-        headline.kind != WorkerHeadline::Kind::Problem);
+    bool ok = true;
+    const QString text = WorkerHeadline::statusLine(
+        m_link->isConnected(), m_link->lastError(), m_link->status(), QDateTime::currentDateTime(), &ok);
+    if (!text.isEmpty()) {
+        m_window->setWorkerText(text, ok);
+    }
 }
 
 void DesktopApp::quit(bool stopWorker)

@@ -15,8 +15,6 @@
 class QNetworkAccessManager;
 class QSettings;
 
-class QMessageBox;
-
 namespace codalab::docker {
 class DockerClient;
 }
@@ -134,8 +132,6 @@ private:
     TrayController *m_tray = nullptr;
     QPointer<SubmitRunDialog> m_submitDialog;
     UserNames *m_userNames = nullptr;
-    QPointer<QMessageBox> m_hiddenNotice; ///< "still running in the tray", while it is open
-    bool m_hiddenNoticeShown = false; ///< said once this session
     QTimer m_localServerPoll;
     int m_localServerWaited = 0;
     secrets::Profile m_profile;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shell/mainwindow.h"
 
+#include "common/desktopsettings.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -150,6 +152,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
         hide();
         event->ignore();
         Q_EMIT hiddenToTray();
+        if (m_noticeSettings && m_noticeSettings->hiddenToTrayNotice() && !m_hiddenNotice
+            && !m_hiddenNoticeShown) {
+            // Once per session until "Don't show this again": the window is hidden, so no parent.
+            m_hiddenNotice = sayHiddenToTray(nullptr);
+            connect(m_hiddenNotice, &QMessageBox::finished, this, [this, box = m_hiddenNotice.data()] {
+                m_noticeSettings->setHiddenToTrayNotice(!box->checkBox()->isChecked());
+                m_hiddenNoticeShown = true;
+            });
+        }
         return;
     }
     event->ignore();

@@ -11,6 +11,8 @@ class QTabWidget;
 
 namespace codalab::ui {
 
+class DesktopSettings;
+
 /// The main window: one tab per page (Dashboard, Logs, My runs, Bundles, Machine, Caches, added by
 /// DesktopApp), the menus (File, Worker — the tray's availability menu — and Help) and a status bar with the
 /// account and the worker's state. Files and folders dropped on it are offered for upload (filesDropped()).
@@ -42,6 +44,9 @@ public:
     void setWorkerText(const QString &text, bool ok);
 
     void setHideOnClose(bool hide) { m_hideOnClose = hide; }
+    /// Where "CodaLab Desktop is still running" (said on the first close to the tray each session) keeps
+    /// its "Don't show this again"; without settings it is not said.
+    void setNoticeSettings(DesktopSettings *settings) { m_noticeSettings = settings; }
     bool hideOnClose() const { return m_hideOnClose; }
 
 Q_SIGNALS:
@@ -64,6 +69,9 @@ protected:
 private:
     QTabWidget *m_tabs;
     QPointer<QMenu> m_workerSource;
+    DesktopSettings *m_noticeSettings = nullptr;
+    QPointer<QMessageBox> m_hiddenNotice; ///< "still running in the tray", while it is open
+    bool m_hiddenNoticeShown = false; ///< said once this session
     QAction *m_workerMenuAction = nullptr;
     QLabel *m_account;
     QLabel *m_worker;

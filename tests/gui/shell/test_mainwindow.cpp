@@ -1,22 +1,41 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's frame: a Worker menu with only the worker's actions (the tray's menu also opens the
 // window, submits and quits, which the window has in File), and closing to the tray said, once.
+#include "common/desktopsettings.h"
 #include "shell/mainwindow.h"
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 #include "tray/traymenu.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <catch2/catch.hpp>
 
 using namespace codalab;
 using codalab::test::spinUntil;
+
+namespace {
+
+/// The "still running in the tray" box, when it shows.
+QMessageBox *findNotice()
+{
+    for (QWidget *w : QApplication::topLevelWidgets()) {
+        if (w->objectName() == QLatin1String("hiddenToTrayNotice") && w->isVisible()) {
+            return qobject_cast<QMessageBox *>(w);
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
 
 TEST_CASE("the Worker menu keeps the actions that belong to the worker", "[gui][shell][mainwindow]")
 {
@@ -62,16 +81,34 @@ TEST_CASE("closing the window to the tray is said, with Don't show this again", 
     CHECK(hidden.size() == 1);
     CHECK(quit.isEmpty());
 
-    QMessageBox *box = ui::MainWindow::sayHiddenToTray(nullptr);
-    REQUIRE(spinUntil([&] { return box->isVisible(); }, 5000));
+    CHECK(findNotice() == nullptr); // no settings given: nothing said
+
+    // With settings: said on the first close, and "Don't show this again" is kept.
+    QTemporaryDir dir;
+    QSettings qs(dir.filePath(QStringLiteral("d.conf")), QSettings::IniFormat);
+    ui::DesktopSettings settings(&qs);
+    window.setNoticeSettings(&settings);
+    CHECK(settings.hiddenToTrayNotice());
+    window.show();
+    window.close();
+    QMessageBox *box = nullptr;
+    REQUIRE(spinUntil([&] { return (box = findNotice()) != nullptr; }, 5000));
     CHECK(box->text().contains(QLatin1String("system tray")));
     REQUIRE(box->checkBox());
     CHECK(box->checkBox()->text() == QLatin1String("&Don't show this again"));
-    box->close();
+    box->checkBox()->setChecked(true);
+    QTest::mouseClick(box->button(QMessageBox::Ok), Qt::LeftButton);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    CHECK_FALSE(settings.hiddenToTrayNotice());
+    window.show();
+    window.close();
+    QTest::qWait(50);
+    CHECK(findNotice() == nullptr);
+    CHECK(hidden.size() == 3);
 
     window.setHideOnClose(false); // no tray: closing asks to quit
     window.show();
     window.close();
     CHECK(quit.size() == 1);
-    CHECK(hidden.size() == 1);
+    CHECK(hidden.size() == 3);
 }
