@@ -52,10 +52,11 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
     m_gpuMemory->addLine(QStringLiteral("gpuTotal"), tr("GPU memory total"), QColor(0xc62828), true);
     auto *grid = new QGridLayout(m_grid);
     grid->setContentsMargins(0, 0, 0, 0);
+    // One row: the Dashboard has a window's width to spare, not its height.
     grid->addWidget(m_cpu, 0, 0);
     grid->addWidget(m_memory, 0, 1);
-    grid->addWidget(m_gpu, 1, 0);
-    grid->addWidget(m_gpuMemory, 1, 1);
+    grid->addWidget(m_gpu, 0, 2);
+    grid->addWidget(m_gpuMemory, 0, 3);
     m_gpu->hide();
     m_gpuMemory->hide();
     m_message->setObjectName(QStringLiteral("chartsMessage"));

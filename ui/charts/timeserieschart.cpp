@@ -27,14 +27,14 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, Format format, QWidget *p
     c->legend()->setVisible(false);
     c->setMargins(QMargins(2, 2, 2, 2));
     c->setBackgroundRoundness(0);
-    m_time->setTickCount(5);
+    m_time->setTickCount(4);
     m_values->setTickCount(3);
     m_values->setLabelFormat(QStringLiteral("%.0f"));
     c->addAxis(m_time, Qt::AlignBottom);
     c->addAxis(m_values, Qt::AlignLeft);
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(220, 160);
+    setMinimumSize(200, 130);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     redraw();
 }
@@ -175,14 +175,14 @@ void TimeSeriesChart::redraw()
         it->series->replace(drawn);
     }
     const double span = any ? std::max(1.0, (last - first) / 60000.0) : 1.0;
+    // The unit in the labels, not in an axis title: a small chart has no line to spare for one.
     if (m_axis == TimeAxis::MinutesSinceStart) {
         m_time->setRange(0, span);
-        m_time->setTitleText(tr("minutes since the start"));
+        m_time->setLabelFormat(span < 5 ? QStringLiteral("%.1f min") : QStringLiteral("%.0f min"));
     } else {
         m_time->setRange(-std::max(span, 1.0), 0);
-        m_time->setTitleText(tr("minutes ago"));
+        m_time->setLabelFormat(span < 5 ? QStringLiteral("%.1f min") : QStringLiteral("%.0f min"));
     }
-    m_time->setLabelFormat(span < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     rescale(top);
 }
 

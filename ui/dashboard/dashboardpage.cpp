@@ -219,9 +219,21 @@ void DashboardPage::onStatus(const QJsonObject &status)
     onSelectionChanged();
 }
 
+void DashboardPage::setStarting(bool starting)
+{
+    m_starting = starting;
+    updateEmptyState();
+    updateAvailability();
+}
+
 void DashboardPage::updateEmptyState()
 {
-    if (!m_link->isConnected()) {
+    if (!m_link->isConnected() && m_starting) {
+        // The desktop launched it and waits for its socket: not "not running", and no button to start it.
+        m_emptyTitle->setText(tr("Starting the worker…"));
+        m_emptyDetail->setText(tr("The dashboard fills in as soon as it answers."));
+        m_startButton->hide();
+    } else if (!m_link->isConnected()) {
         m_emptyTitle->setText(tr("The worker is not running"));
         const QString error = m_link->lastError();
         m_emptyDetail->setText((error.isEmpty() ? QString() : error + QStringLiteral("\n\n"))
@@ -242,8 +254,10 @@ void DashboardPage::setUserNames(UserNames *names)
 
 QString DashboardPage::availabilityText() const
 {
-    return m_status.isEmpty() ? tr("Not connected")
-                              : WorkerHeadline::of(m_status, QDateTime::currentDateTime()).text;
+    if (m_status.isEmpty()) {
+        return m_starting && !m_link->isConnected() ? tr("Starting the worker…") : tr("Not connected");
+    }
+    return WorkerHeadline::of(m_status, QDateTime::currentDateTime()).text;
 }
 
 void DashboardPage::updateAvailability()

@@ -54,6 +54,8 @@ public:
     void requestOutput();
 
     QString connectionText() const;
+    /// The desktop has just launched the worker: the empty state says it is starting (until it answers).
+    void setStarting(bool starting);
     /// Whether the page shows "not connected" instead of the tables.
     bool showsEmptyState() const;
 
@@ -97,6 +99,7 @@ private:
     QPushButton *m_outputButton;
     RunResourceCharts *m_charts;
     QPushButton *m_startButton;
+    bool m_starting = false;
     QPointer<QMessageBox> m_confirm;
     QString m_selected; ///< the run runSelected() last named
     QTimer m_clock;

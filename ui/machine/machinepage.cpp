@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
@@ -129,8 +130,15 @@ MachinePage::MachinePage(WorkerLink *link, docker::DockerClient *docker, QWidget
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 2);
     splitter->setStretchFactor(2, 2);
+    // Scrolled when the window is smaller than all of it: the page's many parts must not make the whole
+    // window taller than a laptop's screen (every tab's minimum counts).
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("machineScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(splitter);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(scroll, 1);
     layout->addWidget(m_updated);
 
     m_timer.setInterval(3000);

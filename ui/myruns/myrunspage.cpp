@@ -4,6 +4,7 @@
 #include "charts/runresourcecharts.h"
 #include "common/buttonmenu.h"
 #include "common/usernames.h"
+#include "common/workerlink.h"
 #include "myruns/myrunsfiltermodel.h"
 #include "myruns/myrunsmodel.h"
 #include "myruns/rundetailspanel.h"
@@ -261,7 +262,11 @@ bool MyRunsPage::selectRun(const QString &uuid)
 
 void MyRunsPage::setWorkerLink(WorkerLink *link)
 {
-    // Only a run this computer's worker ran has a history here; the charts show once the worker has one.
+    // Its status explains a run that waits for it (and Resume resumes it); only a run it ran has a resource
+    // history here, and the charts show once it has one.
+    connect(link, &WorkerLink::statusChanged, this, &MyRunsPage::setWorkerStatus);
+    setWorkerStatus(link->status());
+    connect(this, &MyRunsPage::resumeWorkerRequested, link, [link] { link->resume(); });
     m_charts = new RunResourceCharts(link, m_chartsBox);
     m_chartsLayout->addWidget(m_charts);
     connect(m_charts, &RunResourceCharts::loaded, m_chartsBox, &QWidget::setVisible);

@@ -90,7 +90,8 @@ public Q_SLOTS:
     /// This computer's worker's status (WorkerLink::status(), {} when it does not run): a staged run it
     /// holds (paused, snoozed, draining) says so in the details, with a Resume button.
     void setWorkerStatus(const QJsonObject &status);
-    /// This computer's worker: the selected run's resource charts come from it, when it ran the run.
+    /// This computer's worker: its status (setWorkerStatus()), Resume, and the selected run's resource charts
+    /// when it ran the run.
     void setWorkerLink(WorkerLink *link);
     RunResourceCharts *resourceCharts() const { return m_charts; }
 

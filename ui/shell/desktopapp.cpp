@@ -120,20 +120,15 @@ void DesktopApp::buildWindow()
     m_window->addPage(m_caches, tr("&Caches"));
 
     connect(m_dashboard, &DashboardPage::runSelected, this, &DesktopApp::showLocalLogs);
-    connect(m_dashboard, &DashboardPage::outputRequested, this,
-        [this](const QString &uuid, const QString &runDir) {
-            showLocalLogs(uuid, runDir);
+    connect(
+        m_dashboard, &DashboardPage::outputRequested, this, [this](const QString &uuid, const QString &dir) {
+            showLocalLogs(uuid, dir);
             m_window->showPage(m_logs);
         });
-    // With nothing picked, the Logs page follows this worker's newest run; My runs explains a run that
-    // waits for this very worker and offers to resume it.
+    // With nothing picked, Logs follows this worker's newest run; My runs explains a run waiting for it.
     connect(m_link, &WorkerLink::statusChanged, m_logs, &LogsPage::setWorkerStatus);
-    m_logs->setWorkerStatus(m_link->status());
     m_logs->setClient(m_session->client());
-    connect(m_link, &WorkerLink::statusChanged, m_myRuns, &MyRunsPage::setWorkerStatus);
-    m_myRuns->setWorkerStatus(m_link->status());
     m_myRuns->setWorkerLink(m_link);
-    connect(m_myRuns, &MyRunsPage::resumeWorkerRequested, m_link, [this] { m_link->resume(); });
     connect(m_myRuns, &MyRunsPage::logsRequested, this, &DesktopApp::showLogsOf);
     connect(m_myRuns, &MyRunsPage::rerunRequested, this,
         [this](const server::RunRequest &request) { openSubmitDialog(&request); });
@@ -158,10 +153,10 @@ void DesktopApp::wireTray()
         if (m_window->isVisible() && !m_window->isMinimized()) {
             m_window->hide();
         } else {
-            showWindow();
+            m_window->bringToFront();
         }
     });
-    connect(m_tray, &TrayController::showWindowRequested, this, &DesktopApp::showWindow);
+    connect(m_tray, &TrayController::showWindowRequested, m_window.get(), &MainWindow::bringToFront);
     connect(m_tray, &TrayController::submitRequested, this, [this] { openSubmitDialog(); });
     connect(m_tray, &TrayController::quitRequested, this, &DesktopApp::quit);
     connect(m_tray, &TrayController::trayUnavailable, this, [this](const QString &reason) {
@@ -170,6 +165,20 @@ void DesktopApp::wireTray()
     });
     connect(m_tray, &TrayController::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
     connect(m_dashboard, &DashboardPage::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
+    connect(
+        m_supervisor, &WorkerSupervisor::launched, m_dashboard, [this] { m_dashboard->setStarting(true); });
+    connect(m_supervisor, &WorkerSupervisor::serviceStarted, m_dashboard,
+        [this] { m_dashboard->setStarting(true); });
+    connect(m_link, &WorkerLink::connectionChanged, this, [this](bool up) {
+        m_dashboard->setStarting(false);
+        // A worker started again brings this computer's server back on a new port: log in to that one.
+        if (up && m_profile.local && !m_localServerPoll.isActive() && !m_session->serverUrl().isEmpty()) {
+            m_localServerWaited = 0;
+            m_localServerPoll.start();
+        }
+    });
+    connect(m_supervisor, &WorkerSupervisor::launchFailed, m_dashboard,
+        [this] { m_dashboard->setStarting(false); });
     connect(m_tray, &TrayController::notificationWithoutTray, this,
         [this](const QString &title, const QString &body) {
             m_window->statusBar()->showMessage(title + QStringLiteral(" — ") + body, 15000);
@@ -203,7 +212,7 @@ void DesktopApp::start(bool minimized)
     }
     openProfile(*current);
     if (!(minimized || m_settings->startMinimized()) || !m_tray->isTrayAvailable()) {
-        showWindow();
+        m_window->bringToFront();
     }
 }
 
@@ -229,6 +238,7 @@ void DesktopApp::openProfile(const secrets::Profile &profile)
         m_window->setAccountText(tr("Starting this computer's CodaLab server…"), true);
         m_supervisor->setTarget(target, QProcessEnvironment::systemEnvironment());
         m_supervisor->ensureRunning();
+        m_dashboard->setStarting(m_settings->manageWorker() && !m_link->isConnected());
         m_localServerPoll.start();
         return;
     }
@@ -253,6 +263,7 @@ void DesktopApp::openProfile(const secrets::Profile &profile)
             environment.insert(QStringLiteral("CODALAB_PASSWORD"), r.secret);
             m_supervisor->setTarget(target, environment);
             m_supervisor->ensureRunning();
+            m_dashboard->setStarting(m_settings->manageWorker() && !m_link->isConnected());
             m_session->open(profile.serverUrl, profile.username, r.secret);
         });
 }
@@ -289,21 +300,11 @@ void DesktopApp::waitForLocalServer()
     }
 }
 
-void DesktopApp::showWindow()
-{
-    m_window->show();
-    if (m_window->isMinimized()) {
-        m_window->showNormal();
-    }
-    m_window->raise();
-    m_window->activateWindow();
-}
-
 void DesktopApp::handleArguments(const QStringList &arguments)
 {
     // A later launch shows the window unless it asked for the tray only; --show wins over --minimized.
     if (arguments.contains(QLatin1String("--show")) || !arguments.contains(QLatin1String("--minimized"))) {
-        showWindow();
+        m_window->bringToFront();
     }
 }
 

@@ -65,7 +65,6 @@ public:
 
     void start(bool minimized);
     void handleArguments(const QStringList &arguments);
-    void showWindow();
     /// Opens the submission dialog, prefilled with `prefill` when given (rerun).
     SubmitRunDialog *openSubmitDialog(const server::RunRequest *prefill = nullptr);
 

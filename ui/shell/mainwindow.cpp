@@ -107,6 +107,16 @@ void MainWindow::addPage(QWidget *page, const QString &title)
     }
 }
 
+void MainWindow::bringToFront()
+{
+    show();
+    if (isMinimized()) {
+        showNormal();
+    }
+    raise();
+    activateWindow();
+}
+
 void MainWindow::showPage(QWidget *page)
 {
     m_tabs->setCurrentWidget(page);

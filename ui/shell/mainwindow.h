@@ -28,6 +28,8 @@ public:
 
     void addPage(QWidget *page, const QString &title);
     void showPage(QWidget *page);
+    /// Shown, not minimised, raised and active: what "Open CodaLab Desktop" and a second launch ask for.
+    void bringToFront();
     QWidget *currentPage() const;
     QTabWidget *tabs() const { return m_tabs; }
 

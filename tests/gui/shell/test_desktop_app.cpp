@@ -138,6 +138,9 @@ TEST_CASE("first start: the local server and the worker start, and a run submitt
 
     // It runs here: the dashboard shows its container while it runs.
     ui::MainWindow *window = f.app->window();
+    // Every page together still fits a laptop's 768-pixel screen (each tab's minimum counts for the window).
+    CHECK(window->minimumSizeHint().height() <= 768);
+    CHECK(window->minimumSize().height() <= 768);
     window->showPage(f.app->dashboard());
     ui::ContainerModel *containers = f.app->dashboard()->containerModel();
     const bool shown = spinUntil(
