@@ -212,6 +212,7 @@ void Worker::addRun(const RunRecord &record)
     connect(run, &Run::changed, this, [this, run](bool reportNow) {
         if (run->stage() == RunStage::Finished && m_runs.value(run->uuid()) == run) {
             m_runs.remove(run->uuid()); // finalized: forgotten, and never reported again (§3.3)
+            Q_EMIT runEnded(run); // its last stages may pass between two coalesced statuses
             run->deleteLater();
         }
         scheduleSave();

@@ -105,6 +105,8 @@ Q_SIGNALS:
     void finished(int exitCode);
     /// A run was accepted (or resumed after a restart); it lives until it is finished or given back.
     void runAdded(codalab::worker::Run *run);
+    /// A run was finalized and leaves the worker (still alive during the call).
+    void runEnded(codalab::worker::Run *run);
 
 private:
     void loadState();

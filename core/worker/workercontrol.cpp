@@ -6,7 +6,9 @@
 #include "worker/cachecleaner.h"
 #include "worker/controlserver.h"
 #include "worker/resourcemonitor.h"
+#include "worker/run.h"
 #include "worker/worker.h"
+#include "worker/workerstatus.h"
 
 #include <QJsonObject>
 
@@ -24,6 +26,10 @@ WorkerControl::WorkerControl(Worker *worker, const QString &socketPath, QObject 
 {
     connect(worker, &Worker::statusChanged, this,
         [this] { m_server->publish(QStringLiteral("status"), m_worker->status()); });
+    // Said at once: a run's last stages can pass between two coalesced statuses, and the desktop's
+    // "run finished" notification must not miss it.
+    connect(worker, &Worker::runEnded, this,
+        [this](Run *run) { m_server->publish(QStringLiteral("runEnded"), WorkerStatus::run(*run)); });
     // Each sample as it comes, so a chart appends live instead of polling the histories.
     connect(worker->resourceMonitor(), &ResourceMonitor::runSampled, this,
         [this](const QString &uuid, const QJsonObject &sample) {

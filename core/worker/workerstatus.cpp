@@ -65,6 +65,11 @@ QJsonObject runJson(const Run &run, qint64 nowMs)
 
 } // namespace
 
+QJsonObject WorkerStatus::run(const Run &run)
+{
+    return runJson(run, QDateTime::currentMSecsSinceEpoch());
+}
+
 QJsonObject WorkerStatus::build(const Worker &worker)
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();

@@ -5,6 +5,7 @@
 
 namespace codalab::worker {
 
+class Run;
 class Worker;
 
 /// The control socket's `status` answer: availability, server connection, slots with their CPU and GPU sets
@@ -15,6 +16,8 @@ class WorkerStatus
 public:
     WorkerStatus() = delete;
     static QJsonObject build(const Worker &worker);
+    /// One run as `status` lists it (also the `runEnded` event's data).
+    static QJsonObject run(const Run &run);
 };
 
 } // namespace codalab::worker

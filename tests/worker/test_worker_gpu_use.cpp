@@ -5,6 +5,7 @@
 // history holds sane figures and the fake's GPUs.
 #include "support/codalabtestdata.h"
 #include "support/dockertestenv.h"
+#include "support/fakenvidiasmi.h"
 #include "worker/controlcall.h"
 #include "worker/controlclient.h"
 #include "worker/run.h"
@@ -15,7 +16,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSaveFile>
-#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -27,15 +27,7 @@ using namespace codalab::test;
 namespace {
 
 constexpr qint64 MiB = 1024 * 1024;
-const QString gpu0 = QStringLiteral("GPU-5c3d8b0e-1f2a-4b6c-9d7e-0a1b2c3d4e5f");
-
-void writeAtomically(const QString &path, const QByteArray &text)
-{
-    QSaveFile f(path); // the fake nvidia-smi may be reading it right now
-    REQUIRE(f.open(QIODevice::WriteOnly));
-    f.write(text);
-    REQUIRE(f.commit());
-}
+const QString gpu0 = FakeNvidiaSmi::gpu0();
 
 struct ControlResult
 {
@@ -92,22 +84,8 @@ bool hasGpuSample(const QJsonObject &history, double gpuMem, double gpuUtil)
 TEST_CASE("a run's GPU processes show in its status and resource history, which outlives the run",
     "[worker][gpu][history]")
 {
+    FakeNvidiaSmi nvidiaSmi(QStringLiteral(FAKE_NVIDIA_SMI));
     QTemporaryDir bin;
-    REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
-    const QByteArray oldPath = qgetenv("PATH");
-    qputenv("PATH", QFile::encodeName(bin.path()) + ':' + oldPath);
-    qputenv("FAKE_NVIDIA_SMI", "two");
-    const QString apps = bin.filePath(QStringLiteral("apps.csv"));
-    const QString pmon = bin.filePath(QStringLiteral("pmon.txt"));
-    writeAtomically(apps, "");
-    writeAtomically(pmon, "");
-    qputenv("FAKE_NVIDIA_SMI_APPS", QFile::encodeName(apps));
-    qputenv("FAKE_NVIDIA_SMI_PMON", QFile::encodeName(pmon));
-    const auto restoreEnvironment = qScopeGuard([&] {
-        qputenv("PATH", oldPath);
-        qunsetenv("FAKE_NVIDIA_SMI_APPS");
-        qunsetenv("FAKE_NVIDIA_SMI_PMON");
-    });
 
     LocalServerFixture f;
     WorkerHarness h(f);
@@ -141,14 +119,13 @@ TEST_CASE("a run's GPU processes show in its status and resource history, which 
     CHECK(runStatus().value(QLatin1String("gpu_utilization")).toInt() == 0);
 
     // nvidia-smi now names the container's main process on GPU 0 (and a process of no container).
-    writeAtomically(apps, QStringLiteral("%1, %2, 1234\n1, %2, 99\n").arg(pid).arg(gpu0).toUtf8());
-    writeAtomically(pmon,
-        QStringLiteral("# gpu        pid  type    sm   mem   enc   dec    fb   command\n"
-                       "# Idx          #   C/G     %     %     %     %    MB   name\n"
-                       "    0 %1     C    42    10     -     -  1234   bash\n"
-                       "    1          -     -     -     -     -     -     -   -\n")
-            .arg(pid)
-            .toUtf8());
+    nvidiaSmi.setApps(QStringLiteral("%1, %2, 1234\n1, %2, 99\n").arg(pid).arg(gpu0).toUtf8());
+    nvidiaSmi.setPmon(QStringLiteral("# gpu        pid  type    sm   mem   enc   dec    fb   command\n"
+                                     "# Idx          #   C/G     %     %     %     %    MB   name\n"
+                                     "    0 %1     C    42    10     -     -  1234   bash\n"
+                                     "    1          -     -     -     -     -     -     -   -\n")
+                          .arg(pid)
+                          .toUtf8());
     REQUIRE(waitUntil(
         [&] { return runStatus().value(QLatin1String("gpu_memory_bytes")).toDouble() == 1234.0 * MiB; },
         20000));
@@ -219,12 +196,22 @@ TEST_CASE("a run's GPU processes show in its status and resource history, which 
     CHECK(hasGpuSample(control->history(uuid), 1234.0 * MiB, 42));
 
     // Once finished and gone from the worker, the history is read from its file, also after a restart.
+    QSignalSpy endEvents(&control->client, &worker::ControlClient::eventReceived);
     QFile stop(runDir + QStringLiteral("/stop-now"));
     REQUIRE(stop.open(QIODevice::WriteOnly));
     stop.close();
     const QJsonObject b = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("ready"));
     REQUIRE(waitUntil([&] { return h.worker->runs().isEmpty(); }, 20000));
+    // Leaving, it said so at once (runEnded, with its exit code): the desktop's "run finished" does not
+    // depend on a status catching its last stages.
+    const auto ended = std::find_if(endEvents.cbegin(), endEvents.cend(),
+        [](const QList<QVariant> &e) { return e.at(0).toString() == QLatin1String("runEnded"); });
+    REQUIRE(ended != endEvents.cend());
+    const QJsonValue endedRun = ended->at(1).value<QJsonValue>();
+    CHECK(endedRun[QLatin1String("uuid")].toString() == uuid);
+    CHECK(endedRun[QLatin1String("exitcode")].toInt(-1) == 0);
+    CHECK(endedRun[QLatin1String("failure_message")].toString().isEmpty());
     CHECK(QFile::exists(h.config.workDir + QStringLiteral("/history/") + uuid + QStringLiteral(".json")));
     QJsonObject done = control->history(uuid);
     CHECK(done.value(QLatin1String("finished")).toBool());

@@ -81,7 +81,7 @@ RunResourceCharts::RunResourceCharts(WorkerLink *link, QWidget *parent)
             load();
         }
     });
-    setRun({});
+    load(); // says how to get charts until a run is set
 }
 
 QString RunResourceCharts::message() const

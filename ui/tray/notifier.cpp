@@ -61,6 +61,21 @@ void Notifier::setStatus(bool connected, const QJsonObject &status, const QStrin
     m_started = true;
 }
 
+void Notifier::runEnded(const QJsonObject &run)
+{
+    const QString uuid = run.value(QLatin1String("uuid")).toString();
+    if (!m_started || uuid.isEmpty() || m_announced.contains(uuid)) {
+        return;
+    }
+    m_announced.insert(uuid); // the status without it that follows stays quiet
+    const RunSeen seen = readRun(run);
+    if (seen.failure.isEmpty()) {
+        post(Setting::RunFinished, { Kind::RunFinished, seen.label, {} });
+    } else {
+        post(Setting::RunFailed, { Kind::RunFailed, seen.label, seen.failure });
+    }
+}
+
 void Notifier::updateLink(bool online, const QString &reason)
 {
     if (online == m_online) {

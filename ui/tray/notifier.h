@@ -42,6 +42,9 @@ public:
     explicit Notifier(DesktopSettings *settings, QObject *parent = nullptr);
 
     void setStatus(bool connected, const QJsonObject &status, const QString &offlineReason = {});
+    /// The worker's `runEnded` event: the run was finalized and left the worker. Announced from here,
+    /// since its last stages can pass between two statuses (a run seen RUNNING, then gone).
+    void runEnded(const QJsonObject &run);
 
     /// 3000 ms by default.
     int burstWindowMs() const { return m_timer.interval(); }

@@ -53,6 +53,12 @@ TrayController::TrayController(WorkerLink *worker, DesktopSettings *settings, QO
     connect(m_worker, &WorkerLink::statusChanged, this, &TrayController::refresh);
     connect(m_worker, &WorkerLink::connectionChanged, this, &TrayController::refresh);
     connect(m_notifier, &Notifier::notify, this, &TrayController::showNotification);
+    connect(m_worker, &WorkerLink::eventReceived, m_notifier,
+        [this](const QString &name, const QJsonValue &data) {
+            if (name == QLatin1String("runEnded")) {
+                m_notifier->runEnded(data.toObject());
+            }
+        });
     connect(m_settings, &DesktopSettings::changed, this, &TrayController::updateIcon);
     refresh();
 

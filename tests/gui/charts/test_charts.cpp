@@ -12,6 +12,7 @@
 #include "server/runrequest.h"
 #include "server/runsubmission.h"
 #include "support/clientsession.h"
+#include "support/fakenvidiasmi.h"
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 
@@ -20,8 +21,6 @@
 #include <QJsonArray>
 #include <QLocale>
 #include <QProcess>
-#include <QSaveFile>
-#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,14 +32,6 @@ using codalab::test::spinUntil;
 using codalab::ui::TimeSeriesChart;
 
 namespace {
-
-void writeAtomically(const QString &path, const QByteArray &text)
-{
-    QSaveFile f(path); // the fake nvidia-smi may be reading it right now
-    REQUIRE(f.open(QIODevice::WriteOnly));
-    f.write(text);
-    REQUIRE(f.commit());
-}
 
 /// The main process of a run's container, as Docker knows it.
 qint64 containerPid(const QString &uuid)
@@ -88,23 +79,7 @@ TEST_CASE("a chart names the nearest sample's value and time, and stays bounded"
 TEST_CASE(
     "a run's CPU, memory and GPU use are charted live, and still after it ended", "[gui][charts][worker]")
 {
-    QTemporaryDir bin;
-    REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
-    const QByteArray oldPath = qgetenv("PATH");
-    qputenv("PATH", QFile::encodeName(bin.path()) + ':' + oldPath);
-    qputenv("FAKE_NVIDIA_SMI", "two");
-    const QString apps = bin.filePath(QStringLiteral("apps.csv"));
-    const QString pmon = bin.filePath(QStringLiteral("pmon.txt"));
-    writeAtomically(apps, "");
-    writeAtomically(pmon, "");
-    qputenv("FAKE_NVIDIA_SMI_APPS", QFile::encodeName(apps));
-    qputenv("FAKE_NVIDIA_SMI_PMON", QFile::encodeName(pmon));
-    const auto restore = qScopeGuard([&] {
-        qputenv("PATH", oldPath);
-        qunsetenv("FAKE_NVIDIA_SMI");
-        qunsetenv("FAKE_NVIDIA_SMI_APPS");
-        qunsetenv("FAKE_NVIDIA_SMI_PMON");
-    });
+    test::FakeNvidiaSmi nvidiaSmi(QStringLiteral(FAKE_NVIDIA_SMI));
 
     test::WorkerProcess worker;
     worker.waitReady();
@@ -151,14 +126,12 @@ TEST_CASE(
     REQUIRE_FALSE(runDir.isEmpty());
     const qint64 pid = containerPid(uuid);
     REQUIRE(pid > 0);
-    writeAtomically(
-        apps, QStringLiteral("%1, GPU-5c3d8b0e-1f2a-4b6c-9d7e-0a1b2c3d4e5f, 1234\n").arg(pid).toUtf8());
-    writeAtomically(pmon,
-        QStringLiteral("# gpu        pid  type    sm   mem   enc   dec    fb   command\n"
-                       "# Idx          #   C/G     %     %     %     %    MB   name\n"
-                       "    0 %1     C    42    10     -     -  1234   bash\n")
-            .arg(pid)
-            .toUtf8());
+    nvidiaSmi.setApps(QStringLiteral("%1, %2, 1234\n").arg(pid).arg(test::FakeNvidiaSmi::gpu0()).toUtf8());
+    nvidiaSmi.setPmon(QStringLiteral("# gpu        pid  type    sm   mem   enc   dec    fb   command\n"
+                                     "# Idx          #   C/G     %     %     %     %    MB   name\n"
+                                     "    0 %1     C    42    10     -     -  1234   bash\n")
+                          .arg(pid)
+                          .toUtf8());
     REQUIRE(spinUntil([&] { return anyPointAt(charts->gpuChart(), QStringLiteral("gpuUtil"), 42); }, 30000));
     CHECK(charts->showsGpu());
     CHECK(anyPointAt(charts->gpuMemoryChart(), QStringLiteral("gpuMem"), 1234.0 / 1024));

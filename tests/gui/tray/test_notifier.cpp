@@ -76,6 +76,24 @@ TEST_CASE(
     CHECK(f.feed(available()) == 0);
 }
 
+TEST_CASE("a run whose last stages passed between two statuses is announced from the worker's runEnded",
+    "[gui][tray]")
+{
+    Fixture f;
+    CHECK(f.feed(available(
+              { runJson(RunA, QStringLiteral("RUNNING")), runJson(RunB, QStringLiteral("RUNNING")) }))
+        == 0);
+    // The worker said runEnded for both; the next status has neither (seen RUNNING, then gone).
+    f.notifier.runEnded(runJson(RunA, QStringLiteral("FINISHED"), 0));
+    f.notifier.runEnded(runJson(RunB, QStringLiteral("FINISHED"), 3));
+    f.notifier.flush();
+    REQUIRE(f.spy.size() == 1);
+    CHECK(f.title() == QLatin1String("1 run(s) finished, 1 failed"));
+    CHECK(f.body().contains(QLatin1String("0xaaaaaaaa")));
+    CHECK(f.body().contains(QLatin1String("exit code 3")));
+    CHECK(f.feed(available()) == 0); // no second word when the status catches up
+}
+
 TEST_CASE("a failure is announced with its reason: exit code, message or kill", "[gui][tray]")
 {
     Fixture f;

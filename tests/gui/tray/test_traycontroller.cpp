@@ -5,6 +5,7 @@
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
 #include "qstringcatch.h"
+#include "support/fakenvidiasmi.h"
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 #include "tray/notifier.h"
@@ -65,28 +66,6 @@ struct Desktop
     }
     QString availability() const { return link.status().value(QLatin1String("availability")).toString(); }
     QJsonArray gpus() const { return link.status().value(QLatin1String("gpus")).toArray(); }
-};
-
-/// PATH with tests/system/fake-nvidia-smi as `nvidia-smi` first, for this process and the workers it starts.
-class FakeNvidiaSmi
-{
-public:
-    FakeNvidiaSmi()
-        : m_oldPath(qgetenv("PATH"))
-    {
-        REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), m_bin.filePath(QStringLiteral("nvidia-smi"))));
-        qputenv("PATH", QFile::encodeName(m_bin.path()) + ':' + m_oldPath);
-        qputenv("FAKE_NVIDIA_SMI", "two");
-    }
-    ~FakeNvidiaSmi()
-    {
-        qputenv("PATH", m_oldPath);
-        qunsetenv("FAKE_NVIDIA_SMI");
-    }
-
-private:
-    QTemporaryDir m_bin;
-    QByteArray m_oldPath;
 };
 
 QString plain(QString text)
@@ -174,7 +153,7 @@ TEST_CASE("Stop and give runs back asks first; Yes stops the worker", "[gui][tra
 
 TEST_CASE("one checkable entry per GPU; unticking one disables it on the worker", "[gui][tray][worker]")
 {
-    FakeNvidiaSmi nvidiaSmi;
+    test::FakeNvidiaSmi nvidiaSmi(QStringLiteral(FAKE_NVIDIA_SMI));
     test::WorkerProcess worker;
     worker.waitReady();
     Desktop d(worker.socketPath());
