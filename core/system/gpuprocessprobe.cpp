@@ -91,7 +91,7 @@ void GpuProcessProbe::runStep(const QString &path, const QStringList &arguments,
     auto *process = new QProcess(this);
     auto settled = std::make_shared<bool>(false);
     const QString what = QStringLiteral("nvidia-smi %1").arg(arguments.first());
-    const auto settle = [this, process, settled, done](const QByteArray &out, const QString &error) {
+    const auto settle = [process, settled, done](const QByteArray &out, const QString &error) {
         if (*settled) {
             return;
         }

@@ -2,6 +2,7 @@
 // GPUs with a fake nvidia-smi on PATH (no GPU on the test machines): advertised to the server, and each run
 // handed exactly the GPU it was assigned.
 #include "support/codalabtestdata.h"
+#include "support/fakenvidiasmi.h"
 #include "system/gpuprobe.h"
 #include "worker/resourceallocator.h"
 #include "worker/run.h"
@@ -22,11 +23,7 @@ using namespace codalab::test;
 TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run gets exactly its GPU",
     "[worker][gpu]")
 {
-    QTemporaryDir bin;
-    REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
-    const QByteArray oldPath = qgetenv("PATH");
-    qputenv("PATH", QFile::encodeName(bin.path()) + ':' + oldPath);
-    qputenv("FAKE_NVIDIA_SMI", "two");
+    FakeNvidiaSmi nvidiaSmi(QStringLiteral(FAKE_NVIDIA_SMI));
     system::GpuProbe probe; // "nvidia-smi" from PATH, as the daemon runs it
     QSignalSpy probed(&probe, &system::GpuProbe::finished);
     probe.start();
@@ -86,25 +83,16 @@ TEST_CASE("with a fake nvidia-smi on PATH the GPUs are advertised and each run g
         == QLatin1String("NVIDIA H100 80GB HBM3"));
     CHECK_FALSE(statusGpus.first().toObject().value(QLatin1String("enabled")).toBool());
     CHECK(statusGpus.last().toObject().value(QLatin1String("enabled")).toBool());
-    qputenv("PATH", oldPath);
 }
 
 TEST_CASE("codalab-worker --gpu-report shows what the worker reads from nvidia-smi, and says when it cannot",
     "[worker][gpu]")
 {
-    QTemporaryDir bin;
-    REQUIRE(QFile::link(QStringLiteral(FAKE_NVIDIA_SMI), bin.filePath(QStringLiteral("nvidia-smi"))));
-    const QByteArray oldPath = qgetenv("PATH");
-    qputenv("PATH", QFile::encodeName(bin.path()) + ':' + oldPath);
-    QFile apps(bin.filePath(QStringLiteral("apps.csv")));
-    REQUIRE(apps.open(QIODevice::WriteOnly));
+    FakeNvidiaSmi nvidiaSmi(QStringLiteral(FAKE_NVIDIA_SMI));
     // This test process, on GPU 1: a real pid, in no container (or in the test's own, if it runs in one).
-    apps.write(QStringLiteral("%1, GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b, 300\n")
-                   .arg(QCoreApplication::applicationPid())
-                   .toUtf8());
-    apps.close();
-    qputenv("FAKE_NVIDIA_SMI_APPS", QFile::encodeName(apps.fileName()));
-    qputenv("FAKE_NVIDIA_SMI", "two");
+    nvidiaSmi.setApps(QStringLiteral("%1, GPU-9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b, 300\n")
+                          .arg(QCoreApplication::applicationPid())
+                          .toUtf8());
     WorkerOutcome o = runWorker({ QStringLiteral("--gpu-report") });
     INFO(o.out.toStdString() + o.err.toStdString());
     CHECK(o.exitCode == 0);
@@ -124,11 +112,10 @@ TEST_CASE("codalab-worker --gpu-report shows what the worker reads from nvidia-s
     CHECK(o.exitCode == 1);
     CHECK(o.out.contains("PROBLEM: Unexpected nvidia-smi line: No devices were found"));
 
-    // No nvidia-smi at all: nothing to check, and that is no failure.
-    qputenv("PATH", QFile::encodeName(bin.filePath(QStringLiteral("empty"))));
+    // No nvidia-smi at all: nothing to check, and that is no failure (the fake puts PATH back after).
+    QTemporaryDir empty;
+    qputenv("PATH", QFile::encodeName(empty.path()));
     o = runWorker({ QStringLiteral("--gpu-report") });
     CHECK(o.exitCode == 0);
     CHECK(o.out.contains("No nvidia-smi on PATH"));
-    qputenv("PATH", oldPath);
-    qunsetenv("FAKE_NVIDIA_SMI_APPS");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ContainerModel from worker statuses: which runs are shown, exact cell texts, rows keyed by uuid and
 // updated in place so a selection survives.
+#include "common/usernames.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/statusfixture.h"
 
@@ -128,4 +129,22 @@ TEST_CASE(
 
     model.setStatus({});
     CHECK(model.rowCount() == 0);
+}
+
+TEST_CASE(
+    "the Owner column shows the user's name, not the id the worker reports", "[gui][dashboard][containers]")
+{
+    ContainerModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setStatus(status());
+    CHECK(model.index(0, ContainerModel::OwnerColumn).data().toString() == QLatin1String("0")); // no names
+    codalab::ui::UserNames names; // no server: only names it is told
+    model.setUserNames(&names);
+    CHECK(model.index(0, ContainerModel::OwnerColumn).data().toString() == QLatin1String("0"));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    names.insert(QStringLiteral("0"), QStringLiteral("codalab"));
+    CHECK(model.index(0, ContainerModel::OwnerColumn).data().toString() == QLatin1String("codalab"));
+    CHECK(model.index(0, ContainerModel::OwnerColumn).data(Qt::ToolTipRole).toString()
+        == QLatin1String("User id 0 on the server"));
+    CHECK_FALSE(changed.isEmpty());
 }

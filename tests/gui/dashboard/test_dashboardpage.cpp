@@ -87,6 +87,22 @@ TEST_CASE("with no worker the dashboard says so instead of showing empty tables"
     REQUIRE(spinUntil([&] { return shownTexts().contains(link.lastError()); }, 5000));
     CHECK(shownTexts().contains(QLatin1String("The worker is not running")));
     CHECK(page.slotModel()->rowCount() == 0);
+
+    // The one action that helps: Start the worker.
+    QSignalSpy startAsked(&page, &ui::DashboardPage::startWorkerRequested);
+    auto *start = page.findChild<QPushButton *>(QStringLiteral("startWorker"));
+    REQUIRE(start);
+    CHECK(start->isVisible());
+    QTest::mouseClick(start, Qt::LeftButton);
+    CHECK(startAsked.size() == 1);
+    // Once the desktop has launched it, the page says it is starting, with no second way to start it.
+    page.setStarting(true);
+    CHECK(page.availabilityText() == QStringLiteral("Starting the worker…"));
+    CHECK(shownTexts().contains(QStringLiteral("Starting the worker…")));
+    CHECK_FALSE(start->isVisible());
+    page.setStarting(false);
+    CHECK(page.availabilityText() == QLatin1String("Not connected"));
+    CHECK(start->isVisible());
     test::saveScreenshot(&page, QStringLiteral("dashboard-no-worker.png"));
 }
 

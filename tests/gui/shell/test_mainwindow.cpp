@@ -6,10 +6,12 @@
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
 #include "tray/traymenu.h"
+#include "tray/traystate.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QJsonObject>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -66,6 +68,15 @@ TEST_CASE("the Worker menu keeps the actions that belong to the worker", "[gui][
     CHECK(window.workerMenu()->actions().size() == count);
     CHECK(tray.findChild<QAction *>(QStringLiteral("quitAction")) != nullptr);
     CHECK(tray.actions().contains(tray.findChild<QAction *>(QStringLiteral("quitAction"))));
+
+    // "Start the worker" is offered while no worker answers, and only then.
+    QAction *start = tray.startAction();
+    CHECK(start->isVisible());
+    CHECK(window.workerMenu()->actions().contains(start));
+    const QJsonObject status { { QStringLiteral("availability"), QStringLiteral("available") },
+        { QStringLiteral("server"), QJsonObject { { QStringLiteral("connected"), true } } } };
+    tray.setState(ui::TrayState::fromStatus(true, status), status);
+    CHECK_FALSE(start->isVisible());
 }
 
 TEST_CASE("closing the window to the tray is said, with Don't show this again", "[gui][shell][mainwindow]")

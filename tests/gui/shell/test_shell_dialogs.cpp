@@ -85,6 +85,10 @@ TEST_CASE("settings refuse a bad CPU set or size where it is, and save good ones
         CHECK_FALSE(e->placeholderText().startsWith(QLatin1String("no cap (e.g. 50g)")));
     }
     CHECK(sawDepCap);
+    // Whether the desktop starts a worker of its own is a setting, not only a line in the file.
+    auto *manage = dialog.findChild<QCheckBox *>(QStringLiteral("manageWorker"));
+    REQUIRE(manage);
+    CHECK(manage->isChecked() == settings.manageWorker());
     dialog.resize(560, 640);
     dialog.show();
     REQUIRE(QTest::qWaitForWindowExposed(&dialog));
@@ -170,8 +174,13 @@ TEST_CASE("lending no GPU is kept apart from lending all of them", "[gui][shell]
             b->setChecked(false);
         }
     }
+    auto *manage = dialog.findChild<QCheckBox *>(QStringLiteral("manageWorker"));
+    REQUIRE(manage);
+    CHECK(manage->isChecked()); // the default: the desktop starts one
+    manage->setChecked(false);
     dialog.accept();
     CHECK(settings.workerGpus() == QStringList { QStringLiteral("NONE") });
+    CHECK_FALSE(settings.manageWorker()); // kept: the desktop starts no worker of its own
     CHECK_FALSE(dialog.workerRestartNeeded()); // GPUs are switched live, not by a restart
 }
 
