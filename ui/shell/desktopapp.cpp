@@ -149,13 +149,7 @@ void DesktopApp::wireTray()
     m_window->setHideOnClose(m_tray->isTrayAvailable());
     m_window->setNoticeSettings(m_settings);
     connect(m_window.get(), &MainWindow::quitRequested, m_tray, &TrayController::requestQuit);
-    connect(m_tray, &TrayController::toggleWindowRequested, this, [this] {
-        if (m_window->isVisible() && !m_window->isMinimized()) {
-            m_window->hide();
-        } else {
-            m_window->bringToFront();
-        }
-    });
+    connect(m_tray, &TrayController::toggleWindowRequested, m_window.get(), &MainWindow::toggleShown);
     connect(m_tray, &TrayController::showWindowRequested, m_window.get(), &MainWindow::bringToFront);
     connect(m_tray, &TrayController::submitRequested, this, [this] { openSubmitDialog(); });
     connect(m_tray, &TrayController::quitRequested, this, &DesktopApp::quit);

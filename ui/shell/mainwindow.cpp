@@ -117,6 +117,15 @@ void MainWindow::bringToFront()
     activateWindow();
 }
 
+void MainWindow::toggleShown()
+{
+    if (isVisible() && !isMinimized()) {
+        hide();
+    } else {
+        bringToFront();
+    }
+}
+
 void MainWindow::showPage(QWidget *page)
 {
     m_tabs->setCurrentWidget(page);

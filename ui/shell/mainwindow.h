@@ -30,6 +30,8 @@ public:
     void showPage(QWidget *page);
     /// Shown, not minimised, raised and active: what "Open CodaLab Desktop" and a second launch ask for.
     void bringToFront();
+    /// The tray icon's left click: hidden when shown, in front otherwise.
+    void toggleShown();
     QWidget *currentPage() const;
     QTabWidget *tabs() const { return m_tabs; }
 
