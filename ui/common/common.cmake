@@ -10,4 +10,5 @@ target_sources(codalab_ui_common PRIVATE
     common/units.cpp
     common/workerheadline.cpp
     common/workerlink.cpp
+    common/workerruns.cpp
 )

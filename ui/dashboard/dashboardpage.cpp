@@ -5,6 +5,7 @@
 #include "common/units.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
+#include "common/workerruns.h"
 #include "dashboard/containermodel.h"
 #include "dashboard/slotmodel.h"
 
@@ -350,16 +351,7 @@ void DashboardPage::onSelectionChanged()
 
 QString DashboardPage::newestRun() const
 {
-    QString newest;
-    double start = -1;
-    for (const QJsonValue &v : m_status.value(QLatin1String("runs")).toArray()) {
-        const QJsonObject run = v.toObject();
-        const double t = run.value(QLatin1String("bundle_start_time")).toDouble();
-        if (t >= start) {
-            start = t;
-            newest = run.value(QLatin1String("uuid")).toString();
-        }
-    }
+    const QString newest = WorkerRuns::newest(m_status).value(QLatin1String("uuid")).toString();
     // Once it leaves the worker, its charts stay until another run comes.
     return newest.isEmpty() ? m_charts->run() : newest;
 }

@@ -13,6 +13,5 @@ codalab_add_ui_library(codalab_ui_logs SOURCES
     logs/logstatusline.cpp
     logs/logview.cpp
     logs/runlogtabs.cpp
-    logs/workerruns.cpp
     logs/logspage.cpp
 )

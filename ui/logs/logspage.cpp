@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/logspage.h"
 
+#include "common/workerruns.h"
 #include "logs/localfilelogsource.h"
 #include "logs/logview.h"
 #include "logs/remotelogsource.h"
 #include "logs/runlogtabs.h"
-#include "logs/workerruns.h"
 #include "server/apijob.h"
 #include "server/bundlestate.h"
 #include "server/codalabclient.h"

@@ -8,6 +8,7 @@
 #include "common/usernames.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
+#include "common/workerruns.h"
 #include "dashboard/dashboardpage.h"
 #include "logs/logspage.h"
 #include "machine/cachespage.h"
@@ -426,14 +427,11 @@ void DesktopApp::openProfiles()
 
 void DesktopApp::showLogsOf(const QString &uuid)
 {
-    for (const QJsonValue &v : m_link->status().value(QLatin1String("runs")).toArray()) {
-        const QJsonObject run = v.toObject();
-        if (run.value(QLatin1String("uuid")).toString() == uuid
-            && !run.value(QLatin1String("run_dir")).toString().isEmpty()) {
-            showLocalLogs(uuid, run.value(QLatin1String("run_dir")).toString());
-            m_window->showPage(m_logs);
-            return;
-        }
+    const QString runDir = WorkerRuns::runDir(WorkerRuns::find(m_link->status(), uuid));
+    if (!runDir.isEmpty()) {
+        showLocalLogs(uuid, runDir);
+        m_window->showPage(m_logs);
+        return;
     }
     m_localLogRun.clear();
     m_logs->showRemoteRun(m_session->client(), uuid);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "logs/workerruns.h"
+#include "common/workerruns.h"
 
 #include <QJsonArray>
 
