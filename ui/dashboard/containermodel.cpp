@@ -10,7 +10,7 @@ namespace codalab::ui {
 
 ContainerModel::ContainerModel(QObject *parent)
     : KeyedTableModel({ tr("Container"), tr("Bundle"), tr("Owner"), tr("Stage"), tr("Image"),
-                          tr("Time / limit"), tr("CPU"), tr("Memory / limit"), tr("GPUs") },
+                          tr("Time / limit"), tr("CPU"), tr("Memory / limit"), tr("GPUs"), tr("GPU use") },
         parent)
 { }
 
@@ -107,6 +107,19 @@ void ContainerModel::setStatus(const QJsonObject &status)
 
         const QString gpuNames = Units::gpus(run.value(QLatin1String("gpuset")).toArray(), gpus);
         row.setText(GpuColumn, gpuNames.isEmpty() ? tr("—") : gpuNames);
+
+        // What the run's own processes use, attributed through their cgroup: -1 when nvidia-smi cannot tell.
+        const double gpuBytes = run.value(QLatin1String("gpu_memory_bytes")).toDouble(-1);
+        const double gpuUtil = run.value(QLatin1String("gpu_utilization")).toDouble(-1);
+        const bool usesGpu = !gpuNames.isEmpty() || gpuBytes > 0;
+        row.setText(GpuUseColumn,
+            usesGpu && gpuBytes >= 0
+                ? tr("%1 · %2").arg(gpuUtil >= 0 ? QStringLiteral("%1 %").arg(qRound(gpuUtil)) : tr("? %"),
+                    Units::bytes(gpuBytes))
+                : tr("—"));
+        row.set(GpuUseColumn, Qt::ToolTipRole,
+            tr("GPU utilisation (100 % = one GPU busy) and GPU memory of the run's own processes"));
+        row.set(GpuUseColumn, Qt::TextAlignmentRole, int(Qt::AlignRight | Qt::AlignVCenter));
         rows.append(row);
     }
     setRows(rows);

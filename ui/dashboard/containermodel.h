@@ -33,6 +33,7 @@ public:
         CpuColumn,
         MemoryColumn,
         GpuColumn,
+        GpuUseColumn, ///< the run's own GPU utilisation and memory (its processes, from nvidia-smi)
         ColumnCount
     };
     enum Role { UuidRole = Qt::UserRole + 1, RunDirRole, StageRole };

@@ -6,6 +6,7 @@
 #include "charts/runresourcecharts.h"
 #include "charts/timeserieschart.h"
 #include "common/workerlink.h"
+#include "dashboard/containermodel.h"
 #include "dashboard/dashboardpage.h"
 #include "docker/dockerclient.h"
 #include "machine/machinepage.h"
@@ -135,6 +136,15 @@ TEST_CASE(
     REQUIRE(spinUntil([&] { return anyPointAt(charts->gpuChart(), QStringLiteral("gpuUtil"), 42); }, 30000));
     CHECK(charts->showsGpu());
     CHECK(anyPointAt(charts->gpuMemoryChart(), QStringLiteral("gpuMem"), 1234.0 / 1024));
+    // And in the containers table, as the run's own figures.
+    ui::ContainerModel *containers = dashboard.containerModel();
+    REQUIRE(spinUntil(
+        [&] {
+            return containers->rowCount() == 1
+                && containers->index(0, ui::ContainerModel::GpuUseColumn).data().toString()
+                == QStringLiteral("42 % · 1.2 GiB");
+        },
+        30000));
     test::saveScreenshot(&dashboard, QStringLiteral("dashboard-run-charts.png"));
 
     // The Machine page's last hour, with each GPU of the machine.

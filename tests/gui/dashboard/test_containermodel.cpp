@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
+#include <QJsonArray>
 #include <QSignalSpy>
 
 #include <catch2/catch.hpp>
@@ -147,4 +148,33 @@ TEST_CASE(
     CHECK(model.index(0, ContainerModel::OwnerColumn).data(Qt::ToolTipRole).toString()
         == QLatin1String("User id 0 on the server"));
     CHECK_FALSE(changed.isEmpty());
+}
+
+TEST_CASE("a run's own GPU use shows next to the GPUs it holds", "[gui][dashboard][containers]")
+{
+    ContainerModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QJsonObject s = status();
+    QJsonObject r = run(RunA);
+    // nvidia-smi not asked yet (or not there): unknown, not zero.
+    r.insert(QStringLiteral("gpu_memory_bytes"), -1);
+    r.insert(QStringLiteral("gpu_utilization"), -1);
+    s.insert(QStringLiteral("runs"), QJsonArray { r });
+    model.setStatus(s);
+    CHECK(model.headerData(ContainerModel::GpuUseColumn, Qt::Horizontal).toString()
+        == QLatin1String("GPU use"));
+    CHECK(text(model, 0, ContainerModel::GpuUseColumn) == QStringLiteral("—"));
+    // Its processes on its GPU: 42 % and 1.2 GiB.
+    r.insert(QStringLiteral("gpu_memory_bytes"), 1.2 * 1024 * 1024 * 1024);
+    r.insert(QStringLiteral("gpu_utilization"), 42);
+    s.insert(QStringLiteral("runs"), QJsonArray { r });
+    model.setStatus(s);
+    CHECK(text(model, 0, ContainerModel::GpuUseColumn) == QStringLiteral("42 % · 1.2 GiB"));
+    // A run without GPUs shows none, whatever the machine's GPUs do.
+    r.insert(QStringLiteral("gpuset"), QJsonArray {});
+    r.insert(QStringLiteral("gpu_memory_bytes"), 0);
+    r.insert(QStringLiteral("gpu_utilization"), 0);
+    s.insert(QStringLiteral("runs"), QJsonArray { r });
+    model.setStatus(s);
+    CHECK(text(model, 0, ContainerModel::GpuUseColumn) == QStringLiteral("—"));
 }
