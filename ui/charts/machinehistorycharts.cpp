@@ -137,25 +137,13 @@ void MachineHistoryCharts::addSample(const QJsonObject &s)
 void MachineHistoryCharts::trim()
 {
     // An hour back from the newest sample: the worker sends an hour, and live samples extend it.
-    double newest = 0;
-    for (const QPointF &p : m_cpu->points(QStringLiteral("cpu"))) {
-        newest = std::max(newest, p.x());
+    const QList<QPointF> cpu = m_cpu->points(QStringLiteral("cpu"));
+    if (cpu.isEmpty()) {
+        return;
     }
-    const double cut = newest - double(HourMs);
+    const double cut = cpu.last().x() - double(HourMs);
     for (TimeSeriesChart *chart : { m_cpu, m_memory, m_disk, m_gpu, m_gpuMemory }) {
-        const QStringList keys = chart == m_cpu ? QStringList { QStringLiteral("cpu") }
-            : chart == m_gpu || chart == m_gpuMemory
-            ? QStringList(m_gpuLines.cbegin(), m_gpuLines.cend())
-            : QStringList { QStringLiteral("used"), QStringLiteral("total") };
-        for (const QString &key : keys) {
-            QList<QPointF> pts = chart->points(key);
-            const auto firstKept
-                = std::find_if(pts.cbegin(), pts.cend(), [cut](const QPointF &p) { return p.x() >= cut; });
-            if (firstKept != pts.cbegin()) {
-                pts.erase(pts.cbegin(), firstKept);
-                chart->setPoints(key, pts);
-            }
-        }
+        chart->dropBefore(cut);
     }
 }
 

@@ -10,8 +10,6 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
-#include <algorithm>
-
 namespace codalab::ui {
 
 namespace {
@@ -140,7 +138,32 @@ void RunResourceCharts::onHistory(const QJsonValue &result, int errorCode, const
     m_memoryLimit = history.value(QLatin1String("memoryLimit")).toDouble();
     m_gpuMemoryTotal = history.value(QLatin1String("gpuMemoryTotal")).toDouble();
     const QJsonArray samples = history.value(QLatin1String("samples")).toArray();
+    const bool gpu = plot(samples, true);
+    m_gpu->setVisible(gpu);
+    m_gpuMemory->setVisible(gpu);
+    m_loaded = true;
+    m_grid->show();
+    if (samples.isEmpty()) {
+        m_message->setText(tr("No samples yet: the first comes a few seconds after the container starts."));
+    } else {
+        m_message->hide();
+    }
+    Q_EMIT loaded(true);
+}
+
+void RunResourceCharts::addSample(const QJsonObject &s)
+{
+    if (plot({ s }, false)) {
+        m_gpu->show();
+        m_gpuMemory->show();
+    }
+    m_message->hide();
+}
+
+bool RunResourceCharts::plot(const QJsonArray &samples, bool replace)
+{
     QList<QPointF> cpu, mem, limit, gpuUtil, gpuMem, gpuTotal;
+    bool gpuUsed = false;
     for (const QJsonValue &v : samples) {
         const QJsonObject s = v.toObject();
         const double t = s.value(QLatin1String("t")).toDouble();
@@ -160,55 +183,29 @@ void RunResourceCharts::onHistory(const QJsonValue &result, int errorCode, const
                 gpuTotal << QPointF(t, m_gpuMemoryTotal / GiB);
             }
         }
+        gpuUsed = gpuUsed || util > 0 || used > 0;
     }
-    m_cpu->setPoints(QStringLiteral("cpu"), cpu);
-    m_memory->setPoints(QStringLiteral("mem"), mem);
-    m_memory->setPoints(QStringLiteral("limit"), limit);
-    m_gpu->setPoints(QStringLiteral("gpuUtil"), gpuUtil);
-    m_gpuMemory->setPoints(QStringLiteral("gpuMem"), gpuMem);
-    m_gpuMemory->setPoints(QStringLiteral("gpuTotal"), gpuTotal);
-    // A run on a GPU machine reads 0 when no process of it uses a GPU: charts of zeros only for runs that
-    // were given a GPU or used one.
-    const auto used = [](const QList<QPointF> &points) {
-        return std::any_of(points.cbegin(), points.cend(), [](const QPointF &p) { return p.y() > 0; });
-    };
-    const bool gpu = m_gpuMemoryTotal > 0 || used(gpuUtil) || used(gpuMem);
-    m_gpu->setVisible(gpu);
-    m_gpuMemory->setVisible(gpu);
-    m_loaded = true;
-    m_grid->show();
-    if (samples.isEmpty()) {
-        m_message->setText(tr("No samples yet: the first comes a few seconds after the container starts."));
-    } else {
-        m_message->hide();
-    }
-    Q_EMIT loaded(true);
-}
-
-void RunResourceCharts::addSample(const QJsonObject &s)
-{
-    const double t = s.value(QLatin1String("t")).toDouble();
-    m_cpu->append(QStringLiteral("cpu"), QPointF(t, s.value(QLatin1String("cpu")).toDouble()));
-    m_memory->append(QStringLiteral("mem"), QPointF(t, s.value(QLatin1String("mem")).toDouble() / GiB));
-    if (m_memoryLimit > 0) {
-        m_memory->append(QStringLiteral("limit"), QPointF(t, m_memoryLimit / GiB));
-    }
-    const double util = s.value(QLatin1String("gpuUtil")).toDouble(-1);
-    const double used = s.value(QLatin1String("gpuMem")).toDouble(-1);
-    if (util >= 0) {
-        m_gpu->append(QStringLiteral("gpuUtil"), QPointF(t, util));
-    }
-    if (used >= 0) {
-        m_gpuMemory->append(QStringLiteral("gpuMem"), QPointF(t, used / GiB));
-        if (m_gpuMemoryTotal > 0) {
-            m_gpuMemory->append(QStringLiteral("gpuTotal"), QPointF(t, m_gpuMemoryTotal / GiB));
+    const struct
+    {
+        TimeSeriesChart *chart;
+        QString key;
+        const QList<QPointF> &points;
+    } lines[] = { { m_cpu, QStringLiteral("cpu"), cpu }, { m_memory, QStringLiteral("mem"), mem },
+        { m_memory, QStringLiteral("limit"), limit }, { m_gpu, QStringLiteral("gpuUtil"), gpuUtil },
+        { m_gpuMemory, QStringLiteral("gpuMem"), gpuMem },
+        { m_gpuMemory, QStringLiteral("gpuTotal"), gpuTotal } };
+    for (const auto &line : lines) {
+        if (replace) {
+            line.chart->setPoints(line.key, line.points);
+        } else {
+            for (const QPointF &p : line.points) {
+                line.chart->append(line.key, p);
+            }
         }
     }
-    if (m_gpuMemoryTotal > 0 || util > 0 || used > 0) {
-        m_gpu->show();
-        m_gpuMemory->show();
-    }
-    m_message->hide();
+    // A run on a GPU machine reads 0 when no process of it uses a GPU: charts of zeros only for runs that
+    // were given a GPU or used one.
+    return m_gpuMemoryTotal > 0 || gpuUsed;
 }
 
 } // namespace codalab::ui

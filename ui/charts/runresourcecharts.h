@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QJsonArray;
 class QLabel;
 
 namespace codalab::ui {
@@ -44,6 +45,8 @@ private:
     void load();
     void onHistory(const QJsonValue &result, int errorCode, const QString &error);
     void addSample(const QJsonObject &sample);
+    /// Draws `samples` (replacing what the charts had, or appended to it); whether the GPU charts belong.
+    bool plot(const QJsonArray &samples, bool replace);
 
     WorkerLink *m_link;
     QString m_uuid;

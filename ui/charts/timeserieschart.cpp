@@ -125,6 +125,20 @@ void TimeSeriesChart::bound(QList<QPointF> &points)
     points = merged;
 }
 
+void TimeSeriesChart::dropBefore(double x)
+{
+    bool dropped = false;
+    for (QList<QPointF> &points : m_points) {
+        const auto kept
+            = std::find_if(points.cbegin(), points.cend(), [x](const QPointF &p) { return p.x() >= x; });
+        dropped = dropped || kept != points.cbegin();
+        points.erase(points.cbegin(), kept);
+    }
+    if (dropped) {
+        redraw();
+    }
+}
+
 void TimeSeriesChart::setTimeAxis(TimeAxis axis)
 {
     m_axis = axis;

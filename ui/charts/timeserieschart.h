@@ -37,6 +37,8 @@ public:
     /// A fixed top for the value axis (100 for percentages of one device); 0: follow the data.
     void setMaximum(double maximum);
     void setTimeAxis(TimeAxis axis);
+    /// Forgets every point older than `x` (epoch ms), on every line.
+    void dropBefore(double x);
     void clear();
 
     QList<QPointF> points(const QString &key) const;

@@ -19,12 +19,6 @@ UserNames::~UserNames()
     clear();
 }
 
-void UserNames::setClient(server::CodaLabClient *client)
-{
-    clear();
-    m_client = client;
-}
-
 void UserNames::clear()
 {
     for (const QPointer<server::ApiJob> &job : std::as_const(m_jobs)) {

@@ -18,7 +18,7 @@ namespace codalab::ui {
 ///
 /// Usage: construct over the session's client; nameOf(id) answers at once from what is known (empty while
 /// it is looked up, and for good when the server would not name the user: hasFailed()) and starts one
-/// lookup for an unknown id; resolved() fires when a name arrives. clear() (or setClient()) forgets every
+/// lookup for an unknown id; resolved() fires when a name arrives. clear() forgets every
 /// name, for a session with another server.
 class UserNames : public QObject
 {
@@ -28,7 +28,6 @@ public:
 
     ~UserNames() override;
 
-    void setClient(server::CodaLabClient *client);
     void clear();
     /// Known already (the logged-in user, from the login): no lookup needed.
     void insert(const QString &id, const QString &name);

@@ -94,6 +94,8 @@ public Q_SLOTS:
     /// when it ran the run.
     void setWorkerLink(WorkerLink *link);
     RunResourceCharts *resourceCharts() const { return m_charts; }
+    /// The names of the owners it shows (cleared with clear()); other pages may share them.
+    UserNames *userNames() const { return m_names; }
 
 Q_SIGNALS:
     void logsRequested(const QString &uuid);

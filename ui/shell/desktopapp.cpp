@@ -5,7 +5,6 @@
 #include "bundles/outputsaver.h"
 #include "bundles/transferqueue.h"
 #include "common/desktopsettings.h"
-#include "common/usernames.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
 #include "common/workerruns.h"
@@ -80,7 +79,6 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
             true);
         m_myRuns->refresh();
         m_bundles->refresh();
-        m_userNames->setClient(m_session->client()); // another server, other users
         Q_EMIT accountReady(userName);
     });
     connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
@@ -100,10 +98,9 @@ void DesktopApp::buildWindow()
 {
     m_window = std::make_unique<MainWindow>();
     m_dashboard = new DashboardPage(m_link);
-    m_userNames = new UserNames(m_session->client(), this);
-    m_dashboard->setUserNames(m_userNames);
     m_logs = new LogsPage;
     m_myRuns = new MyRunsPage(m_session->client());
+    m_dashboard->setUserNames(m_myRuns->userNames()); // one cache of names, cleared with the account
     m_transfers = new TransferQueue(this);
     m_bundles = new BundlesPage(m_session->client(), m_transfers);
     m_outputSaver = new OutputSaver(m_session->client(), m_bundles, m_transfers, this);

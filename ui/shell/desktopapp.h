@@ -40,7 +40,6 @@ class MainWindow;
 class MyRunsPage;
 class ServerSession;
 class SubmitRunDialog;
-class UserNames;
 class TransferQueue;
 class TrayController;
 class WorkerLink;
@@ -130,7 +129,6 @@ private:
     CachesPage *m_caches = nullptr;
     TrayController *m_tray = nullptr;
     QPointer<SubmitRunDialog> m_submitDialog;
-    UserNames *m_userNames = nullptr;
     QTimer m_localServerPoll;
     int m_localServerWaited = 0;
     secrets::Profile m_profile;

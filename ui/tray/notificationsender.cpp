@@ -57,10 +57,7 @@ NotificationSender::Path NotificationSender::path() const
     if (m_serviceUp) {
         return Path::Service;
     }
-    if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
-        return Path::TrayBalloon;
-    }
-    return Path::Window;
+    return trayShows() ? Path::TrayBalloon : Path::Window;
 }
 
 QString NotificationSender::pathText() const
@@ -105,9 +102,14 @@ void NotificationSender::send(const QString &title, const QString &body, const Q
         });
 }
 
+bool NotificationSender::trayShows() const
+{
+    return m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages();
+}
+
 void NotificationSender::showInTray(const QString &title, const QString &body, const QIcon &icon)
 {
-    if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
+    if (trayShows()) {
         m_tray->showMessage(title, body, icon, ShowMs);
     } else {
         Q_EMIT sentNowhere(title, body);

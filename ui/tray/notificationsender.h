@@ -44,6 +44,8 @@ Q_SIGNALS:
 
 private:
     void setServiceUp(bool up);
+    /// The tray icon is shown and can show a balloon.
+    bool trayShows() const;
     void showInTray(const QString &title, const QString &body, const QIcon &icon);
 
     QPointer<QSystemTrayIcon> m_tray;

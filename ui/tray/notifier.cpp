@@ -68,7 +68,11 @@ void Notifier::runEnded(const QJsonObject &run)
         return;
     }
     m_announced.insert(uuid); // the status without it that follows stays quiet
-    const RunSeen seen = readRun(run);
+    announceEnd(readRun(run));
+}
+
+void Notifier::announceEnd(const RunSeen &seen)
+{
     if (seen.failure.isEmpty()) {
         post(Setting::RunFinished, { Kind::RunFinished, seen.label, {} });
     } else {
@@ -129,21 +133,16 @@ void Notifier::updateRuns(const QJsonObject &status, bool baseline)
         if (baseline) {
             continue; // done before we looked
         }
-        if (seen.failure.isEmpty()) {
-            post(Setting::RunFinished, { Kind::RunFinished, seen.label, {} });
-        } else {
-            post(Setting::RunFailed, { Kind::RunFailed, seen.label, seen.failure });
-        }
+        announceEnd(seen);
     }
     for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
         if (now.contains(it.key()) || m_announced.contains(it.key())) {
             continue;
         }
         const RunSeen &last = it.value();
-        if (!last.failure.isEmpty() && last.stage != QLatin1String("RUN_STAGE.RESTAGED")) {
-            post(Setting::RunFailed, { Kind::RunFailed, last.label, last.failure });
-        } else if (last.failure.isEmpty() && isLateStage(last.stage)) {
-            post(Setting::RunFinished, { Kind::RunFinished, last.label, {} });
+        if (last.failure.isEmpty() ? isLateStage(last.stage)
+                                   : last.stage != QLatin1String("RUN_STAGE.RESTAGED")) {
+            announceEnd(last);
         }
         // Otherwise it was given back or restaged: not the user's news.
     }

@@ -68,6 +68,8 @@ private:
     void updateDisk(const QJsonObject &status);
     void post(DesktopSettings::Notification setting, const NotificationBurst::Event &event);
     static RunSeen readRun(const QJsonObject &run);
+    /// "Run finished", or "Run failed" with its reason.
+    void announceEnd(const RunSeen &seen);
 
     DesktopSettings *m_settings;
     QTimer m_timer;
