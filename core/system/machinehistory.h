@@ -32,7 +32,6 @@ public:
     void record(const MachineSpecs &specs, qint64 nowMs);
     /// {"intervalMs": n, "samples": [...]}, oldest first.
     QJsonObject toJson() const;
-    int intervalMs() const { return m_intervalMs; }
 
     /// Busy and total jiffies of all CPUs from /proc/stat text (its first "cpu" line); iowait counts as
     /// idle. nullopt when the text has no such line.

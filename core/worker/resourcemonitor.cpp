@@ -30,6 +30,7 @@ ResourceMonitor::ResourceMonitor(Worker *worker, QString nvidiaSmi)
         });
     connect(m_machine, &system::MachineHistory::sampled, this, &ResourceMonitor::machineSampled);
     connect(worker, &Worker::runAdded, this, &ResourceMonitor::watch);
+    connect(worker, &Worker::runEnded, this, &ResourceMonitor::keep);
     connect(m_gpus, &system::GpuProcessProbe::finished, this, &ResourceMonitor::applyGpuUse);
     m_gpuTimer.setInterval(worker->config().statsIntervalMs);
     connect(&m_gpuTimer, &QTimer::timeout, this, &ResourceMonitor::probeGpus);
@@ -43,17 +44,15 @@ void ResourceMonitor::watch(Run *run)
     connect(run, &Run::sampled, this, [this, run](const ResourceHistory::Sample &sample) {
         Q_EMIT runSampled(run->uuid(), sample.toJson());
     });
-    connect(run, &Run::changed, this, [this, run] {
-        if (run->stage() != RunStage::Finished) {
-            return;
-        }
-        // The run is leaving the worker with this very change: its history goes to a file, once.
-        run->disconnect(this);
-        QString error;
-        if (!m_store.save(RunHistoryStore::document(run->record(), true), &error)) {
-            qCWarning(lcWorker).noquote() << "cannot keep the resource history:" << error;
-        }
-    });
+}
+
+void ResourceMonitor::keep(Run *run)
+{
+    // The run is leaving the worker: its history goes to a file, once.
+    QString error;
+    if (!m_store.save(RunHistoryStore::document(run->record(), true), &error)) {
+        qCWarning(lcWorker).noquote() << "cannot keep the resource history:" << error;
+    }
 }
 
 QJsonObject ResourceMonitor::runHistory(const QString &uuid, ControlError *error) const

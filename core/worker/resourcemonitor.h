@@ -38,7 +38,6 @@ public:
     /// RunHistoryStore::document() of a run of this worker, else of a saved one; *error (code 1, "no
     /// resource history for run <uuid>") when there is neither.
     QJsonObject runHistory(const QString &uuid, ControlError *error) const;
-    const RunHistoryStore &store() const { return m_store; }
 
 Q_SIGNALS:
     /// {"t", "cpu", "mem", "gpuUtil", "gpuMem"} of a running run.
@@ -47,6 +46,8 @@ Q_SIGNALS:
 
 private:
     void watch(Run *run);
+    /// Worker::runEnded: the finished run's history is written to its file.
+    void keep(Run *run);
     void probeGpus();
     void applyGpuUse(
         const QList<system::GpuProcess> &processes, const QString &error, const QStringList &warnings);

@@ -2,11 +2,11 @@
 #include "worker/runhistorystore.h"
 
 #include "util/bundleuuid.h"
+#include "worker/statefile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace codalab::worker {
 
@@ -40,10 +40,9 @@ bool RunHistoryStore::save(const QJsonObject &document, QString *error)
         *error = QStringLiteral("cannot create %1").arg(m_dir);
         return false;
     }
-    QSaveFile file(pathOf(uuid));
-    const QByteArray data = QJsonDocument(document).toJson(QJsonDocument::Compact);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+    QString why;
+    if (!StateFile(pathOf(uuid), QStringLiteral("run history")).save(document, &why)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(pathOf(uuid), why);
         return false;
     }
     prune();
