@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "system/gpuprobe.h"
 
-#include <QStandardPaths>
+#include "system/nvidiasmi.h"
+
 #include <QTimer>
 
 namespace codalab::system {
@@ -15,39 +16,24 @@ GpuProbe::GpuProbe(QString program, QObject *parent)
 
 void GpuProbe::start()
 {
-    const QString path
-        = m_program.contains(QLatin1Char('/')) ? m_program : QStandardPaths::findExecutable(m_program);
+    const QString path = NvidiaSmi::find(m_program);
     if (path.isEmpty()) {
         // A machine without NVIDIA's driver: a CPU worker, not a problem.
         QTimer::singleShot(0, this, [this] { done({}, {}); });
         return;
     }
-    connect(&m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
-        const QByteArray out = m_process.readAllStandardOutput();
-        if (status != QProcess::NormalExit || exitCode != 0) {
-            const QString message = QString::fromUtf8(out + m_process.readAllStandardError()).simplified();
-            done({},
-                QStringLiteral("nvidia-smi failed (exit code %1): %2").arg(exitCode).arg(message.left(300)));
-            return;
-        }
-        QStringList warnings;
-        const QList<GpuInfo> gpus = GpuInfo::parseCsv(out, &warnings);
-        done(gpus, warnings.join(QLatin1Char('\n')));
-    });
-    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart) {
-            done({}, QStringLiteral("nvidia-smi could not be started: %1").arg(m_process.errorString()));
-        }
-    });
-    QTimer::singleShot(TimeoutMs, this, [this] {
-        if (!m_done) {
-            m_process.kill();
-            done({}, QStringLiteral("nvidia-smi did not answer within %1 s").arg(TimeoutMs / 1000));
-        }
-    });
-    m_process.start(path,
+    NvidiaSmi::run(this, path,
         { QStringLiteral("--query-gpu=") + GpuInfo::queryFields(),
-            QStringLiteral("--format=csv,noheader,nounits") });
+            QStringLiteral("--format=csv,noheader,nounits") },
+        QStringLiteral("nvidia-smi"), [this](const QByteArray &out, const QString &error) {
+            if (!error.isEmpty()) {
+                done({}, error);
+                return;
+            }
+            QStringList warnings;
+            const QList<GpuInfo> gpus = GpuInfo::parseCsv(out, &warnings);
+            done(gpus, warnings.join(QLatin1Char('\n')));
+        });
 }
 
 void GpuProbe::done(const QList<GpuInfo> &gpus, const QString &warning)

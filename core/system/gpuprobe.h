@@ -2,9 +2,9 @@
 #pragma once
 
 #include "system/gpuinfo.h"
+#include "system/nvidiasmi.h"
 
 #include <QObject>
-#include <QProcess>
 
 namespace codalab::system {
 
@@ -20,7 +20,7 @@ public:
     explicit GpuProbe(QString program = QStringLiteral("nvidia-smi"), QObject *parent = nullptr);
 
     void start();
-    static constexpr int TimeoutMs = 15000;
+    static constexpr int TimeoutMs = NvidiaSmi::TimeoutMs;
 
 Q_SIGNALS:
     void finished(const QList<codalab::system::GpuInfo> &gpus, const QString &warning);
@@ -29,7 +29,6 @@ private:
     void done(const QList<GpuInfo> &gpus, const QString &warning);
 
     QString m_program;
-    QProcess m_process;
     bool m_done = false;
 };
 

@@ -2,10 +2,9 @@
 #include "system/gpuprocessprobe.h"
 
 #include "system/cgroupcontainer.h"
+#include "system/nvidiasmi.h"
 
 #include <QPointer>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTimer>
 
 namespace codalab::system {
@@ -20,7 +19,7 @@ GpuProcessProbe::GpuProcessProbe(QString program, QString procRoot, QObject *par
 
 QString GpuProcessProbe::programPath() const
 {
-    return m_program.contains(QLatin1Char('/')) ? m_program : QStandardPaths::findExecutable(m_program);
+    return NvidiaSmi::find(m_program);
 }
 
 QHash<QString, GpuProcessProbe::Use> GpuProcessProbe::perContainer(const QList<GpuProcess> &processes)
@@ -86,44 +85,10 @@ bool GpuProcessProbe::start()
     return true;
 }
 
-void GpuProcessProbe::runStep(const QString &path, const QStringList &arguments, StepDone done)
+void GpuProcessProbe::runStep(const QString &path, const QStringList &arguments, NvidiaSmi::Done done)
 {
-    auto *process = new QProcess(this);
-    auto settled = std::make_shared<bool>(false);
-    const QString what = QStringLiteral("nvidia-smi %1").arg(arguments.first());
-    const auto settle = [process, settled, done](const QByteArray &out, const QString &error) {
-        if (*settled) {
-            return;
-        }
-        *settled = true;
-        process->deleteLater();
-        done(out, error);
-    };
-    connect(process, &QProcess::finished, this,
-        [process, settle, what](int exitCode, QProcess::ExitStatus status) {
-            const QByteArray out = process->readAllStandardOutput();
-            if (status != QProcess::NormalExit || exitCode != 0) {
-                const QString message = QString::fromUtf8(out + process->readAllStandardError()).simplified();
-                settle({},
-                    QStringLiteral("%1 failed (exit code %2): %3")
-                        .arg(what)
-                        .arg(exitCode)
-                        .arg(message.left(300)));
-                return;
-            }
-            settle(out, {});
-        });
-    connect(process, &QProcess::errorOccurred, this, [process, settle, what](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart) {
-            settle({}, QStringLiteral("%1 could not be started: %2").arg(what, process->errorString()));
-        }
-    });
-    QTimer::singleShot(TimeoutMs, process, [process, settle, what] {
-        process->disconnect();
-        process->kill();
-        settle({}, QStringLiteral("%1 did not answer within %2 s").arg(what).arg(TimeoutMs / 1000));
-    });
-    process->start(path, arguments);
+    NvidiaSmi::run(
+        this, path, arguments, QStringLiteral("nvidia-smi %1").arg(arguments.first()), std::move(done));
 }
 
 void GpuProcessProbe::finish(QList<GpuProcess> processes, const QString &error)

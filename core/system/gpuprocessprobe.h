@@ -2,12 +2,11 @@
 #pragma once
 
 #include "system/gpuprocess.h"
+#include "system/nvidiasmi.h"
 
 #include <QHash>
 #include <QObject>
 #include <QStringList>
-
-#include <functional>
 
 namespace codalab::system {
 
@@ -41,7 +40,7 @@ public:
     /// Whether the last probe's pmon answered, so a process it did not list used no SM time.
     bool utilizationKnown() const { return m_pmonOk; }
     bool start();
-    static constexpr int TimeoutMs = 15000;
+    static constexpr int TimeoutMs = NvidiaSmi::TimeoutMs;
 
 Q_SIGNALS:
     /// `error` is set when the figures are unknown (no nvidia-smi, it failed or hung); `warnings` names
@@ -50,8 +49,7 @@ Q_SIGNALS:
         const QStringList &warnings);
 
 private:
-    using StepDone = std::function<void(const QByteArray &output, const QString &error)>;
-    void runStep(const QString &path, const QStringList &arguments, StepDone done);
+    void runStep(const QString &path, const QStringList &arguments, NvidiaSmi::Done done);
     void finish(QList<GpuProcess> processes, const QString &error);
 
     QString m_program;

@@ -8,6 +8,7 @@ target_sources(codalab_core PRIVATE
     system/gpuprocess.cpp
     system/gpuprocessprobe.cpp
     system/machinehistory.cpp
+    system/nvidiasmi.cpp
     system/machineprobe.cpp
     system/machinespecs.cpp
 )
