@@ -12,8 +12,10 @@ packages=(
   libqt6sql6-sqlite qtkeychain-qt6-dev
   libsecret-1-0   # QtKeychain loads it at run time for the Secret Service; without it only KWallet is tried
   libarchive-dev libcurl4-openssl-dev zlib1g-dev
+  libdeflate-dev   # the blocks of the parallel gzip writer (core/util/parallelgzipwriter.cpp)
   # tests
   catch2 clang-format util-linux
+  pigz python3   # the packing benchmark's baseline, and the test that Python's tarfile reads our archives
   clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer targets (scripts/run-fuzz.sh)
   # the keyring tests: a private session bus with a fresh GNOME Keyring (tests/secrets/with-keyring.sh)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools

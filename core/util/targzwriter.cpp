@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "util/targzwriter.h"
 
+#include "util/parallelgzipwriter.h"
+
 #include <QFile>
 #include <QIODevice>
 
@@ -23,20 +25,14 @@ namespace {
 
 constexpr qint64 blockSize = 64 * 1024;
 
-struct DeviceSink
+// libarchive writes the plain tar here; the gzip stream is compressed on every core.
+la_ssize_t writeGzip(archive *a, void *data, const void *block, size_t length)
 {
-    QIODevice *device = nullptr;
-    qint64 written = 0;
-};
-
-la_ssize_t writeDevice(archive *a, void *data, const void *block, size_t length)
-{
-    auto *sink = static_cast<DeviceSink *>(data);
-    if (sink->device->write(static_cast<const char *>(block), qint64(length)) != qint64(length)) {
-        archive_set_error(a, EIO, "%s", sink->device->errorString().toLocal8Bit().constData());
+    auto *gzip = static_cast<ParallelGzipWriter *>(data);
+    if (!gzip->write(static_cast<const char *>(block), length)) {
+        archive_set_error(a, EIO, "%s", gzip->errorString().toLocal8Bit().constData());
         return -1;
     }
-    sink->written += qint64(length);
     return la_ssize_t(length);
 }
 
@@ -194,18 +190,13 @@ ArchiveResult TarGzWriter::write(const QList<Member> &members, QIODevice *out, c
             patterns.append(QFile::encodeName(pattern));
         }
     }
-    DeviceSink sink;
-    sink.device = out;
+    ParallelGzipWriter gzip(out, options.compressionLevel, options.threads);
     std::unique_ptr<archive, int (*)(archive *)> a(archive_write_new(), archive_write_free);
-    archive_write_add_filter_gzip(a.get());
-    if (options.compressionLevel > 0) {
-        archive_write_set_filter_option(a.get(), "gzip", "compression-level",
-            QByteArray::number(qBound(1, options.compressionLevel, 9)).constData());
-    }
+    archive_write_add_filter_none(a.get());
     archive_write_set_format_pax_restricted(a.get());
-    // As gzip writes it: the tar inside is padded to its blocks, the compressed stream is not padded after.
-    archive_write_set_bytes_in_last_block(a.get(), 1);
-    if (archive_write_open(a.get(), &sink, nullptr, writeDevice, nullptr) != ARCHIVE_OK) {
+    // As `tar czf` writes it: the tar is padded to whole 10240-byte records (libarchive's default without a
+    // filter); the gzip stream around it is not padded.
+    if (archive_write_open(a.get(), &gzip, nullptr, writeGzip, nullptr) != ARCHIVE_OK) {
         result.error = QStringLiteral("Cannot write the archive: %1")
                            .arg(QString::fromLocal8Bit(archive_error_string(a.get())));
         return result;
@@ -235,7 +226,11 @@ ArchiveResult TarGzWriter::write(const QList<Member> &members, QIODevice *out, c
                            .arg(QString::fromLocal8Bit(archive_error_string(a.get())));
         return result;
     }
-    result.bytesWritten = sink.written;
+    if (!gzip.finish()) {
+        result.error = QStringLiteral("Cannot write the archive: %1").arg(gzip.errorString());
+        return result;
+    }
+    result.bytesWritten = gzip.bytesWritten();
     result.ok = true;
     return result;
 }

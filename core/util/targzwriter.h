@@ -7,7 +7,8 @@
 
 namespace codalab::util {
 
-/// SafeArchive::create(): a directory as `tar czf - -C dir --exclude=P... .` would write it. Synchronous.
+/// SafeArchive::create(): a directory as `tar czf - -C dir --exclude=P... .` would write it, compressed on
+/// every core (ParallelGzipWriter). Synchronous: the calling thread walks the tree and writes the output.
 class TarGzWriter
 {
 public:
@@ -28,6 +29,8 @@ public:
         std::function<bool(qint64 bytes)> onRead;
         /// gzip's level, 1 (fastest) to 9; 0: gzip's default (6), as `tar czf` writes.
         int compressionLevel = 0;
+        /// Threads that compress (ParallelGzipWriter); 0: one per core.
+        int threads = 0;
     };
     /// Several files and directories in one archive (`cl upload a b` sends them so), read progress told.
     static ArchiveResult write(const QList<Member> &members, QIODevice *out, const Options &options);

@@ -3,6 +3,9 @@
 
 #include <QFile>
 #include <QList>
+#include <QString>
+
+#include <cstdlib>
 
 namespace codalab::test {
 
@@ -18,6 +21,19 @@ qint64 procStatusKiB(qint64 pid, const char *field)
         }
     }
     return -1;
+}
+
+QByteArray loadAverageText()
+{
+    double load[3] = {};
+    if (::getloadavg(load, 3) != 3) {
+        return QByteArrayLiteral("load average unknown");
+    }
+    return QStringLiteral("load average %1 %2 %3")
+        .arg(load[0], 0, 'f', 2)
+        .arg(load[1], 0, 'f', 2)
+        .arg(load[2], 0, 'f', 2)
+        .toLatin1();
 }
 
 } // namespace codalab::test
