@@ -55,6 +55,11 @@ std::optional<qint64> ByteSize::parse(const QString &text, QString *error)
     return qint64(bytes);
 }
 
+QString ByteSize::formatWithBytes(qint64 bytes)
+{
+    return bytes < 1024 ? QStringLiteral("%1 bytes").arg(bytes) : format(bytes);
+}
+
 QString ByteSize::format(qint64 bytes)
 {
     if (bytes < 1024) {
@@ -65,7 +70,7 @@ QString ByteSize::format(qint64 bytes)
         size /= 1024.0;
         const QChar unit = QLatin1Char(units[i]);
         if (size < 100 && size != std::trunc(size)) {
-            return QString::number(size, 'f', 1) + unit;
+            return DecimalNumber::oneDecimal(size) + unit;
         }
         // Upstream stops at t (and returns None past it); counting on in t keeps every value printable.
         if (size < 1024 || i == 3) {

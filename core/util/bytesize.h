@@ -28,6 +28,8 @@ public:
     /// Upstream gives None from 1024t on; this keeps counting in t ("2048t"). Negative values print as
     /// plain integers, as upstream's does.
     static QString format(qint64 bytes);
+    /// size_str(bytes, include_bytes=True): "512 bytes" below 1 KiB, else as format().
+    static QString formatWithBytes(qint64 bytes);
 };
 
 } // namespace codalab::util

@@ -4,6 +4,7 @@
 #include <QByteArray>
 
 #include <charconv>
+#include <cstdio>
 #include <limits>
 
 namespace codalab::util {
@@ -61,6 +62,13 @@ std::optional<qint64> DecimalNumber::parseInteger(QStringView text)
         value = value * 10 + digit;
     }
     return value;
+}
+
+QString DecimalNumber::oneDecimal(double value)
+{
+    char text[400]; // the longest double in %.1f: 309 digits, a sign, a point and a decimal
+    const int n = std::snprintf(text, sizeof text, "%.1f", value);
+    return QString::fromLatin1(text, n > 0 ? qMin(n, int(sizeof text) - 1) : 0);
 }
 
 } // namespace codalab::util

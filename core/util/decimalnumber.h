@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QString>
 #include <QStringView>
 
 #include <optional>
@@ -20,6 +21,10 @@ public:
     static std::optional<qint64> parseInteger(QStringView text);
     /// True when `value` (not NaN) fits a qint64 once cut to an integer.
     static bool fitsInt64(double value) { return value < 9223372036854775808.0; }
+    /// Python's "%.1f" % value: the double's exact value rounded to one decimal, a tie to even (1.25 ->
+    /// "1.2"), as glibc's printf does. Qt's QString::number rounds a tie up, which sizes and durations that
+    /// must read as upstream's cannot use.
+    static QString oneDecimal(double value);
 };
 
 } // namespace codalab::util

@@ -3,6 +3,9 @@
 
 #include "util/decimalnumber.h"
 
+#include <cmath>
+#include <limits>
+
 namespace codalab::util {
 
 namespace {
@@ -19,7 +22,7 @@ QString formatMagnitude(quint64 s)
 {
     quint64 m = s / 60;
     if (m == 0) {
-        return QString::number(double(s), 'f', 1) + QLatin1Char('s');
+        return DecimalNumber::oneDecimal(double(s)) + QLatin1Char('s');
     }
     s -= m * 60;
     quint64 h = m / 60;
@@ -79,6 +82,17 @@ std::optional<qint64> Duration::parse(const QString &text, QString *error)
         return fail(true);
     }
     return qint64(seconds);
+}
+
+QString Duration::formatFractional(double seconds)
+{
+    // duration_str on a float: a fraction shows below a minute ("2.6s", and 59.96 is "60.0s" as there);
+    // above it, whole units cut down as for whole seconds.
+    if (seconds >= 0 && seconds < 60) {
+        return DecimalNumber::oneDecimal(seconds) + QLatin1Char('s');
+    }
+    return DecimalNumber::fitsInt64(std::abs(seconds)) ? format(qint64(seconds))
+                                                       : format(std::numeric_limits<qint64>::max());
 }
 
 QString Duration::format(qint64 seconds)

@@ -26,6 +26,9 @@ public:
     /// 90000 -> "1d1h", 400 days -> "1y35d". A negative value is "-" and the formatted magnitude (upstream
     /// prints nonsense such as "-1y364d" for -5).
     static QString format(qint64 seconds);
+    /// The same on a float, as the worker's time-limit message passes the container's uptime: 2.6 ->
+    /// "2.6s", 59.96 -> "60.0s", 90.9 -> "1m30s".
+    static QString formatFractional(double seconds);
 };
 
 } // namespace codalab::util

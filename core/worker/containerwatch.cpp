@@ -171,7 +171,8 @@ void ContainerWatch::readStderr(const docker::ContainerInfo &info)
             }
         });
     connect(logs, &docker::ContainerLogs::finished, this, [this, text, info](const docker::DockerError &) {
-        Q_EMIT exitRead(info, QString::fromUtf8(*text).trimmed());
+        // Untrimmed, as upstream's worker takes it: a limit's message joins after its last newline.
+        Q_EMIT exitRead(info, QString::fromUtf8(*text));
     });
 }
 

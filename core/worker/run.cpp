@@ -452,7 +452,7 @@ void Run::upload()
     connect(m_uploader, &ResultUploader::progress, this, [this](qint64 bytes) {
         m_record.uploadedBytes = bytes;
         setStatus(QStringLiteral("Uploading results: %1 uploaded (archived size).")
-                      .arg(util::ByteSize::format(bytes)));
+                      .arg(util::ByteSize::formatWithBytes(bytes)));
     });
     connect(
         m_uploader, &ResultUploader::attemptFailed, this, [this](const server::ApiError &error, int, int) {

@@ -58,7 +58,8 @@ docker::ContainerSpec RunContainer::spec(
 
 QString RunContainer::memoryLimitMessage(qint64 bytes)
 {
-    return QStringLiteral("Memory limit %1b exceeded.").arg(util::ByteSize::format(bytes));
+    // Upstream's worker writes size_str() here with no "b" (unlike the disk message).
+    return QStringLiteral("Memory limit %1 exceeded.").arg(util::ByteSize::format(bytes));
 }
 
 QString RunContainer::limitExceeded(const RunRecord &run, qint64 nowMs)
@@ -67,7 +68,7 @@ QString RunContainer::limitExceeded(const RunRecord &run, qint64 nowMs)
     const double uptime = run.containerTimeTotalSec(nowMs);
     if (run.resources.timeSec > 0 && uptime > double(run.resources.timeSec)) {
         messages << QStringLiteral("Time limit exceeded. (Container uptime %1 > time limit %2)")
-                        .arg(util::Duration::format(qint64(uptime)),
+                        .arg(util::Duration::formatFractional(uptime),
                             util::Duration::format(run.resources.timeSec));
     }
     if (run.resources.memoryBytes > 0 && run.maxMemoryBytes > run.resources.memoryBytes) {

@@ -82,6 +82,15 @@ TEST_CASE("sizes format as upstream's size_str writes them", "[bytesize]")
     CHECK(ByteSize::format(Q_INT64_C(1234567890123)) == QLatin1String("1.1t"));
     CHECK(ByteSize::format(Q_INT64_C(6047313952768)) == QLatin1String("5.5t"));
     CHECK(ByteSize::format(-5) == QLatin1String("-5"));
+    // A tie rounds to even in Python's "%.1f": 1.25k is "1.2k", 2.25k "2.2k", 3.75k "3.8k".
+    CHECK(ByteSize::format(1280) == QLatin1String("1.2k"));
+    CHECK(ByteSize::format(2304) == QLatin1String("2.2k"));
+    CHECK(ByteSize::format(3840) == QLatin1String("3.8k"));
+    CHECK(ByteSize::format(qint64(5) << 28) == QLatin1String("1.2g"));
+    // include_bytes=True, as the worker's "Uploading results: ... uploaded" status writes a size.
+    CHECK(ByteSize::formatWithBytes(0) == QLatin1String("0 bytes"));
+    CHECK(ByteSize::formatWithBytes(512) == QLatin1String("512 bytes"));
+    CHECK(ByteSize::formatWithBytes(2048) == QLatin1String("2k"));
     // Past upstream's range (it returns None there): still counted in t.
     CHECK(ByteSize::format(qint64(2048) << 40) == QLatin1String("2048t"));
     CHECK(ByteSize::format(std::numeric_limits<qint64>::max())

@@ -65,6 +65,13 @@ TEST_CASE("durations format as upstream's duration_str writes them", "[duration]
     CHECK(Duration::format(31536000) == QLatin1String("1y0d"));
     CHECK(Duration::format(34560000) == QLatin1String("1y35d"));
     CHECK(Duration::format(1000000000) == QLatin1String("31y259d"));
+    // On a float, as the time-limit message writes the container's uptime.
+    CHECK(Duration::formatFractional(2.6) == QLatin1String("2.6s"));
+    CHECK(Duration::formatFractional(2.0) == QLatin1String("2.0s"));
+    CHECK(Duration::formatFractional(0.25) == QLatin1String("0.2s")); // a tie, to even as Python's "%.1f"
+    CHECK(Duration::formatFractional(59.96) == QLatin1String("60.0s"));
+    CHECK(Duration::formatFractional(90.9) == QLatin1String("1m30s"));
+    CHECK(Duration::formatFractional(10000.5) == QLatin1String("2h46m"));
     // Negative: a sign and the magnitude (upstream would print "-1y364d" for -5).
     CHECK(Duration::format(-5) == QLatin1String("-5.0s"));
     CHECK(Duration::format(-100) == QLatin1String("-1m40s"));

@@ -164,7 +164,15 @@ TEST_CASE("limits are worded as upstream words them", "[worker][container]")
     r.diskUtilization = 2 * 1048576;
     CHECK(RunContainer::limitExceeded(r, 2000).contains(QLatin1String("Disk limit 1mb exceeded.")));
     r.maxMemoryBytes = 2LL * 1073741824;
-    CHECK(RunContainer::limitExceeded(r, 2000).contains(QLatin1String("Memory limit 1gb exceeded.")));
+    // size_str with no "b" in the memory message, as upstream's worker writes it (unlike the disk one).
+    CHECK(RunContainer::limitExceeded(r, 2000).contains(QLatin1String("Memory limit 1g exceeded.")));
+    CHECK(RunContainer::memoryLimitMessage(qint64(3) << 29) == QLatin1String("Memory limit 1.5g exceeded."));
+    // The uptime keeps its tenths below a minute.
+    r.resources.timeSec = 2;
+    r.maxMemoryBytes = 0;
+    r.diskUtilization = 0;
+    CHECK(RunContainer::limitExceeded(r, 1000 + 2600)
+        == QLatin1String("Time limit exceeded. (Container uptime 2.6s > time limit 2.0s)"));
 }
 
 TEST_CASE("resources beyond qint64 from a server clamp instead of overflowing", "[worker][record]")

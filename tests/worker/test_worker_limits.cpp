@@ -46,7 +46,30 @@ TEST_CASE("a run over its memory limit is killed by the kernel and fails saying 
     const QJsonObject b = waitForState(*client, uuid, Final, 60000);
     INFO(QJsonDocument(b).toJson().toStdString());
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("failed"));
-    CHECK(failureOf(b).contains(QLatin1String("Memory limit 32mb exceeded.")));
+    // Upstream's words: size_str's "32m", joined after whatever the container wrote to stderr and its
+    // newline.
+    const QString failure = failureOf(b);
+    CHECK(failure.endsWith(QLatin1String("Memory limit 32m exceeded.")));
+    CHECK((failure == QLatin1String("Memory limit 32m exceeded.")
+        || failure.endsWith(QLatin1String("\n. Memory limit 32m exceeded."))));
+}
+
+TEST_CASE(
+    "what bash itself writes to the container's stderr is the failure, newline and all", "[worker][limits]")
+{
+    LocalServerFixture f;
+    WorkerHarness h(f);
+    h.start();
+    auto client = f.root();
+    // The command is wrapped as `( cmd ) >stdout 2>stderr`: a syntax error is bash's, on the container's
+    // stderr.
+    const QString uuid = submitRun(*client, QStringLiteral("echo ("));
+    const QJsonObject b = waitForState(*client, uuid, Final, 40000);
+    INFO(QJsonDocument(b).toJson().toStdString());
+    CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("failed"));
+    const QString failure = failureOf(b);
+    CHECK(failure.contains(QLatin1String("syntax error")));
+    CHECK(failure.endsWith(QLatin1Char('\n'))); // untrimmed, as upstream's worker stores it
 }
 
 TEST_CASE("a run writing past its disk limit is stopped and fails saying so", "[worker][limits]")
