@@ -12,8 +12,9 @@ namespace {
 
 /// Characters inserted at once: a few milliseconds of layout.
 constexpr qsizetype SliceChars = 16 * 1024;
-/// Edits applied per turn of the event loop, at most.
-constexpr qint64 TurnBudgetMs = 8;
+/// Edits applied per turn of the event loop, at most: with a frame's painting, a turn stays well under the
+/// 16 ms of a 60 Hz display.
+constexpr qint64 TurnBudgetMs = 5;
 
 } // namespace
 
@@ -58,8 +59,11 @@ void LogTextEdit::clearBytes()
 
 void LogTextEdit::showBytes(qint64 offset, const QByteArray &data, bool atFileEnd, bool fromBottom)
 {
-    clearBytes();
+    // The old text stays on screen until the new one's first slices go in, in the same turn: a tail that
+    // jumps ahead replaces its window in steps no longer than a turn's budget, with no empty frame between.
+    m_edits.clear();
     const QString text = m_window.reset(offset, data, atFileEnd);
+    queue({ Edit::Clear, {}, 0, 0 });
     queueText(fromBottom ? Edit::Prepend : Edit::Append, text);
     // Over MaxLines: keep the end of a tail, but the start of a window read from an offset (the file's
     // start, or where a view was), which is what was asked for.
@@ -68,7 +72,9 @@ void LogTextEdit::showBytes(qint64 offset, const QByteArray &data, bool atFileEn
     } else {
         queue({ Edit::RemoveBack, {}, 0, m_window.trimBack(m_maxBytes, MaxLines) });
     }
-    applyEdits(); // the first slices at once: no empty frame in between
+    if (document()->isEmpty()) {
+        applyEdits(); // nothing to keep on screen: the first slices at once
+    }
 }
 
 void LogTextEdit::showBytesAround(qint64 offset, const QByteArray &data, bool atFileEnd, qint64 anchor)
@@ -164,6 +170,11 @@ void LogTextEdit::apply(const Edit &edit)
     QTextCursor cursor(document());
     m_adjusting = true;
     switch (edit.kind) {
+    case Edit::Clear:
+        if (!document()->isEmpty()) {
+            replaceDocument();
+        }
+        break;
     case Edit::Append:
         cursor.movePosition(QTextCursor::End);
         cursor.insertText(edit.text);
@@ -196,6 +207,21 @@ void LogTextEdit::apply(const Edit &edit)
     } else if (edit.kind == Edit::Prepend || edit.kind == Edit::RemoveFront) {
         setScroll(firstLine + document()->blockCount() - blocksBefore);
     }
+}
+
+void LogTextEdit::replaceDocument()
+{
+    // A fresh document instead of clear(): freeing the old one's blocks (tens of thousands of lines) waits
+    // for a later turn of the event loop instead of lengthening this one.
+    QTextDocument *old = document();
+    auto *fresh = new QTextDocument(this);
+    fresh->setDocumentLayout(new QPlainTextDocumentLayout(fresh));
+    fresh->setDefaultFont(old->defaultFont());
+    fresh->setUndoRedoEnabled(false);
+    fresh->setMaximumBlockCount(old->maximumBlockCount());
+    old->setParent(nullptr); // else setDocument() deletes it now
+    setDocument(fresh);
+    old->deleteLater();
 }
 
 qint64 LogTextEdit::firstVisibleOffset() const

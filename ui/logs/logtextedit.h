@@ -59,7 +59,7 @@ Q_SIGNALS:
 private:
     struct Edit
     {
-        enum Kind { Append, Prepend, RemoveFront, RemoveBack, Select } kind;
+        enum Kind { Clear, Append, Prepend, RemoveFront, RemoveBack, Select } kind;
         QString text;
         int from = 0;
         int to = 0;
@@ -69,6 +69,7 @@ private:
     void applyEdits();
     void apply(const Edit &edit);
     void setScroll(int value);
+    void replaceDocument();
 
     LogWindow m_window;
     QList<Edit> m_edits;

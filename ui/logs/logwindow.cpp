@@ -2,6 +2,7 @@
 #include "logs/logwindow.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace codalab::ui {
 
@@ -64,27 +65,41 @@ qsizetype LogWindow::completePrefix(const QByteArray &bytes)
 
 QString LogWindow::render(const QByteArray &bytes, qint64 offset, qint64 *lineBytes, QList<qint64> *breaks)
 {
+    // A window of megabytes is rendered on the GUI thread when a tail jumps ahead: line ends are found with
+    // memchr, and only a line that reaches MaxLineBytes is walked a byte at a time.
     QString text;
     qsizetype pieceStart = 0;
     qint64 run = *lineBytes;
     const char *data = bytes.constData();
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        const char c = data[i];
-        if (c == '\n' || c == '\r') {
-            run = 0;
-            continue;
+    const qsizetype size = bytes.size();
+    for (qsizetype i = 0; i < size;) {
+        const char *newline = static_cast<const char *>(std::memchr(data + i, '\n', size_t(size - i)));
+        const qsizetype lineEnd = newline ? newline - data : size;
+        const char *cr = static_cast<const char *>(std::memchr(data + i, '\r', size_t(lineEnd - i)));
+        const qsizetype pieceEnd = cr ? cr - data : lineEnd; // the characters before the next "\n" or "\r"
+        if (run + (pieceEnd - i) <= MaxLineBytes) {
+            run += pieceEnd - i;
+        } else {
+            for (qsizetype j = i; j < pieceEnd; ++j) {
+                // Break before a character, never inside one, nor inside "\r\n".
+                if (run >= MaxLineBytes && !isContinuation(data[j])) {
+                    text += decode(data + pieceStart, j - pieceStart);
+                    text += QLatin1Char('\n');
+                    breaks->append(offset + j);
+                    pieceStart = j;
+                    run = 0;
+                }
+                ++run;
+            }
         }
-        // Break before a character, never inside one, nor inside "\r\n".
-        if (run >= MaxLineBytes && !isContinuation(c)) {
-            text += decode(bytes.constData() + pieceStart, i - pieceStart);
-            text += QLatin1Char('\n');
-            breaks->append(offset + i);
-            pieceStart = i;
-            run = 0;
+        if (pieceEnd < size) {
+            run = 0; // the "\n" or "\r" ends the line
+            i = pieceEnd + 1;
+        } else {
+            i = size;
         }
-        ++run;
     }
-    text += decode(bytes.constData() + pieceStart, bytes.size() - pieceStart);
+    text += decode(data + pieceStart, size - pieceStart);
     *lineBytes = run;
     m_lineBreaks += int(text.count(QLatin1Char('\n')));
     return text;

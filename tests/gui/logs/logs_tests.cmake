@@ -7,6 +7,7 @@ codalab_add_gui_test(test_gui_logs DOCKER WORKER SOURCES
     gui/logs/test_logspage.cpp
     gui/logs/test_logsfollow.cpp
     gui/logs/test_logtabs.cpp
+    gui/logs/test_logtextedit.cpp
     LIBRARIES codalab_ui_logs)
 
 if(CODALAB_BUILD_BENCH)
