@@ -64,6 +64,9 @@ void ContainerWatch::noteError(const docker::DockerError &error)
 
 void ContainerWatch::start()
 {
+    // The wait goes out beside the inspect, not after it: a short run has often ended by the time a daemon
+    // busy starting other containers answers the inspect, and the wait then answers at once.
+    waitForExit();
     inspect(&ContainerWatch::start, [this](const docker::ContainerInfo &info) {
         m_container = info.id;
         Q_EMIT attached(info);
@@ -74,29 +77,54 @@ void ContainerWatch::start()
         }
         m_statsTimer.start();
         sample();
-        if (!info.running) {
+        if (!info.running && !m_exited) {
             m_exited = true;
             Q_EMIT exited();
+        }
+    });
+}
+
+void ContainerWatch::waitForExit()
+{
+    if (m_waiting || m_exited) {
+        return;
+    }
+    m_waiting = true;
+    docker::DockerReply *wait = m_docker->waitContainer(m_container);
+    connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
+        m_waiting = false;
+        if (m_exited) {
             return;
         }
-        docker::DockerReply *wait = m_docker->waitContainer(m_container);
-        connect(wait, &docker::DockerReply::finished, this, [this](const docker::DockerResult &r) {
-            if (m_exited) {
-                return;
-            }
-            if (r.error) {
-                // The daemon went away, or restarted: the wait failing says nothing about the container
-                // (with live-restore it runs on). Look again once the daemon answers.
-                m_lostDocker = true;
-                Q_EMIT dockerLost(r.error.message);
+        if (r.error.kind == docker::DockerError::Kind::NotFound) {
+            // Gone (removed by hand), or not there yet for the wait: a look says missing() or goes on.
+            inspect(&ContainerWatch::start, [this](const docker::ContainerInfo &info) {
+                if (m_exited) {
+                    return;
+                }
+                if (!info.running) {
+                    m_exited = true;
+                    Q_EMIT exited();
+                    return;
+                }
                 m_retryTimer.disconnect(this);
-                connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::start);
+                connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::waitForExit);
                 m_retryTimer.start(RetryMs);
-                return;
-            }
-            m_exited = true;
-            Q_EMIT exited();
-        });
+            });
+            return;
+        }
+        if (r.error) {
+            // The daemon went away, or restarted: the wait failing says nothing about the container
+            // (with live-restore it runs on). Look again once the daemon answers.
+            m_lostDocker = true;
+            Q_EMIT dockerLost(r.error.message);
+            m_retryTimer.disconnect(this);
+            connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::start);
+            m_retryTimer.start(RetryMs);
+            return;
+        }
+        m_exited = true;
+        Q_EMIT exited();
     });
 }
 
@@ -122,11 +150,38 @@ void ContainerWatch::sample()
 
 void ContainerWatch::readExit()
 {
-    inspect(&ContainerWatch::readExit, [this](const docker::ContainerInfo &info) { readStopSignal(info); });
+    // Bash's stderr is read beside the inspect: a short run's end waits for one answer of a busy daemon,
+    // not for two in a row.
+    m_exitInfo.reset();
+    m_exitStderr.reset();
+    readStderr();
+    readExitInfo();
+}
+
+void ContainerWatch::readExitInfo()
+{
+    inspect(
+        &ContainerWatch::readExitInfo, [this](const docker::ContainerInfo &info) { readStopSignal(info); });
+}
+
+void ContainerWatch::finishExit()
+{
+    if (m_exitInfo && m_exitStderr) {
+        Q_EMIT exitRead(*m_exitInfo, *m_exitStderr);
+    }
 }
 
 void ContainerWatch::readStopSignal(const docker::ContainerInfo &info)
 {
+    // Only an end by SIGTERM or SIGKILL can be Docker's doing (dockerStopMessage()): any other exit needs no
+    // look at the events, which costs the daemon a scan of its log.
+    const bool stopSignalled = info.exitCode == 128 + 15 || info.exitCode == 128 + 9;
+    if (!stopSignalled || info.oomKilled) {
+        m_stopSignal = 0;
+        m_exitInfo = info;
+        finishExit();
+        return;
+    }
     // dockerd stops every container when it stops; so does `docker stop`. Either logs a "kill" event
     // with the signal just before the container ends, which no kernel OOM kill does. The worker itself
     // only ever removes a container, after it decided to kill the run.
@@ -154,11 +209,12 @@ void ContainerWatch::readStopSignal(const docker::ContainerInfo &info)
                     }
                 }
             }
-            readStderr(info);
+            m_exitInfo = info;
+            finishExit();
         });
 }
 
-void ContainerWatch::readStderr(const docker::ContainerInfo &info)
+void ContainerWatch::readStderr()
 {
     auto text = std::make_shared<QByteArray>();
     docker::ContainerLogs::Options options;
@@ -170,9 +226,10 @@ void ContainerWatch::readStderr(const docker::ContainerInfo &info)
                 text->append(data.left(MaxContainerStderr - text->size()));
             }
         });
-    connect(logs, &docker::ContainerLogs::finished, this, [this, text, info](const docker::DockerError &) {
+    connect(logs, &docker::ContainerLogs::finished, this, [this, text](const docker::DockerError &) {
         // Untrimmed, as upstream's worker takes it: a limit's message joins after its last newline.
-        Q_EMIT exitRead(info, QString::fromUtf8(*text));
+        m_exitStderr = QString::fromUtf8(*text);
+        finishExit();
     });
 }
 

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 namespace codalab::docker {
 class DockerClient;
@@ -65,9 +66,12 @@ private:
     /// Inspects the container: `found` with its state, missing() when it is gone, `again` after an error.
     void inspect(void (ContainerWatch::*again)(), std::function<void(const docker::ContainerInfo &)> found);
     void sample();
+    void waitForExit();
     void noteError(const docker::DockerError &error);
     void readStopSignal(const docker::ContainerInfo &info);
-    void readStderr(const docker::ContainerInfo &info);
+    void readExitInfo();
+    void readStderr();
+    void finishExit();
 
     docker::DockerClient *m_docker;
     QString m_container;
@@ -76,9 +80,12 @@ private:
     QTimer m_retryTimer;
     DirectorySizer *m_sizer = nullptr;
     bool m_statsInFlight = false;
+    bool m_waiting = false;
     bool m_exited = false;
     bool m_lostDocker = false;
     int m_stopSignal = 0;
+    std::optional<docker::ContainerInfo> m_exitInfo; ///< readExit(): the inspect's answer, once in
+    std::optional<QString> m_exitStderr; ///< readExit(): bash's stderr, once read
 };
 
 } // namespace codalab::worker

@@ -16,9 +16,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QThreadPool>
 
 #include <unistd.h>
@@ -260,45 +258,47 @@ void Run::startContainer(const QList<DependencyMount> &mounts)
     const docker::ContainerSpec spec = RunContainer::spec(m_record, *m_services.config, inputs);
     m_busy = true;
     setStatus(QStringLiteral("Starting container."));
-    // A container of that name is left over from an earlier attempt (a crash between create and start).
-    docker::DockerReply *remove = m_services.docker->removeContainer(spec.name, true);
-    connect(remove, &docker::DockerReply::finished, this, [this, spec](const docker::DockerResult &removed) {
-        if (removed.error && removed.error.kind != docker::DockerError::Kind::NotFound) {
-            m_busy = false;
-            fail(QStringLiteral("Cannot start Docker container: %1").arg(removed.error.message));
-            return;
-        }
-        docker::DockerReply *create = m_services.docker->createContainer(spec);
-        connect(
-            create, &docker::DockerReply::finished, this, [this, spec](const docker::DockerResult &created) {
-                if (created.error) {
-                    m_busy = false;
-                    fail(QStringLiteral("Cannot start Docker container: %1").arg(created.error.message));
-                    return;
-                }
-                m_record.containerId = created.json.object().value(QLatin1String("Id")).toString();
-                touch(false);
-                docker::DockerReply *start = m_services.docker->startContainer(m_record.containerId);
-                connect(start, &docker::DockerReply::finished, this,
-                    [this, spec](const docker::DockerResult &started) {
-                        m_busy = false;
-                        if (started.error) {
-                            m_services.docker->removeContainer(spec.name, true);
-                            fail(QStringLiteral("Cannot start Docker container: %1")
-                                     .arg(started.error.message));
-                            return;
-                        }
-                        m_record.containerStartMs = QDateTime::currentMSecsSinceEpoch();
-                        m_record.hasContents = true;
-                        m_record.runStatus = QStringLiteral("Running job in container.");
-                        setStage(RunStage::Running);
-                        scheduleAdvance();
-                    });
-            });
-    });
+    createContainer(spec, false);
 }
 
-// --- RUNNING ------------------------------------------------------------------------------------------
+void Run::createContainer(const docker::ContainerSpec &spec, bool removedLeftover)
+{
+    docker::DockerReply *create = m_services.docker->createContainer(spec);
+    connect(create, &docker::DockerReply::finished, this,
+        [this, spec, removedLeftover](const docker::DockerResult &created) {
+            if (created.error.kind == docker::DockerError::Kind::Conflict && !removedLeftover) {
+                // A container of that name is left over from an earlier attempt (a crash between create
+                // and start): removed only then, so a run does not pay a call for it every time. If the
+                // removal fails, the second create says why.
+                docker::DockerReply *remove = m_services.docker->removeContainer(spec.name, true);
+                connect(remove, &docker::DockerReply::finished, this,
+                    [this, spec](const docker::DockerResult &) { createContainer(spec, true); });
+                return;
+            }
+            if (created.error) {
+                m_busy = false;
+                fail(QStringLiteral("Cannot start Docker container: %1").arg(created.error.message));
+                return;
+            }
+            m_record.containerId = created.json.object().value(QLatin1String("Id")).toString();
+            touch(false);
+            docker::DockerReply *start = m_services.docker->startContainer(m_record.containerId);
+            connect(start, &docker::DockerReply::finished, this,
+                [this, spec](const docker::DockerResult &started) {
+                    m_busy = false;
+                    if (started.error) {
+                        m_services.docker->removeContainer(spec.name, true);
+                        fail(QStringLiteral("Cannot start Docker container: %1").arg(started.error.message));
+                        return;
+                    }
+                    m_record.containerStartMs = QDateTime::currentMSecsSinceEpoch();
+                    m_record.hasContents = true;
+                    m_record.runStatus = QStringLiteral("Running job in container.");
+                    setStage(RunStage::Running);
+                    scheduleAdvance();
+                });
+        });
+}
 
 void Run::monitor()
 {

@@ -87,6 +87,7 @@ private:
     void prepare();
     bool prepareRunDirectory(QList<DependencyMount> *mounts, QString *error);
     void startContainer(const QList<DependencyMount> &mounts);
+    void createContainer(const docker::ContainerSpec &spec, bool removedLeftover);
     void monitor();
     void watchContainer();
     void cleanUp();

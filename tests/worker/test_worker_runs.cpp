@@ -41,6 +41,26 @@ TEST_CASE("a run reaches ready with its stdout, stderr and metadata", "[worker][
         == docker::DockerError::Kind::NotFound);
 }
 
+TEST_CASE("a container left over under the run's name is replaced", "[worker][runs]")
+{
+    // As after a crash between create and start: the worker creates first, and only on a name conflict
+    // removes what is there and creates again.
+    LocalServerFixture f;
+    WorkerHarness h(f);
+    auto client = f.root();
+    const QString uuid = submitRun(*client, QStringLiteral("echo fresh"));
+    docker::ContainerSpec leftover;
+    leftover.name = QStringLiteral("codalab_run_") + uuid;
+    leftover.image = QStringLiteral("codalab-test/busybox:latest");
+    leftover.cmd = { QStringLiteral("echo"), QStringLiteral("stale") };
+    REQUIRE_FALSE(waitReply(h.docker.createContainer(leftover)).error);
+    h.start();
+    const QJsonObject b = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") });
+    INFO(QJsonDocument(b).toJson().toStdString());
+    CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("ready"));
+    CHECK(readBundleFile(*client, uuid, QStringLiteral("stdout")) == "fresh\n");
+}
+
 TEST_CASE("a non-zero exit fails the run with its exit code", "[worker][runs]")
 {
     LocalServerFixture f;
