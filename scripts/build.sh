@@ -4,5 +4,7 @@
 # so neither rebuilds what the other built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DCODALAB_WERROR=ON >/dev/null
+. scripts/ccache-env.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DCODALAB_WERROR=ON \
+  "${ccache_launcher[@]}" >/dev/null
 cmake --build build -j"${CODALAB_JOBS:-2}"

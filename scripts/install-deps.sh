@@ -17,6 +17,7 @@ packages=(
   catch2 clang-format util-linux
   pigz python3   # the packing benchmark's baseline, and the test that Python's tarfile reads our archives
   clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer targets (scripts/run-fuzz.sh)
+  lld ccache   # a faster linker, and compilations kept between runs of the build (scripts/ccache-env.sh)
   # the keyring tests: a private session bus with a fresh GNOME Keyring (tests/secrets/with-keyring.sh)
   dbus-daemon dbus-bin gnome-keyring libsecret-tools
   # the Debian package (scripts/package-check.sh) and the checks of its desktop integration files

@@ -39,7 +39,8 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
   # libFuzzer's main).
   echo "== build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets) =="
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+  . scripts/ccache-env.sh
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ "${ccache_launcher[@]}" \
     -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
     -DCODALAB_BUILD_FUZZ=ON -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
