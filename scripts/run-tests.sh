@@ -17,20 +17,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${CODALAB_JOBS:-2}
+# Each stage says when it started, so a slow loop shows where its time goes.
+stage() { printf '== %s == (at %d s)\n' "$1" "$SECONDS"; }
+trap 'printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
 
 scripts/install-deps.sh
 
-echo "== build (GUI, -Werror) =="
+stage "build (GUI, -Werror)"
 scripts/build.sh
-echo "== tests =="
+stage "tests"
 ctest --test-dir build --output-on-failure -j"$jobs" -LE bench
 if [ "${CODALAB_SKIP_BENCH:-0}" != 1 ]; then
-  echo "== benchmarks (figures, never a failure on time) =="
+  stage "benchmarks (figures, never a failure on time)"
   ctest --test-dir build --output-on-failure -L bench --verbose | grep -E '^[0-9]+: ' | sed 's/^[0-9]*: //'
 fi
 
 if [ "${CODALAB_SKIP_PACKAGE:-0}" != 1 ]; then
   # The .deb from the build above: lintian, apt install, --version and a run to ready from /usr/bin, removal.
+  stage "package"
   scripts/package-check.sh
 fi
 
@@ -38,23 +42,25 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   # clang, so that the same compilation of core serves the unit tests under the sanitizers and the
   # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
   # libFuzzer's main).
-  echo "== build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets) =="
+  stage "build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets)"
   . scripts/ccache-env.sh
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ "${ccache_launcher[@]}" \
-    -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
+    -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only \
+    -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
     -DCODALAB_BUILD_FUZZ=ON -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   if grep -q 'Qt6Widgets_DIR:PATH=/' build-asan/CMakeCache.txt || ldd build-asan/app/codalab-worker | grep -q Widgets; then
     echo "run-tests: the CODALAB_BUILD_GUI=OFF build pulled in Qt Widgets" >&2
     exit 1
   fi
-  echo "== tests under sanitizers (and each fuzzer over its seeds and past crashes) =="
+  stage "tests under sanitizers (and each fuzzer over its seeds and past crashes)"
   # The server-outage fault test waits 90 s in the pass above; here 20 s exercise the same code.
   CODALAB_TEST_OUTAGE_SECONDS=20 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench -E '^(clang-format|installer-)'
   if [ "${CODALAB_SKIP_FUZZ:-0}" != 1 ]; then
     # CODALAB_FUZZ_SECONDS per target (default 60), four targets at a time on the two cores: each still
     # fuzzes for its 60 s, and the pass takes two minutes instead of four.
+    stage "fuzzing"
     FUZZ_BUILD_DIR=build-asan FUZZ_NO_BUILD=1 FUZZ_PARALLEL=${FUZZ_PARALLEL:-4} \
       scripts/run-fuzz.sh "${CODALAB_FUZZ_SECONDS:-60}"
   fi
