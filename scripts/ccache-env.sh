@@ -5,6 +5,7 @@
 # checkout, so two checkouts share the cache. CODALAB_NO_CCACHE=1 turns it off.
 ccache_launcher=()
 if [ "${CODALAB_NO_CCACHE:-0}" != 1 ] && command -v ccache >/dev/null; then
-  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  # pch_defines and time_macros: what ccache needs to cache compilations that use a precompiled header.
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=pch_defines,time_macros
   ccache_launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi

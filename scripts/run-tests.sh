@@ -7,8 +7,9 @@
 #   2. builds the Debian package from it, checks it with lintian, installs it with apt, runs a run to ready
 #      from the installed /usr/bin, and removes it (scripts/package-check.sh);
 #   3. builds core and the headless executables with clang and CODALAB_BUILD_GUI=OFF under AddressSanitizer +
-#      UBSan, proving core needs no widget library, runs their tests again, and runs each libFuzzer target
-#      of tests/fuzz for 60 s on its committed seeds (scripts/run-fuzz.sh).
+#      UBSan (at low priority while step 1's tests run), proving core needs no widget library, runs their
+#      tests again, and runs each libFuzzer target of tests/fuzz for 60 s on its committed seeds
+#      (scripts/run-fuzz.sh).
 # While iterating, CODALAB_SKIP_PACKAGE=1 skips step 2, CODALAB_SKIP_FUZZ=1 the fuzzing and
 # CODALAB_SKIP_SANITIZERS=1 all of step 3 (which leaves out
 # the checks that do not depend on the build: formatting, installer files). CODALAB_SKIP_BENCH=1 skips
@@ -25,8 +26,41 @@ scripts/install-deps.sh
 
 stage "build (GUI, -Werror)"
 scripts/build.sh
+
+# The sanitizer build compiles while the tests run: they mostly wait on Docker and on timers, and the build
+# runs at the lowest CPU priority, so the tests get the processor whenever they want it. Its output goes to
+# build/sanitizer-build.log and is shown if it fails.
+asan_pid=
+if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
+  # clang, so that the same compilation of core serves the unit tests under the sanitizers and the
+  # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
+  # libFuzzer's main).
+  stage "build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets), beside the tests"
+  . scripts/ccache-env.sh
+  (
+    cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ "${ccache_launcher[@]}" \
+      -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only \
+      -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
+      -DCODALAB_BUILD_FUZZ=ON -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
+    nice -n 19 cmake --build build-asan -j"$jobs"
+  ) >build/sanitizer-build.log 2>&1 &
+  asan_pid=$!
+  trap 'kill "$asan_pid" 2>/dev/null; printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
+fi
+wait_for_sanitizer_build() {
+  [ -n "$asan_pid" ] || return 0
+  if ! wait "$asan_pid"; then
+    tail -n 60 build/sanitizer-build.log >&2
+    echo "run-tests: the sanitizer build failed (build/sanitizer-build.log)" >&2
+    exit 1
+  fi
+  asan_pid=
+  stage "sanitizer build done"
+}
+
 stage "tests"
 ctest --test-dir build --output-on-failure -j"$jobs" -LE bench
+wait_for_sanitizer_build
 if [ "${CODALAB_SKIP_BENCH:-0}" != 1 ]; then
   stage "benchmarks (figures, never a failure on time)"
   ctest --test-dir build --output-on-failure -L bench --verbose | grep -E '^[0-9]+: ' | sed 's/^[0-9]*: //'
@@ -39,16 +73,6 @@ if [ "${CODALAB_SKIP_PACKAGE:-0}" != 1 ]; then
 fi
 
 if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
-  # clang, so that the same compilation of core serves the unit tests under the sanitizers and the
-  # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
-  # libFuzzer's main).
-  stage "build (clang, CODALAB_BUILD_GUI=OFF, AddressSanitizer + UBSan, libFuzzer targets)"
-  . scripts/ccache-env.sh
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ "${ccache_launcher[@]}" \
-    -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only \
-    -DCODALAB_BUILD_GUI=OFF -DCODALAB_SANITIZE=ON \
-    -DCODALAB_BUILD_FUZZ=ON -DCODALAB_BUILD_BENCH=OFF -DCODALAB_WERROR=ON >/dev/null
-  cmake --build build-asan -j"$jobs"
   if grep -q 'Qt6Widgets_DIR:PATH=/' build-asan/CMakeCache.txt || ldd build-asan/app/codalab-worker | grep -q Widgets; then
     echo "run-tests: the CODALAB_BUILD_GUI=OFF build pulled in Qt Widgets" >&2
     exit 1

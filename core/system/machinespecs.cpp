@@ -4,7 +4,6 @@
 #include "util/jsonnumber.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QThread>
 
 #include <sched.h>
@@ -13,12 +12,21 @@ namespace codalab::system {
 
 QString MachineSpecs::parseCpuModel(const QByteArray &cpuinfo)
 {
+    // "<key><spaces or tabs>: <value>", the first key of the list that a line has. Plain parsing, not a
+    // QRegularExpression: this is the only regex an idle worker compiled, and pcre2 cost it 0.5 MiB of RSS.
+    const QList<QByteArray> lines = cpuinfo.split('\n');
     for (const char *key : { "model name", "Hardware", "Processor", "cpu model" }) {
-        const QRegularExpression pattern(
-            QStringLiteral("^%1\\s*:\\s*(.+)$").arg(QLatin1String(key)), QRegularExpression::MultilineOption);
-        const QRegularExpressionMatch m = pattern.match(QString::fromUtf8(cpuinfo));
-        if (m.hasMatch()) {
-            return m.captured(1).simplified();
+        for (const QByteArray &line : lines) {
+            if (!line.startsWith(key)) {
+                continue;
+            }
+            qsizetype at = qstrlen(key);
+            while (at < line.size() && (line.at(at) == ' ' || line.at(at) == '\t')) {
+                ++at;
+            }
+            if (at < line.size() && line.at(at) == ':' && at + 1 < line.size()) {
+                return QString::fromUtf8(line.mid(at + 1)).simplified();
+            }
         }
     }
     return {};

@@ -44,9 +44,7 @@ void ContainerWatch::inspect(
         } else if (r.error) {
             // Errors talking to Docker mean "not finished yet" (§7); stop() cancels the retry.
             noteError(r.error);
-            m_retryTimer.disconnect(this);
-            connect(&m_retryTimer, &QTimer::timeout, this, again);
-            m_retryTimer.start(RetryMs);
+            retryLater(again);
         } else {
             found(docker::ContainerInfo::fromInspect(r.json.object()));
         }
@@ -77,9 +75,8 @@ void ContainerWatch::start()
         }
         m_statsTimer.start();
         sample();
-        if (!info.running && !m_exited) {
-            m_exited = true;
-            Q_EMIT exited();
+        if (!info.running) {
+            markExited();
         }
     });
 }
@@ -99,17 +96,11 @@ void ContainerWatch::waitForExit()
         if (r.error.kind == docker::DockerError::Kind::NotFound) {
             // Gone (removed by hand), or not there yet for the wait: a look says missing() or goes on.
             inspect(&ContainerWatch::start, [this](const docker::ContainerInfo &info) {
-                if (m_exited) {
-                    return;
-                }
                 if (!info.running) {
-                    m_exited = true;
-                    Q_EMIT exited();
-                    return;
+                    markExited();
+                } else if (!m_exited) {
+                    retryLater(&ContainerWatch::waitForExit);
                 }
-                m_retryTimer.disconnect(this);
-                connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::waitForExit);
-                m_retryTimer.start(RetryMs);
             });
             return;
         }
@@ -118,14 +109,26 @@ void ContainerWatch::waitForExit()
             // (with live-restore it runs on). Look again once the daemon answers.
             m_lostDocker = true;
             Q_EMIT dockerLost(r.error.message);
-            m_retryTimer.disconnect(this);
-            connect(&m_retryTimer, &QTimer::timeout, this, &ContainerWatch::start);
-            m_retryTimer.start(RetryMs);
+            retryLater(&ContainerWatch::start);
             return;
         }
+        markExited();
+    });
+}
+
+void ContainerWatch::markExited()
+{
+    if (!m_exited) {
         m_exited = true;
         Q_EMIT exited();
-    });
+    }
+}
+
+void ContainerWatch::retryLater(void (ContainerWatch::*again)())
+{
+    m_retryTimer.disconnect(this);
+    connect(&m_retryTimer, &QTimer::timeout, this, again);
+    m_retryTimer.start(RetryMs);
 }
 
 void ContainerWatch::sample()

@@ -67,6 +67,10 @@ private:
     void inspect(void (ContainerWatch::*again)(), std::function<void(const docker::ContainerInfo &)> found);
     void sample();
     void waitForExit();
+    /// exited(), once.
+    void markExited();
+    /// `again` after RetryMs, instead of whatever was to be tried again before.
+    void retryLater(void (ContainerWatch::*again)());
     void noteError(const docker::DockerError &error);
     void readStopSignal(const docker::ContainerInfo &info);
     void readExitInfo();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Catch2's main, with the Qt application created first so QObjects, timers and QSignalSpy work.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+// The tests' main, with the Qt application created first so QObjects, timers and QSignalSpy work; Catch2
+// itself is compiled once, in support/catchimpl.cpp.
+#include "support/catchrunner.h"
 
 #ifdef CODALAB_TEST_WIDGETS
 #include <QApplication>
@@ -19,5 +19,5 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
     TestApplication app(argc, argv);
-    return Catch::Session().run(argc, argv);
+    return codalab::test::runCatch(argc, argv);
 }

@@ -78,7 +78,9 @@ TEST_CASE("the page lists the worksheet's bundles with their owner's name", "[gu
     PageFixture f;
     CHECK(f.page.currentWorksheetName() == QLatin1String("home-codalab"));
     CHECK(f.page.model()->rowCount() == 0);
-    CHECK(f.page.statusText().contains(QLatin1String("No bundles on this worksheet")));
+    // The empty state is said once the worksheet's (empty) listing came back, not before.
+    CHECK(spinUntil(
+        [&] { return f.page.statusText().contains(QLatin1String("No bundles on this worksheet")); }, 20000));
     const QString uuid
         = test::createDataset(*f.http, QStringLiteral("glove"), QStringLiteral("g.txt"), "vectors\n");
     REQUIRE(f.waitRows(1));
