@@ -45,7 +45,7 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
     nice -n 19 cmake --build build-asan -j"$jobs"
   ) >build/sanitizer-build.log 2>&1 &
   asan_pid=$!
-  trap 'kill "$asan_pid" 2>/dev/null; printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
+  trap 'kill "$asan_pid" 2>/dev/null || true; printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
 fi
 wait_for_sanitizer_build() {
   [ -n "$asan_pid" ] || return 0
@@ -80,6 +80,7 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "tests under sanitizers (and each fuzzer over its seeds and past crashes)"
   # The server-outage fault test waits 90 s in the pass above; here 20 s exercise the same code.
   CODALAB_TEST_OUTAGE_SECONDS=20 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE bench -E '^(clang-format|installer-)'
   if [ "${CODALAB_SKIP_FUZZ:-0}" != 1 ]; then
     # CODALAB_FUZZ_SECONDS per target (default 60), four targets at a time on the two cores: each still
