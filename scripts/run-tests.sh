@@ -18,9 +18,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${CODALAB_JOBS:-2}
-# Each stage says when it started, so a slow loop shows where its time goes.
+# Each stage says when it started, so a slow loop shows where its time goes. The sanitizer build (below) is
+# stopped too when the run ends early.
 stage() { printf '== %s == (at %d s)\n' "$1" "$SECONDS"; }
-trap 'printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
+asan_pid=
+trap '[ -z "$asan_pid" ] || kill "$asan_pid" 2>/dev/null || true; printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
 
 scripts/install-deps.sh
 
@@ -30,7 +32,6 @@ scripts/build.sh
 # The sanitizer build compiles while the tests run: they mostly wait on Docker and on timers, and the build
 # runs at the lowest CPU priority, so the tests get the processor whenever they want it. Its output goes to
 # build/sanitizer-build.log and is shown if it fails.
-asan_pid=
 if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
   # clang, so that the same compilation of core serves the unit tests under the sanitizers and the
   # libFuzzer targets (-fsanitize=fuzzer-no-link instruments everything for coverage; only tests/fuzz links
@@ -45,7 +46,6 @@ if [ "${CODALAB_SKIP_SANITIZERS:-0}" != 1 ]; then
     nice -n 19 cmake --build build-asan -j"$jobs"
   ) >build/sanitizer-build.log 2>&1 &
   asan_pid=$!
-  trap 'kill "$asan_pid" 2>/dev/null || true; printf "run-tests: %d s in all\n" "$SECONDS"' EXIT
 fi
 wait_for_sanitizer_build() {
   [ -n "$asan_pid" ] || return 0

@@ -12,6 +12,7 @@
 //
 //   bench_desktop_idle [--settle N] [--seconds N] [--no-worker]
 #include "support/processusage.h"
+#include "support/procstatus.h"
 
 #include <QApplication>
 #include <QDir>
@@ -153,12 +154,10 @@ int main(int argc, char *argv[])
         }
     }
 
-    double load[3] = {};
-    ::getloadavg(load, 3);
     std::printf("P5: idle codalab-desktop (%s) vs a bare QApplication + QMainWindow, both offscreen: %d s of "
-                "settling, %d s of sampling; load average %.2f %.2f %.2f\n",
+                "settling, %d s of sampling; %s\n",
         noWorker ? "not managing a worker" : "with the codalab-worker --local it starts", settle, seconds,
-        load[0], load[1], load[2]);
+        codalab::test::loadAverageText().constData());
     std::fflush(stdout);
 
     QProcess desktop;

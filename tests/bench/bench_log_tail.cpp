@@ -12,6 +12,7 @@
 //   bench_log_tail [--gigabytes N] [--seconds N] [--mbps MB_PER_SECOND]
 #include "logs/localfilelogsource.h"
 #include "logs/logview.h"
+#include "support/procstatus.h"
 #include "support/spinuntil.h"
 
 #include <QApplication>
@@ -189,13 +190,10 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    double load[3] = {};
-    ::getloadavg(load, 3);
-    std::printf(
-        "file: %lld bytes (sparse), window %lld bytes, Qt %s, platform %s, load average %.2f %.2f %.2f\n",
+    std::printf("file: %lld bytes (sparse), window %lld bytes, Qt %s, platform %s, %s\n",
         static_cast<long long>(QFileInfo(path).size()),
         static_cast<long long>(ui::LogView::DefaultWindowBytes), qVersion(),
-        qPrintable(QGuiApplication::platformName()), load[0], load[1], load[2]);
+        qPrintable(QGuiApplication::platformName()), codalab::test::loadAverageText().constData());
 
     ui::LogView view;
     view.resize(1000, 600);

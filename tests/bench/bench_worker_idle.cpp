@@ -114,9 +114,7 @@ TEST_CASE("P4: the idle codalab-worker daemon's CPU and memory", "[p4]")
         "P4: idle codalab-worker sampled over %d s after %d s of settling (clock tick %ld/s: one tick "
         "is %.3f %% of a core over the span)\n",
         seconds, options.settle, ::sysconf(_SC_CLK_TCK), 100.0 / double(::sysconf(_SC_CLK_TCK)) / seconds);
-    double load[3] = {};
-    ::getloadavg(load, 3);
-    std::printf("  load average at the start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+    std::printf("  %s at the start\n", codalab::test::loadAverageText().constData());
     // The baseline runs all along and is sampled over the same spans as each worker.
     QTemporaryDir bareDir;
     REQUIRE(bareDir.isValid());
