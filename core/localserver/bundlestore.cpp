@@ -278,24 +278,37 @@ QList<BundleRecord> BundleStore::select(
         b.frozen = q.value(11).toLongLong();
         out.append(b);
     }
-    for (BundleRecord &b : out) {
-        b.dependencies = dependenciesOf(b.uuid);
-    }
+    attachDependencies(out);
     return out;
 }
 
-QList<DependencyRecord> BundleStore::dependenciesOf(const QString &uuid) const
+void BundleStore::attachDependencies(QList<BundleRecord> &bundles) const
 {
-    QList<DependencyRecord> out;
-    QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral(
-        "SELECT child_path, parent_uuid, parent_path FROM dependencies WHERE child_uuid = ? ORDER BY rowid"));
-    q.addBindValue(uuid);
-    q.exec();
-    while (q.next()) {
-        out.append({ uuid, q.value(0).toString(), q.value(1).toString(), q.value(2).toString() });
+    // One query per chunk of bundles rather than one per bundle: the scheduler reads every staged run on each
+    // check-in, and a prepared statement per bundle was most of that cost.
+    constexpr qsizetype Chunk = 500; // well under SQLite's bound-parameter limit
+    QHash<QString, BundleRecord *> byUuid;
+    for (BundleRecord &b : bundles) {
+        byUuid.insert(b.uuid, &b);
     }
-    return out;
+    for (qsizetype first = 0; first < bundles.size(); first += Chunk) {
+        const qsizetype n = qMin(Chunk, bundles.size() - first);
+        QStringList marks(n, QStringLiteral("?"));
+        QSqlQuery q(m_store.database());
+        q.prepare(QStringLiteral("SELECT child_uuid, child_path, parent_uuid, parent_path FROM dependencies "
+                                 "WHERE child_uuid IN (%1) ORDER BY rowid")
+                      .arg(marks.join(QLatin1Char(','))));
+        for (qsizetype i = first; i < first + n; ++i) {
+            q.addBindValue(bundles[i].uuid);
+        }
+        q.exec();
+        while (q.next()) {
+            if (BundleRecord *b = byUuid.value(q.value(0).toString())) {
+                b->dependencies.append(
+                    { b->uuid, q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
+            }
+        }
+    }
 }
 
 } // namespace codalab::localserver

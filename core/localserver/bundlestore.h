@@ -62,7 +62,8 @@ private:
         const QString &where, const QVariantList &values, const QString &tail = {}) const;
     /// The WHERE clause and values of a query.
     static QString whereOf(const BundleQuery &query, QVariantList *values);
-    QList<DependencyRecord> dependenciesOf(const QString &uuid) const;
+    /// Fills in each bundle's dependencies, in the order they were declared.
+    void attachDependencies(QList<BundleRecord> &bundles) const;
 
     ServerStore &m_store;
 };

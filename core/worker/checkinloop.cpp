@@ -19,6 +19,9 @@ CheckinLoop::CheckinLoop(server::WorkerApi *api, BodyBuilder body, QObject *pare
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &CheckinLoop::checkin);
+    m_reportSoon.setSingleShot(true);
+    m_reportSoon.setInterval(ReportDelayMs);
+    connect(&m_reportSoon, &QTimer::timeout, this, &CheckinLoop::request);
 }
 
 void CheckinLoop::start()
@@ -31,13 +34,27 @@ void CheckinLoop::stop()
 {
     m_running = false;
     m_timer.stop();
+    m_reportSoon.stop();
 }
 
 void CheckinLoop::request()
 {
+    m_reportSoon.stop(); // what it waited for goes with this one
     m_wakeRequested = true;
     if (!m_inFlight && m_running) {
         m_timer.start(0);
+    }
+    Q_EMIT wakeWanted();
+}
+
+void CheckinLoop::report(const QString &uuid, const QString &serverState)
+{
+    const QString before = serverState.isEmpty() ? m_reportedStates.take(uuid)
+                                                 : std::exchange(m_reportedStates[uuid], serverState);
+    if (before != serverState) {
+        request();
+    } else if (!m_reportSoon.isActive()) {
+        m_reportSoon.start();
     }
 }
 
@@ -47,6 +64,7 @@ void CheckinLoop::checkin()
         return; // never two in flight (§3.0)
     }
     m_inFlight = true;
+    m_reportSoon.stop(); // this body carries what it waited for
     const QJsonObject body = m_body();
     const QJsonArray runs = body.value(QLatin1String("runs")).toArray();
     // Runs given back are forgotten once a check-in that said `staged` for them went through; one that was
@@ -88,6 +106,9 @@ void CheckinLoop::checkin()
                 } else if (!m.isNull()) {
                     qCWarning(lcWorker) << "ignoring a check-in message that is not an object";
                 }
+            }
+            for (const QString &uuid : staged) {
+                m_reportedStates.remove(uuid); // given back: the worker forgets it
             }
             Q_EMIT answered(messages, staged, lastWord);
             // An early empty answer that was not asked for means a server that does not hold check-ins: pace

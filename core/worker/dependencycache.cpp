@@ -6,6 +6,7 @@
 #include "util/bundleuuid.h"
 #include "util/logging.h"
 #include "worker/dependencycachestate.h"
+#include "worker/savescheduler.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -31,6 +32,7 @@ DependencyCache::DependencyCache(
     , m_directory(QDir(directory).absolutePath())
     , m_stateFile(std::move(stateFile))
     , m_factory(std::move(factory))
+    , m_saves(new SaveScheduler([this] { save(); }, this))
 {
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, &DependencyCache::tick);
@@ -132,7 +134,7 @@ DependencyCache::Entry DependencyCache::acquire(const QString &run, const Depend
     }
     if (newDependent) {
         notify(key);
-        scheduleSave();
+        m_saves->request(false); // a use, not worth an fsync of its own
     }
     return m_items.value(key).entry;
 }
@@ -152,7 +154,7 @@ void DependencyCache::release(const QString &run, const DependencyKey &key)
         return;
     }
     notify(key);
-    scheduleSave();
+    m_saves->request(false); // a use, not worth an fsync of its own
 }
 
 void DependencyCache::releaseRun(const QString &run)
@@ -463,15 +465,12 @@ QString DependencyCache::uniqueName(const DependencyKey &key) const
 
 void DependencyCache::scheduleSave()
 {
-    if (!m_savePending) {
-        m_savePending = true;
-        QTimer::singleShot(0, this, [this] { save(); });
-    }
+    m_saves->request();
 }
 
 void DependencyCache::save()
 {
-    m_savePending = false;
+    m_saves->written();
     QList<DependencyRecord> records;
     for (const Item &item : std::as_const(m_items)) {
         if (item.name.isEmpty()) {

@@ -21,6 +21,7 @@ struct ApiError;
 
 namespace codalab::worker {
 
+class SaveScheduler;
 struct DependencyRecord;
 
 /// The worker's cache of run dependencies under `<work>/dependencies` (codalab-protocol.md §4.6), one
@@ -135,7 +136,7 @@ private:
     quint64 m_useCounter = 0;
     int m_ticks = 0;
     bool m_sweepSoon = false;
-    bool m_savePending = false;
+    SaveScheduler *m_saves;
     QTimer m_timer;
 };
 

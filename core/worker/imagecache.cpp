@@ -4,6 +4,7 @@
 #include "docker/dockerclient.h"
 #include "docker/imageinfo.h"
 #include "util/logging.h"
+#include "worker/savescheduler.h"
 #include "worker/statefile.h"
 
 #include <QFile>
@@ -28,6 +29,7 @@ ImageCache::ImageCache(docker::DockerClient *docker, QString stateFile, QObject 
     : QObject(parent)
     , m_docker(docker)
     , m_stateFile(std::move(stateFile))
+    , m_saves(new SaveScheduler([this] { save(); }, this))
 {
     m_timer.setInterval(EvictionIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ImageCache::evict);
@@ -116,7 +118,7 @@ ImageCache::Entry ImageCache::acquire(const QString &run, const QString &image)
     }
     if (created || newUser) {
         notify(name);
-        scheduleSave();
+        m_saves->request(false); // a use, not worth an fsync of its own
     }
     return m_items.value(name).entry;
 }
@@ -131,7 +133,7 @@ void ImageCache::release(const QString &run)
     it->entry.lastUsed = QDateTime::currentDateTimeUtc();
     it->useOrder = ++m_useCounter;
     notify(name);
-    scheduleSave();
+    m_saves->request(false); // a use, not worth an fsync of its own
 }
 
 std::optional<ImageCache::Entry> ImageCache::entry(const QString &image) const
@@ -349,15 +351,12 @@ void ImageCache::removeImage(QString image)
 
 void ImageCache::scheduleSave()
 {
-    if (!m_savePending) {
-        m_savePending = true;
-        QTimer::singleShot(0, this, [this] { save(); });
-    }
+    m_saves->request();
 }
 
 void ImageCache::save()
 {
-    m_savePending = false;
+    m_saves->written();
     QJsonArray images;
     for (const Item &item : std::as_const(m_items)) {
         // What is worth keeping: what this worker pulled (to remove it later) and when an image was last

@@ -17,6 +17,7 @@ struct DockerResult;
 
 namespace codalab::worker {
 
+class SaveScheduler;
 /// The Docker images the worker's runs use (codalab-protocol.md §4.7): pulls them, tells runs when they are
 /// ready and with which digest, and keeps the images this worker pulled under --max-image-cache-size.
 ///
@@ -123,7 +124,7 @@ private:
     int m_failedRetentionMs = DefaultFailedRetentionMs;
     quint64 m_generation = 0;
     quint64 m_useCounter = 0;
-    bool m_savePending = false;
+    SaveScheduler *m_saves;
     QTimer m_timer;
 };
 

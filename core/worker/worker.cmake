@@ -22,6 +22,7 @@ target_sources(codalab_core PRIVATE
     worker/runcontainer.cpp
     worker/rundirectory.cpp
     worker/statefile.cpp
+    worker/savescheduler.cpp
     # caches of dependencies and Docker images
     worker/dependencycache.cpp
     worker/dependencycachestate.cpp

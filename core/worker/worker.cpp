@@ -17,6 +17,7 @@
 #include "worker/run.h"
 #include "worker/runintake.h"
 #include "worker/runreadservice.h"
+#include "worker/savescheduler.h"
 #include "worker/workernetworks.h"
 #include "worker/workersnapshot.h"
 #include "worker/workerstatus.h"
@@ -34,6 +35,7 @@ Worker::Worker(
     , m_api(new server::WorkerApi(connection, m_config.id, this))
     , m_allocator(m_config.cpuset, m_config.gpuUuids, m_config.slotCount)
     , m_stateFile(m_config.stateFile())
+    , m_saves(new SaveScheduler([this] { saveState(); }, this))
 {
     const QString work = m_config.workDir;
     m_dependencies = new DependencyCache(
@@ -82,6 +84,7 @@ Worker::Worker(
     m_checkins = new CheckinLoop(
         m_api, [this] { return checkinBody(); }, this);
     connect(m_checkins, &CheckinLoop::answered, this, &Worker::onAnswer);
+    connect(m_checkins, &CheckinLoop::wakeWanted, this, &Worker::wantsCheckin);
     connect(m_checkins, &CheckinLoop::failed, this, [this](const QString &error) {
         qCWarning(lcWorker).noquote() << "Disconnected from server! Failed check in:" << error;
         notifyStatus();
@@ -215,10 +218,10 @@ void Worker::addRun(const RunRecord &record)
             Q_EMIT runEnded(run); // its last stages may pass between two coalesced statuses
             run->deleteLater();
         }
-        scheduleSave();
+        scheduleSave(reportNow); // a stage reached is written at once, progress within a second
         notifyStatus();
         if (reportNow) {
-            requestCheckin();
+            m_checkins->report(run->uuid(), run->record().serverState());
             maybeExit();
         }
     });
@@ -228,23 +231,17 @@ void Worker::addRun(const RunRecord &record)
 
 void Worker::requestCheckin()
 {
-    m_checkins->request();
-    Q_EMIT wantsCheckin();
+    m_checkins->request(); // and wantsCheckin(), through its wakeWanted()
 }
 
-void Worker::scheduleSave()
+void Worker::scheduleSave(bool urgent)
 {
-    if (!m_saveQueued) {
-        m_saveQueued = true;
-        QTimer::singleShot(0, this, [this] {
-            m_saveQueued = false;
-            saveState();
-        });
-    }
+    m_saves->request(urgent);
 }
 
 void Worker::saveState()
 {
+    m_saves->written();
     WorkerSnapshot snapshot;
     snapshot.workerId = m_config.id;
     for (Run *r : std::as_const(m_runs)) {
@@ -295,7 +292,9 @@ void Worker::onAnswer(const QJsonArray &messages, const QStringList &staged, boo
     for (const QJsonValue &m : messages) {
         handleMessage(m.toObject()); // every message, even after an unknown uuid (§8)
     }
-    scheduleSave();
+    if (!staged.isEmpty() || !messages.isEmpty()) {
+        scheduleSave(); // an empty answer changed nothing to write
+    }
     notifyStatus();
     maybeExit();
 }

@@ -36,11 +36,13 @@ class ResourceMonitor;
 class Run;
 class RunIntake;
 class RunReadService;
+class SaveScheduler;
 
 /// The worker engine (codalab-protocol.md §3, §4, §8): keeps exactly one check-in in flight, handles every
-/// message of each answer, runs each accepted bundle's state machine (Run), persists its state after every
-/// change and reattaches to its containers after a restart. Availability (available, paused, snoozed,
-/// draining, stopping) reaches the server through `exit_after_num_runs` and `is_terminating`.
+/// message of each answer, runs each accepted bundle's state machine (Run), persists its state (a stage
+/// reached at once, progress within a second) and reattaches to its containers after a restart. Availability
+/// (available, paused, snoozed, draining, stopping) reaches the server through `exit_after_num_runs` and
+/// `is_terminating`.
 ///
 /// Usage: construct with the parsed config and the connection (already logged in through its TokenManager)
 /// and Docker client, call start(); started() or failed() follows. finished() tells the process to exit.
@@ -111,7 +113,7 @@ Q_SIGNALS:
 private:
     void loadState();
     void saveState();
-    void scheduleSave();
+    void scheduleSave(bool urgent = true);
     void setAvailability(Availability availability, QDateTime snoozeUntil = {});
     /// A choice made through the control socket: saved, shown and told to the server at once.
     void userChanged();
@@ -150,7 +152,7 @@ private:
     QElapsedTimer m_idleSince;
     QTimer m_tick;
     QTimer m_probeTimer;
-    bool m_saveQueued = false;
+    SaveScheduler *m_saves;
     bool m_statusQueued = false;
 };
 

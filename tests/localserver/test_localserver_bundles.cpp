@@ -172,6 +172,60 @@ TEST_CASE("bad bundle requests get a clear 400 and write nothing", "[localserver
     CHECK(countBundles(*c) == 0);
 }
 
+TEST_CASE("a search lists each bundle with its own dependencies, in the order they were given",
+    "[localserver][bundles]")
+{
+    LocalServerFixture f;
+    auto c = f.root();
+    const QString ws = homeWorksheet(*c);
+    const auto dataset = [&](const QString &name) {
+        return createOne(*c, ws,
+            bundleBody(
+                QStringLiteral("dataset"), QString(), QJsonObject { { QStringLiteral("name"), name } }))
+            .value(QLatin1String("id"))
+            .toString();
+    };
+    const QString p1 = dataset(QStringLiteral("p1"));
+    const QString p2 = dataset(QStringLiteral("p2"));
+    const auto dep = [](const QString &key, const QString &parent) {
+        return QJsonObject { { QStringLiteral("child_path"), key }, { QStringLiteral("parent_uuid"), parent },
+            { QStringLiteral("parent_path"), QString() } };
+    };
+    // Keys given out of alphabetical order, and parents shared between runs: the search reads every run's
+    // dependencies at once, and each must keep its own, in its own order.
+    QHash<QString, QStringList> expected;
+    const auto run = [&](const QJsonArray &deps, const QStringList &keys) {
+        const QString id = createOne(*c, ws,
+            bundleBody(
+                QStringLiteral("run"), QStringLiteral("true"), runMetadata(QStringLiteral("multi")), deps))
+                               .value(QLatin1String("id"))
+                               .toString();
+        expected.insert(id, keys);
+    };
+    run(QJsonArray { dep(QStringLiteral("zeta"), p1), dep(QStringLiteral("alpha"), p2) },
+        { QStringLiteral("zeta"), QStringLiteral("alpha") });
+    run(QJsonArray { dep(QStringLiteral("only"), p2) }, { QStringLiteral("only") });
+    run(QJsonArray(), {});
+    run(QJsonArray { dep(QStringLiteral("b"), p2), dep(QStringLiteral("a"), p1),
+            dep(QStringLiteral("c"), p1) },
+        { QStringLiteral("b"), QStringLiteral("a"), QStringLiteral("c") });
+
+    const HttpResult r = c->get(QStringLiteral("/rest/bundles?keywords=name=multi&keywords=.limit=100"));
+    REQUIRE(r.status == 200);
+    const QJsonArray found = r.json.object().value(QLatin1String("data")).toArray();
+    REQUIRE(found.size() == expected.size());
+    for (const QJsonValue &v : found) {
+        const QString id = v.toObject().value(QLatin1String("id")).toString();
+        QStringList keys;
+        for (const QJsonValue &d : attributesOf(v.toObject())[QLatin1String("dependencies")].toArray()) {
+            CHECK(d.toObject().value(QLatin1String("child_uuid")).toString() == id);
+            keys << d.toObject().value(QLatin1String("child_path")).toString();
+        }
+        CAPTURE(id);
+        CHECK(keys == expected.value(id));
+    }
+}
+
 TEST_CASE(
     "dependencies: parents are checked, keys may not clash, and the run lists them", "[localserver][bundles]")
 {

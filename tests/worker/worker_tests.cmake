@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of core/worker and codalab-worker
 codalab_add_test(test_worker_units unit SOURCES worker/test_resourceallocator.cpp worker/test_runrecord.cpp
-    worker/test_resourcehistory.cpp worker/test_runlog.cpp)
+    worker/test_resourcehistory.cpp worker/test_runlog.cpp worker/test_savescheduler.cpp)
 codalab_add_test(test_worker_control unit SOURCES worker/test_control.cpp worker/test_control_socket.cpp
     worker/test_dockerhealth.cpp)
 codalab_add_test(test_worker_readers integration SOURCES
