@@ -24,6 +24,8 @@ packages=(
   dpkg-dev file lintian desktop-file-utils appstream libxml2-utils systemd man-db
   # runtime: Docker, and what the offline test/sample image is made of
   docker.io busybox-static bash-static
+  # the worker manager's tests: a one-node Slurm cluster on this machine (scripts/ensure-slurm.sh)
+  slurm-wlm munge
   libqt6svg6 fonts-dejavu-core   # the SVG icon, and a font for offscreen screenshots
 )
 

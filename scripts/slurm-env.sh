@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sourced by the Slurm scripts: where the test cluster keeps its configuration, state and logs. The cluster is
+# this machine alone (one node), on ports of its own so that it never meets a Slurm already installed here.
+state_dir=${CODALAB_SLURM_STATE_DIR:-${TMPDIR:-/tmp}/codalab-slurm}
+mkdir -p "$state_dir"
+export SLURM_CONF=$state_dir/slurm.conf
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+slurm_ready() { sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; }
