@@ -16,6 +16,7 @@ echo "package-check: built $deb ($(du -h "$deb" | cut -f1))"
 dpkg-deb --field "$deb" Package Version Architecture Depends Recommends
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 for path in ./usr/bin/codalab-desktop ./usr/bin/codalab-worker ./usr/bin/codalab-local-server \
+    ./usr/bin/codalab-worker-manager ./usr/share/man/man1/codalab-worker-manager.1.gz \
     ./usr/share/applications/org.codalab.Desktop.desktop ./usr/share/metainfo/org.codalab.Desktop.metainfo.xml \
     ./usr/share/icons/hicolor/scalable/apps/org.codalab.Desktop.svg \
     ./usr/share/icons/hicolor/symbolic/apps/org.codalab.Desktop-running-symbolic.svg \
@@ -34,12 +35,12 @@ lintian --fail-on error --display-level ">=warning" "$deb"
 echo "== package: install with apt =="
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "./$deb" >/dev/null
 dpkg-query -W codalab-desktop
-for exe in codalab-worker codalab-local-server codalab-desktop; do
+for exe in codalab-worker codalab-local-server codalab-desktop codalab-worker-manager; do
   [ "$(command -v $exe)" = /usr/bin/$exe ] || { echo "package-check: $exe is not /usr/bin/$exe on PATH" >&2; exit 1; }
   printf '%s: ' $exe
   QT_QPA_PLATFORM=offscreen /usr/bin/$exe --version
 done
-man -w codalab-worker codalab-local-server codalab-desktop >/dev/null
+man -w codalab-worker codalab-local-server codalab-desktop codalab-worker-manager >/dev/null
 appstreamcli validate --no-net /usr/share/metainfo/org.codalab.Desktop.metainfo.xml >/dev/null
 
 echo "== package: headless smoke test from /usr/bin =="

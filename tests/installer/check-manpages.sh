@@ -100,7 +100,7 @@ check_page() {
     fi
 }
 
-for exe in codalab-worker codalab-local-server codalab-desktop; do
+for exe in codalab-worker codalab-local-server codalab-worker-manager codalab-desktop; do
     if [[ ! -x $bindir/$exe ]]; then
         if [[ $exe == codalab-desktop ]]; then
             echo "check-manpages: $bindir has no codalab-desktop (a build without the GUI); not checking its page"
