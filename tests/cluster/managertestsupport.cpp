@@ -111,15 +111,4 @@ void ManagerHarness::rounds(int n)
     QObject::disconnect(c);
 }
 
-void killBundle(HttpTestClient &client, const QString &uuid)
-{
-    const HttpResult killed = client.post(QStringLiteral("/rest/bundle-actions"),
-        { { QStringLiteral("data"),
-            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
-                { QStringLiteral("attributes"),
-                    QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
-                        { QStringLiteral("uuid"), uuid } } } } } } });
-    REQUIRE(killed.status == 200);
-}
-
 } // namespace codalab::test

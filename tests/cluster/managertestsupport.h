@@ -44,7 +44,4 @@ struct ManagerHarness
     QStringList messages;
 };
 
-/// Kills a bundle as `cl kill` does.
-void killBundle(HttpTestClient &client, const QString &uuid);
-
 } // namespace codalab::test

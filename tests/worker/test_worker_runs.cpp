@@ -157,13 +157,7 @@ TEST_CASE("cl kill stops a running run and it ends killed", "[worker][runs][kill
     waitForState(*client, uuid, { QStringLiteral("running") });
     REQUIRE(waitUntil(
         [&] { return readBundleFile(*client, uuid, QStringLiteral("stdout")) == "started\n"; }, 20000));
-    const HttpResult killed = client->post(QStringLiteral("/rest/bundle-actions"),
-        { { QStringLiteral("data"),
-            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
-                { QStringLiteral("attributes"),
-                    QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
-                        { QStringLiteral("uuid"), uuid } } } } } } });
-    REQUIRE(killed.status == 200);
+    killBundle(*client, uuid);
     const QJsonObject b = waitForState(*client, uuid,
         { QStringLiteral("killed"), QStringLiteral("failed"), QStringLiteral("ready") }, 30000);
     CHECK(b.value(QLatin1String("state")).toString() == QLatin1String("killed"));

@@ -102,6 +102,17 @@ QString submitRun(HttpTestClient &client, const QString &command, const QJsonObj
     return firstId(made);
 }
 
+void killBundle(HttpTestClient &client, const QString &uuid)
+{
+    const HttpResult killed = client.post(QStringLiteral("/rest/bundle-actions"),
+        { { QStringLiteral("data"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("bundle-actions") },
+                { QStringLiteral("attributes"),
+                    QJsonObject { { QStringLiteral("type"), QStringLiteral("kill") },
+                        { QStringLiteral("uuid"), uuid } } } } } } });
+    REQUIRE(killed.status == 200);
+}
+
 QJsonObject dependency(const QString &childPath, const QString &parentUuid, const QString &parentPath)
 {
     return { { QStringLiteral("child_path"), childPath }, { QStringLiteral("parent_uuid"), parentUuid },

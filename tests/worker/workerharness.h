@@ -47,6 +47,8 @@ struct WorkerHarness
 /// A run as `cl run` makes it, on the home worksheet, with the test image; returns its uuid.
 QString submitRun(HttpTestClient &client, const QString &command, const QJsonObject &metadata = {},
     const QJsonArray &dependencies = {});
+/// Kills a bundle as `cl kill` does (POST /rest/bundle-actions); REQUIREs that the server took it.
+void killBundle(HttpTestClient &client, const QString &uuid);
 /// {"child_path", "parent_uuid", "parent_path"} for bundleBody().
 QJsonObject dependency(const QString &childPath, const QString &parentUuid, const QString &parentPath = {});
 /// The bundle's attributes (state, metadata ...) once its state is one of `states`; FAILs after timeoutMs.
