@@ -67,7 +67,7 @@ void SlurmClient::run(const QString &program, const QStringList &args, const QBy
         done(r);
     };
     connect(p, &QProcess::finished, this, [finish] { finish(true); });
-    connect(p, &QProcess::errorOccurred, this, [p, finish](QProcess::ProcessError e) {
+    connect(p, &QProcess::errorOccurred, this, [finish](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart) {
             finish(false);
         }
