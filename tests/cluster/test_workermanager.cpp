@@ -217,3 +217,30 @@ TEST_CASE("a manager started again finds its jobs by name and submits no duplica
     REQUIRE(listed.size() == 1);
     CHECK(listed[0].toObject().value(QLatin1String("run")).toString() == uuid);
 }
+
+TEST_CASE("stop cancels the pending jobs, leaves the running ones, and ends the manager", "[cluster][slurm]")
+{
+    LocalServerFixture f;
+    ManagerHarness h(f);
+    auto client = f.root();
+    const QString running = submitRun(*client, QStringLiteral("sleep 3"), queued(h.config.tag));
+    h.start();
+    REQUIRE(spinUntil(
+        [&] { return jobsFor(h, running).value(0).state == QLatin1String("RUNNING"); }, 60000, 200));
+    // The next run's job waits, as on a full cluster.
+    h.config.sbatchArgs = { QStringLiteral("--begin=now+1hour") };
+    h.start(); // a manager started again with the new arguments finds the running job by name
+    const QString waiting = submitRun(*client, QStringLiteral("true"), queued(h.config.tag));
+    REQUIRE(spinUntil([&] { return jobsFor(h, waiting).value(0).isPending(); }, 30000, 200));
+    bool finished = false;
+    QObject::connect(h.manager.get(), &cluster::WorkerManager::finished, [&finished] { finished = true; });
+    h.manager->stop();
+    CHECK(h.manager->status().value(QLatin1String("state")).toString() == QLatin1String("stopping"));
+    REQUIRE(spinUntil([&] { return finished; }, 30000));
+    CHECK(jobsFor(h, waiting).value(0).state == QLatin1String("CANCELLED"));
+    CHECK(jobsFor(h, running).value(0).state != QLatin1String("CANCELLED")); // it finishes its run
+    CHECK(waitForState(*client, running, { QStringLiteral("ready"), QStringLiteral("failed") }, 60000)
+              .value(QLatin1String("state"))
+              .toString()
+        == QLatin1String("ready"));
+}
