@@ -141,9 +141,14 @@ void WorkerManager::haveAnswers()
         }
         Q_EMIT message(
             QStringLiteral("cancelling pending jobs %1").arg(plan.cancel.join(QStringLiteral(", "))));
+        ++m_cancelsInFlight;
         m_slurm->cancel(plan.cancel, [this](const SlurmResult &r) {
+            --m_cancelsInFlight;
             if (!r.ok) {
                 Q_EMIT message(QStringLiteral("scancel failed: %1").arg(r.error));
+            }
+            if (m_stopping && m_cancelsInFlight == 0 && !m_busy) {
+                round(); // stopping ends once Slurm has taken the cancellations
             }
         });
     }
@@ -255,7 +260,7 @@ void WorkerManager::endRound()
         for (const SlurmJob &j : std::as_const(m_jobs)) {
             pendingLeft = pendingLeft || (j.isPending() && !m_cancelledByUs.contains(j.id));
         }
-        if (!pendingLeft && m_jobsOk) {
+        if (!pendingLeft && m_jobsOk && m_cancelsInFlight == 0) {
             m_timer.stop();
             Q_EMIT finished();
         }

@@ -87,6 +87,7 @@ private:
     bool m_jobsOk = false;
     QList<StagedRun> m_toSubmit;
     int m_sparesToSubmit = 0;
+    int m_cancelsInFlight = 0; ///< scancel calls not answered yet: a stop waits for them
     // What outlives a round.
     QHash<QString, QString> m_refused; ///< run -> why Slurm would not take a job for it
     QSet<QString> m_cancelledByUs;
