@@ -44,6 +44,7 @@ QStringList WorkerManager::searchKeywords() const
 
 void WorkerManager::start()
 {
+    QDir().mkpath(m_config.logDir); // sbatch writes each job's output there
     m_since.start();
     m_timer.start();
     round();
@@ -141,20 +142,25 @@ void WorkerManager::haveAnswers()
         }
         Q_EMIT message(
             QStringLiteral("cancelling pending jobs %1").arg(plan.cancel.join(QStringLiteral(", "))));
-        ++m_cancelsInFlight;
-        m_slurm->cancel(plan.cancel, [this](const SlurmResult &r) {
-            --m_cancelsInFlight;
-            if (!r.ok) {
-                Q_EMIT message(QStringLiteral("scancel failed: %1").arg(r.error));
-            }
-            if (m_stopping && m_cancelsInFlight == 0 && !m_busy) {
-                round(); // stopping ends once Slurm has taken the cancellations
-            }
-        });
+        cancel(plan.cancel);
     }
     m_toSubmit = plan.submit;
     m_sparesToSubmit = plan.spares;
     submitNext();
+}
+
+void WorkerManager::cancel(const QStringList &jobIds)
+{
+    ++m_cancelsInFlight;
+    m_slurm->cancel(jobIds, [this](const SlurmResult &r) {
+        --m_cancelsInFlight;
+        if (!r.ok) {
+            Q_EMIT message(QStringLiteral("scancel failed: %1").arg(r.error));
+        }
+        if (m_stopping && m_cancelsInFlight == 0 && !m_busy) {
+            round(); // stopping ends once Slurm has taken the cancellations
+        }
+    });
 }
 
 void WorkerManager::noteEndedJobs()
@@ -165,7 +171,7 @@ void WorkerManager::noteEndedJobs()
             // Waiting will not change it: the job goes, and its run is not submitted again as it is.
             const QString why = QStringLiteral("Slurm will not start job %1 (%2)").arg(j.id, j.reason);
             m_cancelledByUs.insert(j.id);
-            m_slurm->cancel({ j.id }, [](const SlurmResult &) {});
+            cancel({ j.id });
             if (!run.isEmpty()) {
                 m_refused.insert(run, why);
             }
@@ -203,11 +209,9 @@ void WorkerManager::submitNext()
     const JobScript job = spare
         ? JobScript::spare(m_config, QString::number(QRandomGenerator::global()->generate(), 16))
         : JobScript::forRun(m_config, run);
-    QDir().mkpath(m_config.logDir);
     m_slurm->submit(job.sbatchArgs, job.script, [this, job, run, spare](const SlurmResult &r) {
         if (r.ok) {
             const QString id = r.output.trimmed().section(QLatin1Char(';'), 0, 0);
-            m_submittedFor.insert(id, run.uuid);
             Q_EMIT message(spare ? QStringLiteral("submitted spare job %1").arg(id)
                                  : QStringLiteral("submitted job %1 for run %2 (%3 CPU, %4 GPU)")
                                        .arg(id, run.uuid)

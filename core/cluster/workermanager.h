@@ -64,6 +64,8 @@ private:
     void round();
     void haveAnswers();
     void noteEndedJobs();
+    /// scancel, counted so that a stop waits for Slurm's answer.
+    void cancel(const QStringList &jobIds);
     void submitNext();
     void failure(const QString &what);
     void endRound();
@@ -92,7 +94,6 @@ private:
     QHash<QString, QString> m_refused; ///< run -> why Slurm would not take a job for it
     QSet<QString> m_cancelledByUs;
     QSet<QString> m_seenEnded; ///< jobs whose end was already counted
-    QHash<QString, QString> m_submittedFor; ///< job id -> run, for jobs submitted by this process
 };
 
 } // namespace codalab::cluster
