@@ -30,7 +30,8 @@ if ! munge -n >/dev/null 2>&1; then
   as_root chmod 0755 /run/munge
   as_root runuser -u munge -- /usr/sbin/munged --force
   for _ in $(seq 1 40); do munge -n >/dev/null 2>&1 && break; sleep 0.1; done
-  pgrep -x munged >"$state_dir/munged.pid"
+  # munged's own pid file: pgrep would also list a munged zombie an earlier, killed munged left behind.
+  { cat /run/munge/munged.pid 2>/dev/null || pgrep -xn munged; } | head -1 >"$state_dir/munged.pid"
   echo "ensure-slurm: started munged (pid $(cat "$state_dir/munged.pid"))"
 fi
 

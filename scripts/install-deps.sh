@@ -26,6 +26,8 @@ packages=(
   docker.io busybox-static bash-static
   # the worker manager's tests: a one-node Slurm cluster on this machine (scripts/ensure-slurm.sh)
   slurm-wlm munge
+  # ... and a login node reached over ssh: a real sshd on the loopback (tests/cluster/sshloopback.cpp)
+  openssh-server openssh-client
   libqt6svg6 fonts-dejavu-core   # the SVG icon, and a font for offscreen screenshots
 )
 

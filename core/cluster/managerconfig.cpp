@@ -30,6 +30,10 @@ bool ManagerConfig::validate(QString *error) const
         *error = QStringLiteral("--runs-per-job must be at least 1");
     } else if (pollSeconds < 1 || idleSeconds < 1 || maxFailures < 1) {
         *error = QStringLiteral("--poll-seconds, --idle-seconds and --max-failures must be at least 1");
+    } else if (!sshHost.isEmpty() && passwordFile.isEmpty()) {
+        // sbatch passes its environment to the job, but ssh does not pass ours to sbatch.
+        *error = QStringLiteral("--ssh needs --password-file: a file on the cluster (mode 0600) the jobs' "
+                                "workers read, since ssh does not carry CODALAB_USERNAME/CODALAB_PASSWORD");
     } else if (logDir.isEmpty()) {
         *error = QStringLiteral("--log-dir DIR is required");
     } else {

@@ -111,4 +111,25 @@ void SlurmClient::cancel(const QStringList &jobIds, Callback done)
     run(QStringLiteral("scancel"), jobIds, {}, std::move(done));
 }
 
+void SlurmClient::partitions(std::function<void(const SlurmResult &, const QList<SlurmPartition> &)> done)
+{
+    run(QStringLiteral("sinfo"), SlurmPartition::arguments(), {}, [done](const SlurmResult &r) {
+        if (!r.ok) {
+            done(r, {});
+            return;
+        }
+        QString error;
+        const QList<SlurmPartition> partitions = SlurmPartition::parse(r.output, &error);
+        if (!error.isEmpty()) {
+            // Slurm answered, in words this does not know (another version or a wrapper): not worth retrying.
+            SlurmResult failed = r;
+            failed.ok = false;
+            failed.error = QStringLiteral("cannot read sinfo's output: %1").arg(error);
+            done(failed, {});
+            return;
+        }
+        done(r, partitions);
+    });
+}
+
 } // namespace codalab::cluster

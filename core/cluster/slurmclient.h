@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cluster/slurmjob.h"
+#include "cluster/slurmpartition.h"
 
 #include <QObject>
 #include <QStringList>
@@ -42,6 +43,10 @@ public:
     void jobs(
         const QString &namePrefix, std::function<void(const SlurmResult &, const QList<SlurmJob> &)> done);
     void cancel(const QStringList &jobIds, Callback done);
+    /// The partitions this user may submit to, with their limits (sinfo, SlurmPartition::arguments()). An
+    /// output that cannot be read is a failed result (`ok` false, not unreachable) saying why, with no
+    /// partitions.
+    void partitions(std::function<void(const SlurmResult &, const QList<SlurmPartition> &)> done);
     /// Any Slurm command (the partitions' limits for the desktop: sinfo).
     void run(const QString &program, const QStringList &args, const QByteArray &input, Callback done);
 

@@ -89,7 +89,7 @@ void ManagerHarness::start()
     session = std::make_unique<ClientSession>(server.server->url(), QStringLiteral("codalab"),
         server.password,
         server::TokenManager::Mode::Relogin); // a worker's client id: the test's own `cl` token stays valid
-    slurm = std::make_unique<cluster::SlurmClient>();
+    slurm = std::make_unique<cluster::SlurmClient>(config.sshHost);
     manager = std::make_unique<cluster::WorkerManager>(config, &session->client, slurm.get());
     QObject::connect(
         manager.get(), &cluster::WorkerManager::message, [this](const QString &text) { messages << text; });

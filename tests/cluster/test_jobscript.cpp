@@ -181,4 +181,11 @@ TEST_CASE("a configuration that cannot work is refused with the flag to fix", "[
     c.serverUrl.clear();
     CHECK_FALSE(c.validate(&error));
     CHECK(error.contains(QLatin1String("--server")));
+    // ssh passes no environment: without a password file on the cluster the jobs' workers could not log in.
+    c = config();
+    c.sshHost = QStringLiteral("login");
+    CHECK(c.validate(&error));
+    c.passwordFile.clear();
+    CHECK_FALSE(c.validate(&error));
+    CHECK(error.contains(QLatin1String("--password-file")));
 }

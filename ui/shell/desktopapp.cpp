@@ -4,6 +4,9 @@
 #include "bundles/bundlespage.h"
 #include "bundles/outputsaver.h"
 #include "bundles/transferqueue.h"
+#include "cluster/clustercontroller.h"
+#include "cluster/clustermenu.h"
+#include "cluster/clusterpage.h"
 #include "common/desktopsettings.h"
 #include "common/workerheadline.h"
 #include "common/workerlink.h"
@@ -26,6 +29,7 @@
 #include "submit/submitrundialog.h"
 #include "tray/notificationsender.h"
 #include "tray/traycontroller.h"
+#include "tray/traymenu.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -79,6 +83,7 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
             true);
         m_myRuns->refresh();
         m_bundles->refresh();
+        m_cluster->setAccount(m_session->serverUrl(), m_session->loginName(), m_session->password());
         Q_EMIT accountReady(userName);
     });
     connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
@@ -116,6 +121,11 @@ void DesktopApp::buildWindow()
     m_window->addPage(m_bundles, tr("&Bundles"));
     m_window->addPage(m_machine, tr("M&achine"));
     m_window->addPage(m_caches, tr("&Caches"));
+    m_cluster = new ClusterController(m_qsettings, m_options.managerProgram, m_options.workerProgram, this);
+    m_clusterPage = new ClusterPage(m_cluster);
+    m_window->addPage(m_clusterPage, tr("Cl&uster"));
+    connect(m_clusterPage, &ClusterPage::messageRequested, this,
+        [this](const QString &text) { m_window->statusBar()->showMessage(text, 15000); });
 
     connect(m_dashboard, &DashboardPage::runSelected, this, &DesktopApp::showLocalLogs);
     connect(
@@ -154,6 +164,13 @@ void DesktopApp::wireTray()
     connect(m_tray, &TrayController::trayUnavailable, this, [this](const QString &reason) {
         m_window->statusBar()->showMessage(
             tr("No system tray: CodaLab Desktop runs as a normal window (%1).").arg(reason), 30000);
+    });
+    // The tray's Cluster submenu, before Submit: it shows and fills the Cluster page when asked.
+    m_tray->trayMenu()->insertMenu(
+        m_tray->trayMenu()->submitAction(), m_clusterPage->createMenu(m_tray->trayMenu()));
+    connect(m_clusterPage, &ClusterPage::showRequested, this, [this] {
+        m_window->showPage(m_clusterPage);
+        m_window->bringToFront();
     });
     connect(m_tray, &TrayController::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
     connect(m_dashboard, &DashboardPage::startWorkerRequested, m_supervisor, &WorkerSupervisor::startNow);
@@ -313,6 +330,11 @@ SubmitRunDialog *DesktopApp::openSubmitDialog(const server::RunRequest *prefill)
     auto *dialog = new SubmitRunDialog(m_session->client(), m_link, m_docker, m_settings, m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setUploadCache(m_uploadCache.get());
+    dialog->setClusterQueues(m_cluster->queues());
+    const auto clustersChanged = [this, dialog] { dialog->setClusterQueues(m_cluster->queues()); };
+    connect(m_cluster, &ClusterController::statusChanged, dialog, clustersChanged);
+    connect(m_cluster, &ClusterController::partitionsChanged, dialog, clustersChanged);
+    connect(m_cluster, &ClusterController::profilesChanged, dialog, clustersChanged);
     if (prefill) {
         dialog->setRequest(*prefill);
     } else if (!m_profile.defaultQueueTag.isEmpty() || !m_profile.defaultWorksheet.isEmpty()) {
@@ -357,7 +379,8 @@ void DesktopApp::openSettings()
             }
         }
         if (restart && m_link->isConnected()
-            && !explainServiceFlags(tr("The slots and the GPUs lent are applied already."))) {
+            && !m_service->explainFlags(
+                m_window.get(), tr("The slots and the GPUs lent are applied already."))) {
             auto *ask = new QMessageBox(QMessageBox::Question, tr("Restart the worker?"),
                 tr("Some settings take effect when the worker restarts. Restart it now? Runs in progress "
                    "keep "
@@ -369,27 +392,6 @@ void DesktopApp::openSettings()
         }
     });
     dialog->open();
-}
-
-bool DesktopApp::explainServiceFlags(const QString &applied)
-{
-    if (!m_service->isEnabled()) {
-        return false;
-    }
-    // Restarting the service would not apply anything: systemd starts the worker with the unit's flags.
-    auto *box = new QMessageBox(QMessageBox::Information, tr("The worker runs as a service"),
-        tr("Your worker runs as the systemd user service %1, which starts it with its own flags, not with "
-           "these settings.")
-            .arg(QLatin1String(WorkerService::UnitName)),
-        QMessageBox::Ok, m_window.get());
-    box->setInformativeText(tr("Put the flags in %1 as CODALAB_WORKER_ARGS=…, then run\n"
-                               "systemctl --user restart codalab-worker%2")
-                                .arg(WorkerService::environmentFile(),
-                                    applied.isEmpty() ? QString() : QStringLiteral("\n\n") + applied));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    box->open();
-    return true;
 }
 
 void DesktopApp::openProfiles()
@@ -408,7 +410,7 @@ void DesktopApp::openProfiles()
         const bool workerTargetChanges = profile->local != m_profile.local
             || (!profile->local && profile->serverUrl != m_profile.serverUrl);
         openProfile(*profile);
-        if (workerTargetChanges && m_link->isConnected() && !explainServiceFlags({})) {
+        if (workerTargetChanges && m_link->isConnected() && !m_service->explainFlags(m_window.get(), {})) {
             auto *ask = new QMessageBox(QMessageBox::Question, tr("Work for this server?"),
                 tr("Your worker works for the previous server. Restart it for %1? Its runs in progress are "
                    "given back to their server first.")

@@ -32,6 +32,8 @@ class AutostartFile;
 class BundlesPage;
 class OutputSaver;
 class CachesPage;
+class ClusterController;
+class ClusterPage;
 class DashboardPage;
 class DesktopSettings;
 class LogsPage;
@@ -80,6 +82,8 @@ public:
     TransferQueue *transfers() const { return m_transfers; }
     MachinePage *machine() const { return m_machine; }
     CachesPage *caches() const { return m_caches; }
+    ClusterPage *clusterPage() const { return m_clusterPage; }
+    ClusterController *clusterController() const { return m_cluster; }
     const DesktopOptions &options() const { return m_options; }
 
 Q_SIGNALS:
@@ -90,9 +94,6 @@ Q_SIGNALS:
     void accountFailed(const QString &message);
 
 private:
-    /// When the worker is the systemd user service, says where its flags come from instead of offering a
-    /// restart that would change nothing (`applied`: what took effect anyway); false when it is not.
-    bool explainServiceFlags(const QString &applied);
     void buildWindow();
     void wireBundles();
     void wireTray();
@@ -127,6 +128,8 @@ private:
     std::unique_ptr<server::UploadCache> m_uploadCache;
     MachinePage *m_machine = nullptr;
     CachesPage *m_caches = nullptr;
+    ClusterController *m_cluster = nullptr;
+    ClusterPage *m_clusterPage = nullptr;
     TrayController *m_tray = nullptr;
     QPointer<SubmitRunDialog> m_submitDialog;
     QTimer m_localServerPoll;

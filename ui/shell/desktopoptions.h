@@ -15,6 +15,7 @@ struct DesktopOptions
     QString workerId; ///< default: the host name, as codalab-worker's own default
     QString workerSocket; ///< default: ControlServer::defaultSocketPath(workerId)
     QString workerProgram; ///< default: WorkerLauncher::findWorkerProgram()
+    QString managerProgram; ///< codalab-worker-manager; default: beside this program, else on PATH
     QString workerLog; ///< default: WorkerLauncher::defaultLogPath(workerId)
     QString localDataDir; ///< default: LocalServerConfig::defaultDataDir()
     QString autostartConfigHome; ///< default: $XDG_CONFIG_HOME

@@ -153,7 +153,8 @@ void MainWindow::fillWorkerMenu()
         return;
     }
     static const QStringList notTheWorkers { QStringLiteral("submitAction"), QStringLiteral("openAction"),
-        QStringLiteral("quitAction") };
+        QStringLiteral("quitAction"),
+        QStringLiteral("clusterMenuAction") }; // the window has its Cluster page
     for (QAction *action : m_workerSource->actions()) {
         if (!notTheWorkers.contains(action->objectName())) {
             own->addAction(action);

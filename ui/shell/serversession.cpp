@@ -30,6 +30,8 @@ void ServerSession::open(const QString &url, const QString &username, const QStr
     }
     m_url = url;
     m_tokens.setCredentials(username, password);
+    m_loginName = username;
+    m_password = password;
     m_check = m_client.currentUser();
     connect(m_check, &server::ApiJob::finished, this, [this](const server::ApiResult &result) {
         if (!result.ok()) {
@@ -54,6 +56,8 @@ void ServerSession::close()
         m_check->cancel();
     }
     m_tokens.setCredentials({}, {});
+    m_loginName.clear();
+    m_password.clear();
     const bool was = m_open;
     m_open = false;
     m_userName.clear();

@@ -33,6 +33,10 @@ public:
     server::CodaLabClient *client() { return &m_client; }
     QString serverUrl() const { return m_url; }
     QString userName() const { return m_userName; }
+    /// The login the session was opened with: what the desktop hands a worker manager it starts (through its
+    /// environment), as it does the worker.
+    QString loginName() const { return m_loginName; }
+    QString password() const { return m_password; }
     bool isOpen() const { return m_open; }
 
     void open(const QString &url, const QString &username, const QString &password);
@@ -54,6 +58,8 @@ private:
     QPointer<server::ApiJob> m_check;
     QString m_url;
     QString m_userName;
+    QString m_loginName;
+    QString m_password;
     bool m_open = false;
 };
 

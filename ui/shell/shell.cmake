@@ -17,5 +17,5 @@ codalab_add_ui_library(codalab_ui_shell SOURCES
 codalab_add_ui_library(codalab_ui_desktop SOURCES
     shell/desktopapp.cpp
     LIBRARIES codalab_ui_shell codalab_ui_dashboard codalab_ui_machine codalab_ui_logs codalab_ui_submit
-        codalab_ui_tray codalab_ui_myruns codalab_ui_bundles
+        codalab_ui_tray codalab_ui_myruns codalab_ui_bundles codalab_ui_cluster
 )

@@ -14,22 +14,32 @@ namespace codalab::ui {
 
 QString WorkerLauncher::findWorkerProgram()
 {
-    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/codalab-worker");
+    return findProgram(QStringLiteral("codalab-worker"));
+}
+
+QString WorkerLauncher::findProgram(const QString &name)
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QLatin1Char('/') + name;
     if (QFileInfo(beside).isExecutable()) {
         return beside;
     }
-    return QStandardPaths::findExecutable(QStringLiteral("codalab-worker"));
+    return QStandardPaths::findExecutable(name);
 }
 
 QString WorkerLauncher::defaultLogPath(const QString &workerId)
+{
+    return stateLogPath(QStringLiteral("worker-") + workerId);
+}
+
+QString WorkerLauncher::stateLogPath(const QString &name)
 {
     QString state = qEnvironmentVariable("XDG_STATE_HOME");
     if (state.isEmpty() || !QDir::isAbsolutePath(state)) {
         state = QDir::homePath() + QStringLiteral("/.local/state");
     }
-    QString id = workerId;
-    id.replace(QLatin1Char('/'), QLatin1Char('_'));
-    return QDir::cleanPath(state) + QStringLiteral("/CodaLab/worker-%1.log").arg(id);
+    QString file = name;
+    file.replace(QLatin1Char('/'), QLatin1Char('_'));
+    return QDir::cleanPath(state) + QStringLiteral("/CodaLab/%1.log").arg(file);
 }
 
 QStringList WorkerLauncher::arguments(const DesktopSettings &settings, const Target &target)
@@ -67,8 +77,10 @@ bool WorkerLauncher::start(const QString &program, const QStringList &arguments,
     const QProcessEnvironment &environment, const QString &logPath, qint64 *pid, QString *error)
 {
     if (program.isEmpty() || !QFileInfo(program).isExecutable()) {
-        *error = QCoreApplication::translate(
-            "WorkerLauncher", "codalab-worker is not installed (looked beside this program and on PATH)");
+        *error
+            = QCoreApplication::translate(
+                "WorkerLauncher", "%1 is not installed (looked beside this program and on PATH)")
+                  .arg(program.isEmpty() ? QStringLiteral("codalab-worker") : QFileInfo(program).fileName());
         return false;
     }
     QDir().mkpath(QFileInfo(logPath).absolutePath());

@@ -30,6 +30,10 @@ public:
     static QString findWorkerProgram();
     /// $XDG_STATE_HOME/CodaLab/worker-<id>.log (default ~/.local/state/...).
     static QString defaultLogPath(const QString &workerId);
+    /// $XDG_STATE_HOME/CodaLab/<name>.log, '/' in the name made '_' (the worker's and the managers' logs).
+    static QString stateLogPath(const QString &name);
+    /// `name` beside this executable, else on PATH; empty when neither.
+    static QString findProgram(const QString &name);
     /// The flags for `target` and the worker settings the user chose.
     static QStringList arguments(const DesktopSettings &settings, const Target &target);
 

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -87,6 +88,27 @@ void WorkerService::run(const QString &verb)
         }
     });
     process->start();
+}
+
+bool WorkerService::explainFlags(QWidget *parent, const QString &applied) const
+{
+    if (!isEnabled()) {
+        return false;
+    }
+    // Restarting the service would not apply anything: systemd starts the worker with the unit's flags.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("The worker runs as a service"),
+        tr("Your worker runs as the systemd user service %1, which starts it with its own flags, not with "
+           "these settings.")
+            .arg(QLatin1String(UnitName)),
+        QMessageBox::Ok, parent);
+    box->setInformativeText(
+        tr("Put the flags in %1 as CODALAB_WORKER_ARGS=…, then run\n"
+           "systemctl --user restart codalab-worker%2")
+            .arg(environmentFile(), applied.isEmpty() ? QString() : QStringLiteral("\n\n") + applied));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->open();
+    return true;
 }
 
 } // namespace codalab::ui

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+class QWidget;
+
 namespace codalab::ui {
 
 /// The worker as a systemd user service: codalab-worker.service, which the package installs and the user
@@ -34,6 +36,10 @@ public:
 
     /// True when a `*.wants` directory in one of the configuration directories holds the unit.
     bool isEnabled() const;
+    /// When the service is enabled, says (in a box over `parent`) that settings do not reach the worker,
+    /// which systemd starts with the unit's flags, and where those go; `applied`: what did take effect. False
+    /// (and nothing shown) when the service is not enabled.
+    bool explainFlags(QWidget *parent, const QString &applied) const;
 
     /// `systemctl --user start|restart codalab-worker.service`, without blocking; finished() says how it
     /// went.

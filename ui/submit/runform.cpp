@@ -13,9 +13,11 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -204,16 +206,58 @@ void RunForm::watchEdits()
         connect(edit, &QLineEdit::textChanged, this, unmarkAndTell(field));
     }
     connect(m_queue, &QLineEdit::textEdited, this, [this] { m_queueTouched = true; });
+    // The tags this user's own workers serve, a click away: this workstation's and each cluster's.
+    QAction *choose = m_queue->addAction(
+        QIcon::fromTheme(QStringLiteral("go-down"), style()->standardIcon(QStyle::SP_ArrowDown)),
+        QLineEdit::TrailingPosition);
+    choose->setObjectName(QStringLiteral("chooseQueue"));
+    choose->setToolTip(tr("Choose where the run goes"));
+    connect(choose, &QAction::triggered, this,
+        [this] { queueMenu()->popup(m_queue->mapToGlobal(QPoint(0, m_queue->height()))); });
     connect(m_worksheet, &QLineEdit::textChanged, this, &RunForm::worksheetChanged);
     connect(m_dependencies, &DependencyModel::changed, this, unmarkAndTell(QStringLiteral("dependencies")));
 }
 
 void RunForm::offerQueue(const QString &tag)
 {
+    if (!tag.isEmpty()) {
+        m_workstationTag = tag;
+    }
     // A worker that answers only now still gives its tag, unless the user chose one.
     if (!m_queueTouched && m_queue->text().isEmpty()) {
         m_queue->setText(tag);
     }
+}
+
+void RunForm::setQueueChoices(const QList<std::pair<QString, QString>> &choices)
+{
+    m_queueChoices = choices;
+}
+
+QMenu *RunForm::queueMenu()
+{
+    if (!m_queueMenu) {
+        m_queueMenu = new QMenu(this);
+        m_queueMenu->setObjectName(QStringLiteral("queueMenu"));
+    }
+    m_queueMenu->clear();
+    const auto offer = [this](const QString &text, const QString &tag) {
+        QAction *a = m_queueMenu->addAction(text, this, [this, tag] {
+            m_queueTouched = true;
+            m_queue->setText(tag);
+        });
+        a->setData(tag);
+        a->setCheckable(true);
+        a->setChecked(m_queue->text().trimmed() == tag);
+    };
+    if (!m_workstationTag.isEmpty()) {
+        offer(tr("This workstation — tag %1").arg(m_workstationTag), m_workstationTag);
+    }
+    for (const auto &[tag, what] : std::as_const(m_queueChoices)) {
+        offer(tr("%1 — tag %2").arg(what, tag), tag);
+    }
+    offer(tr("Any worker (no tag)"), QString());
+    return m_queueMenu;
 }
 
 server::RunRequest RunForm::request() const

@@ -11,6 +11,7 @@ class QCheckBox;
 class QGridLayout;
 class QGroupBox;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
@@ -40,6 +41,10 @@ public:
     server::RunRequest request() const;
     void setRequest(const server::RunRequest &request);
     void offerQueue(const QString &tag);
+    /// The tags the queue field's menu offers besides this workstation's: {tag, what it is} ("Cluster lab").
+    void setQueueChoices(const QList<std::pair<QString, QString>> &choices);
+    /// The queue field's menu as it would open now (tests read it): "This workstation — tag …" first.
+    QMenu *queueMenu();
     ImageComboBox *imageBox() const { return m_image; }
 
     QList<FieldMarks::Problem> problems() const;
@@ -63,6 +68,9 @@ private:
     DependencyModel *m_dependencies;
     server::RunRequest m_base; ///< what the form does not show (exclude patterns) comes from here
     bool m_queueTouched = false;
+    QString m_workstationTag; ///< the last tag offerQueue() was given
+    QList<std::pair<QString, QString>> m_queueChoices;
+    QMenu *m_queueMenu = nullptr;
 
     QPlainTextEdit *m_command = nullptr;
     ImageComboBox *m_image = nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "submit/submitrundialog.h"
 
+#include "cluster/clusterfit.h"
 #include "common/desktopsettings.h"
 #include "common/units.h"
 #include "common/workerlink.h"
@@ -178,11 +179,41 @@ void SubmitRunDialog::updateDerived()
     }
 }
 
+void SubmitRunDialog::setClusterQueues(const QList<ClusterQueue> &queues)
+{
+    m_clusters = queues;
+    QList<std::pair<QString, QString>> choices;
+    for (const ClusterQueue &q : queues) {
+        choices.append({ q.tag, tr("Cluster %1").arg(q.name) });
+    }
+    m_form->setQueueChoices(choices);
+    updateFitCheck();
+}
+
 void SubmitRunDialog::updateFitCheck()
 {
-    m_fitWarnings = m_worker || m_serverWorkers
-        ? FitCheck::check(request(), m_worker ? m_worker->status() : QJsonObject(), m_serverWorkers)
-        : QStringList();
+    const server::RunRequest r = request();
+    const auto target = std::find_if(m_clusters.cbegin(), m_clusters.cend(),
+        [&r](const ClusterQueue &q) { return !r.queue.isEmpty() && q.tag == r.queue; });
+    if (target != m_clusters.cend()) {
+        // A run for the cluster is Slurm's to place: its partition's limits say whether it can start.
+        m_fitWarnings.clear();
+        if (!target->managerRunning) {
+            m_fitWarnings << tr("The worker manager of cluster %1 is not running: the run waits until it "
+                                "starts (Cluster page).")
+                                 .arg(target->name);
+        }
+        if (target->partitionsKnown) {
+            m_fitWarnings << cluster::ClusterFit::check(r, target->partitions, target->partition);
+        } else if (!target->partitionsError.isEmpty()) {
+            m_fitWarnings
+                << tr("Cluster %1's limits are not known: %2").arg(target->name, target->partitionsError);
+        }
+    } else {
+        m_fitWarnings = m_worker || m_serverWorkers
+            ? FitCheck::check(r, m_worker ? m_worker->status() : QJsonObject(), m_serverWorkers)
+            : QStringList();
+    }
     QStringList lines;
     for (const QString &w : std::as_const(m_fitWarnings)) {
         lines << QStringLiteral("⚠ ") + w;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/clusterqueue.h"
 #include "server/runrequest.h"
 #include "server/runsubmission.h"
 #include "submit/fieldmarks.h"
@@ -77,6 +78,11 @@ public:
     bool hasEdits() const;
     /// Where local folders that were already sent are remembered (not owned); none: always upload.
     void setUploadCache(server::UploadCache *cache) { m_uploadCache = cache; }
+    /// The Slurm clusters the desktop manages: their tags are offered beside this workstation's, and a run
+    /// for one is checked against its partition's limits (sinfo) instead of this worker. Call again when
+    /// they change.
+    void setClusterQueues(const QList<ClusterQueue> &queues);
+    RunForm *form() const { return m_form; }
     /// "When it finishes, save its outputs to": the folder, or empty when not asked.
     QString saveOutputsTo() const;
     QCheckBox *saveOutputsBox() const { return m_saveOutputs; }
@@ -129,6 +135,7 @@ private:
     QTimer m_workersTimer;
     QPointer<server::ApiJob> m_workersJob;
     std::optional<QJsonArray> m_serverWorkers; ///< /rest/workers/info's data, once the server told
+    QList<ClusterQueue> m_clusters;
 };
 
 } // namespace codalab::ui

@@ -2,6 +2,9 @@
 // The whole desktop on a first start with nothing configured: the local profile, codalab-worker started with
 // its embedded local server, a run submitted through the dialog, watched to `ready` in My runs and its
 // stdout read in the Logs page. Screenshots of every page land in docs/screenshots/ (CODALAB_SCREENSHOTS=1).
+#include "cluster/clustercontroller.h"
+#include "cluster/clustermenu.h"
+#include "cluster/clusterpage.h"
 #include "common/desktopsettings.h"
 #include "common/workerlink.h"
 #include "dashboard/containermodel.h"
@@ -20,20 +23,25 @@
 #include "shell/mainwindow.h"
 #include "shell/settingsdialog.h"
 #include "shell/workerservice.h"
+#include "submit/runform.h"
 #include "submit/submitrundialog.h"
 #include "support/guitestsupport.h"
 #include "support/spinuntil.h"
+#include "tray/traycontroller.h"
+#include "tray/traymenu.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -290,4 +298,63 @@ TEST_CASE(
     box->accept();
     QTest::qWait(500);
     CHECK(systemctlCalls().size() == 1); // no restart
+}
+
+TEST_CASE("a cluster appears in the Cluster page, the tray's Cluster menu and the submission dialog's queues",
+    "[gui][shell][cluster]")
+{
+    DesktopFixture f;
+    ui::MainWindow *window = f.app->window();
+    const int tab = window->tabs()->indexOf(f.app->clusterPage());
+    REQUIRE(tab >= 0);
+    CHECK(window->tabs()->tabText(tab) == QLatin1String("Cl&uster"));
+    CHECK(f.app->clusterPage()->showsEmptyState());
+    ui::ClusterProfile lab;
+    lab.name = QStringLiteral("lab");
+    lab.tag = QStringLiteral("lab-slurm");
+    f.app->clusterController()->saveProfile(lab);
+    CHECK(f.app->clusterPage()->currentCluster() == QLatin1String("lab"));
+    CHECK_FALSE(f.app->clusterPage()->showsEmptyState());
+
+    // The tray's Cluster submenu, before Submit; the window has its page instead of it in the Worker menu.
+    ui::TrayMenu *tray = f.app->tray()->trayMenu();
+    QAction *clusterEntry = tray->findChild<QAction *>(QStringLiteral("clusterMenuAction"));
+    REQUIRE(clusterEntry);
+    REQUIRE(clusterEntry->menu());
+    const QList<QAction *> entries = tray->actions();
+    CHECK(entries.indexOf(clusterEntry) == entries.indexOf(tray->submitAction()) - 1);
+    window->fillWorkerMenu();
+    CHECK_FALSE(window->workerMenu()->actions().contains(clusterEntry));
+    auto *menu = qobject_cast<ui::ClusterMenu *>(clusterEntry->menu());
+    REQUIRE(menu);
+    menu->fill();
+    QStringList texts;
+    for (QAction *a : menu->actions()) {
+        texts << a->text();
+    }
+    CHECK(texts.contains(QLatin1String("lab: Not running")));
+    REQUIRE(texts.contains(QLatin1String("Start the manager of lab")));
+    // Not logged in yet (the app was not started): the status bar says why nothing started.
+    menu->actions().at(int(texts.indexOf(QLatin1String("Start the manager of lab"))))->trigger();
+    CHECK(window->statusBar()->currentMessage().contains(QLatin1String("Log in first")));
+    CHECK_FALSE(f.app->clusterController()->isRunning(QStringLiteral("lab")));
+    window->showPage(f.app->dashboard());
+    menu->actions().last()->trigger(); // "Show the Cluster page"
+    CHECK(window->currentPage() == f.app->clusterPage());
+
+    // The submission dialog offers the cluster's tag, and a run for it is checked against the cluster.
+    ui::SubmitRunDialog *dialog = f.app->openSubmitDialog();
+    REQUIRE(dialog);
+    QMenu *queues = dialog->form()->queueMenu();
+    QAction *offered = nullptr;
+    for (QAction *a : queues->actions()) {
+        offered = a->text() == QStringLiteral("Cluster lab — tag lab-slurm") ? a : offered;
+    }
+    REQUIRE(offered);
+    offered->trigger();
+    CHECK(dialog->request().queue == QLatin1String("lab-slurm"));
+    CHECK(dialog->fitWarnings()
+              .join(QLatin1Char(' '))
+              .contains(QLatin1String("The worker manager of cluster lab is not running")));
+    dialog->close();
 }

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Cluster page as a user drives it: a profile added through its dialog (tested against the real Slurm),
+// the real codalab-worker-manager started and stopped from the page, its job for a run with run, state, node
+// and the job's worker log, pause and resume from the tray's Cluster menu, and the submission dialog offering
+// the cluster's tag and checking a run against the partition's limits. On the one-node test cluster, with a
+// real codalab-local-server and Docker.
+#include "cluster/clustercontroller.h"
+#include "cluster/clusterjobsmodel.h"
+#include "cluster/clustermenu.h"
+#include "cluster/clusterpage.h"
+#include "cluster/clusterprofiledialog.h"
+#include "localserver/localserverfixture.h"
+#include "submit/runform.h"
+#include "submit/submitrundialog.h"
+#include "submit/submittestsupport.h"
+#include "support/clientsession.h"
+#include "support/guitestsupport.h"
+#include "support/spinuntil.h"
+#include "worker/workerharness.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QProcess>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <catch2/catch.hpp>
+
+using namespace codalab;
+using namespace codalab::test;
+using namespace codalab::ui;
+
+namespace {
+
+/// What a failing test leaves: the detached manager is asked to stop (which cancels its pending jobs; a
+/// running one's worker leaves after its idle time).
+struct ManagerCleanup
+{
+    QString socket;
+    ~ManagerCleanup()
+    {
+        // Quietly: after a passing test there is nothing left to stop.
+        QProcess stop;
+        stop.start(QStringLiteral(CODALAB_MANAGER_BIN),
+            { QStringLiteral("stop"), QStringLiteral("--control-socket"), socket });
+        stop.waitForFinished(60000);
+    }
+};
+
+QAction *actionNamed(QMenu &menu, const QString &start)
+{
+    for (QAction *a : menu.actions()) {
+        if (a->text().startsWith(start)) {
+            return a;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("the Cluster page runs a real worker manager for a run and shows its job and log",
+    "[gui][cluster][slurm]")
+{
+    qputenv("SLURM_CONF", CODALAB_SLURM_CONF);
+    QTemporaryDir home;
+    REQUIRE(home.isValid());
+    // The manager's control socket and log are this test's own.
+    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
+    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+    LocalServerFixture f;
+    auto client = f.root();
+    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
+    ClusterController controller(
+        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+    ClusterPage page(&controller);
+    page.resize(1000, 700);
+    page.show();
+    CHECK(page.showsEmptyState());
+
+    // Add the cluster through the dialog, as a user: a missing tag is said and nothing is saved.
+    const QString tag
+        = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    page.addCluster();
+    auto *dialog = page.findChild<ClusterProfileDialog *>();
+    REQUIRE(dialog);
+    typeInto(child<QLineEdit>(dialog, "name"), QStringLiteral("test cluster"));
+    typeInto(child<QLineEdit>(dialog, "tag"), QString());
+    child<QPushButton>(dialog, "test")->click();
+    QSignalSpy tested(dialog, &ClusterProfileDialog::tested);
+    REQUIRE(tested.wait(30000));
+    CHECK(tested.first().first().toBool());
+    CHECK(dialog->statusText().contains(QLatin1String("main (default)")));
+    dialog->accept();
+    CHECK(dialog->isVisible());
+    CHECK(dialog->statusText().contains(QLatin1String("Queue tag")));
+    CHECK(controller.profiles().isEmpty());
+    typeInto(child<QLineEdit>(dialog, "tag"), tag);
+    typeInto(child<QLineEdit>(dialog, "logDir"), home.filePath(QStringLiteral("jobs")));
+    typeInto(
+        child<QLineEdit>(dialog, "workerArgs"), QStringLiteral("--no-network --checkin-frequency-seconds 1"));
+    child<QSpinBox>(dialog, "idleSeconds")->setValue(5);
+    dialog->accept();
+    REQUIRE(controller.profiles().size() == 1);
+    CHECK(controller.profiles().first().tag == tag);
+    CHECK_FALSE(page.showsEmptyState());
+    CHECK(page.currentCluster() == QLatin1String("test cluster"));
+    ManagerCleanup cleanup { controller.profiles().first().socketPath() };
+    REQUIRE(spinUntil([&] { return page.limitsText().startsWith(QLatin1String("Partition main")); }, 30000));
+    CHECK(page.limitsText().contains(QLatin1String("no time limit")));
+    saveScreenshot(&page, QStringLiteral("cluster-page-idle.png"));
+
+    // Not logged in yet: Start says so instead of starting a manager that cannot log in.
+    auto *startStop = child<QPushButton>(&page, "startStop");
+    startStop->click();
+    CHECK(page.headlineText().contains(QLatin1String("Log in first")));
+    CHECK_FALSE(controller.isRunning(QStringLiteral("test cluster")));
+
+    controller.setAccount(f.server->url(), QStringLiteral("codalab"), f.password);
+    startStop->click();
+    INFO("manager log: " << home.filePath(
+                                    QStringLiteral("state/CodaLab/manager-") + tag + QStringLiteral(".log"))
+                                .toStdString());
+    REQUIRE(spinUntil(
+        [&] { return page.headlineText().startsWith(QLatin1String("Worker manager: Running")); }, 30000));
+    CHECK(startStop->text() == QLatin1String("S&top"));
+
+    // A run for the cluster's tag: one job, on this node, whose worker runs it to ready.
+    const QString uuid = submitRun(
+        *client, QStringLiteral("echo from the cluster page"), { { QStringLiteral("request_queue"), tag } });
+    ClusterJobsModel *jobs = page.jobsModel();
+    const auto jobRow = [&] {
+        for (int row = 0; row < jobs->rowCount(); ++row) {
+            if (jobs->index(row, 0).data(ClusterJobsModel::RunRole).toString() == uuid) {
+                return row;
+            }
+        }
+        return -1;
+    };
+    REQUIRE(spinUntil([&] { return jobRow() >= 0; }, 60000));
+    const QJsonObject done
+        = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") }, 120000);
+    CHECK(done.value(QLatin1String("state")).toString() == QLatin1String("ready"));
+    REQUIRE(spinUntil(
+        [&] { return !jobs->index(jobRow(), ClusterJobsModel::NodeColumn).data().toString().isEmpty(); },
+        30000));
+    CHECK(jobs->index(jobRow(), ClusterJobsModel::RunColumn).data().toString() == uuid.left(8));
+    CHECK(jobs->rowCount() == 1);
+    // The job's worker log, read where Slurm wrote it.
+    page.jobsView()->setCurrentIndex(jobs->index(jobRow(), 0));
+    REQUIRE(spinUntil([&] { return page.logText().contains(QLatin1String("Worker started!")); }, 30000));
+    saveScreenshot(&page, QStringLiteral("cluster-page-job.png"));
+
+    // The tray's Cluster menu: the manager's state and what fits it.
+    ClusterMenu menu(&controller);
+    menu.fill();
+    REQUIRE(actionNamed(menu, QStringLiteral("Pause submitting to test cluster")));
+    CHECK(actionNamed(menu, QStringLiteral("test cluster: Running")));
+    actionNamed(menu, QStringLiteral("Pause submitting to test cluster"))->trigger();
+    REQUIRE(spinUntil(
+        [&] { return page.headlineText().startsWith(QLatin1String("Worker manager: Paused")); }, 30000));
+    menu.fill();
+    REQUIRE(actionNamed(menu, QStringLiteral("Resume submitting to test cluster")));
+    actionNamed(menu, QStringLiteral("Resume submitting to test cluster"))->trigger();
+    REQUIRE(spinUntil(
+        [&] { return page.headlineText().startsWith(QLatin1String("Worker manager: Running")); }, 30000));
+
+    // The submission dialog offers the cluster's tag and checks a run against the partition, not this
+    // workstation.
+    ClientSession session(f.server->url(), QStringLiteral("codalab"), f.password);
+    SubmitRunDialog submit(&session.client, nullptr, nullptr, nullptr);
+    submit.setClusterQueues(controller.queues());
+    QMenu *queues = submit.form()->queueMenu();
+    QAction *offered = actionNamed(*queues, QStringLiteral("Cluster test cluster — tag ") + tag);
+    REQUIRE(offered);
+    offered->trigger();
+    CHECK(submit.request().queue == tag);
+    server::RunRequest huge = submit.request();
+    huge.cpus = 4096;
+    submit.setRequest(huge);
+    REQUIRE_FALSE(submit.fitWarnings().isEmpty());
+    CHECK(submit.fitWarnings().join(QLatin1Char(' ')).contains(QLatin1String("Asks for 4096 CPU")));
+    huge.cpus = 1;
+    submit.setRequest(huge);
+    CHECK(submit.fitWarnings().isEmpty());
+
+    // Stop: the manager ends, and the page says so.
+    startStop->click();
+    REQUIRE(spinUntil([&] { return !controller.isRunning(QStringLiteral("test cluster")); }, 60000));
+    REQUIRE(spinUntil(
+        [&] { return page.headlineText() == QLatin1String("Worker manager: Not running"); }, 10000));
+    CHECK(startStop->text() == QLatin1String("&Start"));
+    controller.setAccount(f.server->url(), QStringLiteral("codalab"), f.password);
+    QTest::qWait(3500); // a stopped manager is not started again by the next desktop
+    CHECK_FALSE(controller.isRunning(QStringLiteral("test cluster")));
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cluster/clustercontroller.h"
+
+#include "cluster/slurmclient.h"
+#include "common/workerlink.h"
+#include "shell/workerlauncher.h"
+
+#include <QJsonArray>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QTimer>
+
+namespace codalab::ui {
+
+namespace {
+
+QString keepKey(const QString &name)
+{
+    // Outside the "clusters" array, which saveProfile() rewrites: starting or stopping is not an edit.
+    return QStringLiteral("clusterManagers/%1/keepRunning").arg(QString::fromLatin1(name.toUtf8().toHex()));
+}
+
+} // namespace
+
+ClusterController::ClusterController(
+    QSettings *settings, QString managerProgram, QString workerProgram, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_program(managerProgram.isEmpty()
+              ? WorkerLauncher::findProgram(QStringLiteral("codalab-worker-manager"))
+              : std::move(managerProgram))
+    , m_workerProgram(std::move(workerProgram))
+    , m_profiles(ClusterProfile::load(settings))
+{
+    for (const ClusterProfile &p : std::as_const(m_profiles)) {
+        attach(p);
+    }
+}
+
+ClusterController::~ClusterController() = default;
+
+const ClusterProfile *ClusterController::profile(const QString &name) const
+{
+    for (const ClusterProfile &p : m_profiles) {
+        if (p.name == name) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+void ClusterController::saveProfile(const ClusterProfile &profile, const QString &previousName)
+{
+    const QString old = previousName.isEmpty() ? profile.name : previousName;
+    const bool kept = keepRunning(old);
+    bool replaced = false;
+    for (ClusterProfile &p : m_profiles) {
+        if (p.name == old) {
+            p = profile;
+            replaced = true;
+        }
+    }
+    if (!replaced) {
+        m_profiles << profile;
+    }
+    ClusterProfile::save(m_settings, m_profiles);
+    detach(old);
+    setKeepRunning(old, false);
+    setKeepRunning(profile.name, kept);
+    attach(profile);
+    Q_EMIT profilesChanged();
+}
+
+void ClusterController::removeProfile(const QString &name)
+{
+    m_profiles.removeIf([&name](const ClusterProfile &p) { return p.name == name; });
+    ClusterProfile::save(m_settings, m_profiles);
+    setKeepRunning(name, false);
+    detach(name);
+    Q_EMIT profilesChanged();
+}
+
+void ClusterController::attach(const ClusterProfile &profile)
+{
+    Cluster c;
+    c.profile = profile;
+    c.link = new WorkerLink(this); // the manager's control socket speaks the worker's protocol
+    c.link->setReconnectIntervalMs(2000);
+    c.slurm = new cluster::SlurmClient(profile.sshHost, this);
+    c.queue.name = profile.name;
+    c.queue.tag = profile.tag;
+    c.queue.partition = profile.partition;
+    const QString name = profile.name;
+    const auto changed = [this, name] {
+        auto it = m_clusters.find(name);
+        if (it != m_clusters.end()) {
+            it->queue.managerRunning = it->link->isConnected();
+        }
+        Q_EMIT statusChanged(name);
+    };
+    connect(c.link, &WorkerLink::statusChanged, this, changed);
+    connect(c.link, &WorkerLink::connectionChanged, this, changed);
+    connect(
+        c.link, &WorkerLink::commandFailed, this, [this, name](const QString &method, const QString &text) {
+            Q_EMIT message(name, tr("The manager refused %1: %2").arg(method, text));
+        });
+    c.link->setSocketPath(profile.socketPath());
+    m_clusters.insert(name, c);
+    refreshPartitions(name);
+}
+
+void ClusterController::detach(const QString &name)
+{
+    const auto it = m_clusters.find(name);
+    if (it == m_clusters.end()) {
+        return;
+    }
+    delete it->link;
+    delete it->slurm; // kills a sinfo still running; its callback never runs
+    m_clusters.erase(it);
+}
+
+void ClusterController::setAccount(const QString &serverUrl, const QString &username, const QString &password)
+{
+    m_serverUrl = serverUrl;
+    m_username = username;
+    m_password = password;
+    // A manager the user left running but which is gone (the machine restarted) comes back, once its socket
+    // had the time to answer.
+    QTimer::singleShot(3000, this, &ClusterController::startKept);
+}
+
+void ClusterController::startKept()
+{
+    for (const ClusterProfile &p : std::as_const(m_profiles)) {
+        QString error;
+        if (keepRunning(p.name) && !isRunning(p.name) && !start(p.name, &error)) {
+            Q_EMIT message(p.name, error);
+        }
+    }
+}
+
+bool ClusterController::start(const QString &name, QString *error)
+{
+    const ClusterProfile *p = profile(name);
+    if (!p) {
+        *error = tr("There is no cluster %1.").arg(name);
+        return false;
+    }
+    if (isRunning(name)) {
+        return true;
+    }
+    if (m_serverUrl.isEmpty()) {
+        *error = tr("Log in first: the manager works for the account the desktop is logged in to.");
+        return false;
+    }
+    if (m_program.isEmpty()) {
+        *error = tr("codalab-worker-manager is not installed (looked beside this program and on PATH).");
+        return false;
+    }
+    if (const QStringList problems = p->validate(); !problems.isEmpty()) {
+        *error = problems.join(QLatin1Char(' '));
+        return false;
+    }
+    // The account through the environment, never a flag `ps` would show; sbatch passes it on to the jobs.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("CODALAB_USERNAME"), m_username);
+    environment.insert(QStringLiteral("CODALAB_PASSWORD"), m_password);
+    qint64 pid = 0;
+    QStringList arguments = p->managerArguments(m_serverUrl);
+    if (p->sshHost.isEmpty() && !m_workerProgram.isEmpty()) {
+        arguments << QStringLiteral("--worker-executable") << m_workerProgram;
+    }
+    if (!WorkerLauncher::start(m_program, arguments, environment, p->managerLogPath(), &pid, error)) {
+        return false;
+    }
+    setKeepRunning(name, true);
+    return true;
+}
+
+void ClusterController::stop(const QString &name)
+{
+    setKeepRunning(name, false);
+    if (const auto it = m_clusters.constFind(name); it != m_clusters.cend()) {
+        it->link->call(QStringLiteral("stop"));
+    }
+}
+
+void ClusterController::pause(const QString &name)
+{
+    if (const auto it = m_clusters.constFind(name); it != m_clusters.cend()) {
+        it->link->pause(
+            [link = it->link](bool, const QJsonValue &, const QString &) { link->refreshStatus(); });
+    }
+}
+
+void ClusterController::resume(const QString &name)
+{
+    if (const auto it = m_clusters.constFind(name); it != m_clusters.cend()) {
+        it->link->resume(
+            [link = it->link](bool, const QJsonValue &, const QString &) { link->refreshStatus(); });
+    }
+}
+
+void ClusterController::refreshStatus(const QString &name)
+{
+    if (const auto it = m_clusters.constFind(name); it != m_clusters.cend() && it->link->isConnected()) {
+        it->link->refreshStatus();
+    }
+}
+
+bool ClusterController::isRunning(const QString &name) const
+{
+    const auto it = m_clusters.constFind(name);
+    return it != m_clusters.cend() && it->link->isConnected();
+}
+
+QJsonObject ClusterController::status(const QString &name) const
+{
+    const auto it = m_clusters.constFind(name);
+    return it == m_clusters.cend() ? QJsonObject() : it->link->status();
+}
+
+QString ClusterController::headline(const QString &name, bool *ok) const
+{
+    bool good = true;
+    QString text;
+    const QJsonObject s = status(name);
+    if (!isRunning(name)) {
+        text = tr("Not running");
+    } else if (s.isEmpty()) {
+        text = tr("Starting…");
+    } else {
+        const QString state = s.value(QLatin1String("state")).toString();
+        int running = 0;
+        int pending = 0;
+        const QJsonArray jobs = s.value(QLatin1String("jobs")).toArray();
+        for (const QJsonValue &v : jobs) {
+            const QString jobState = v.toObject().value(QLatin1String("state")).toString();
+            running += jobState == QLatin1String("RUNNING") ? 1 : 0;
+            pending += jobState == QLatin1String("PENDING") ? 1 : 0;
+        }
+        const QString counts = running + pending == 0 ? tr("no jobs")
+                                                      : tr("%n job(s)", nullptr, running + pending)
+                + tr(": %1 running, %2 pending").arg(running).arg(pending);
+        if (state == QLatin1String("halted")) {
+            good = false;
+            text = tr("Stopped submitting: %1 (Resume to try again)")
+                       .arg(s.value(QLatin1String("last_error")).toString());
+        } else if (state == QLatin1String("paused")) {
+            text = tr("Paused — %1").arg(counts);
+        } else if (state == QLatin1String("stopping")) {
+            text = tr("Stopping…");
+        } else {
+            text = tr("Running — %1").arg(counts);
+        }
+    }
+    if (ok) {
+        *ok = good;
+    }
+    return text;
+}
+
+void ClusterController::refreshPartitions(const QString &name)
+{
+    const auto it = m_clusters.constFind(name);
+    if (it == m_clusters.cend()) {
+        return;
+    }
+    it->slurm->partitions(
+        [this, name](const cluster::SlurmResult &r, const QList<cluster::SlurmPartition> &partitions) {
+            const auto found = m_clusters.find(name);
+            if (found == m_clusters.end()) {
+                return;
+            }
+            found->queue.partitionsKnown = r.ok;
+            found->queue.partitions = r.ok ? partitions : QList<cluster::SlurmPartition>();
+            found->queue.partitionsError = r.ok ? QString() : r.error;
+            Q_EMIT partitionsChanged(name);
+        });
+}
+
+ClusterQueue ClusterController::queue(const QString &name) const
+{
+    const auto it = m_clusters.constFind(name);
+    return it == m_clusters.cend() ? ClusterQueue() : it->queue;
+}
+
+QList<ClusterQueue> ClusterController::queues() const
+{
+    QList<ClusterQueue> list;
+    for (const ClusterProfile &p : m_profiles) {
+        list << queue(p.name);
+    }
+    return list;
+}
+
+void ClusterController::readJobLog(const QString &name, const QString &path, QObject *context,
+    std::function<void(const QString &, const QString &)> done)
+{
+    const auto it = m_clusters.constFind(name);
+    if (it == m_clusters.cend() || path.isEmpty()) {
+        done({}, tr("This job has no log."));
+        return;
+    }
+    // tail, on this machine or on the login node alike: the file may be large and, over ssh, far away.
+    QPointer<QObject> guard(context);
+    it->slurm->run(QStringLiteral("tail"), { QStringLiteral("-c"), QString::number(JobLogTailBytes), path },
+        {}, [guard, done, path](const cluster::SlurmResult &r) {
+            if (!guard) {
+                return;
+            }
+            if (!r.ok) {
+                done({}, r.error.isEmpty() ? tr("Cannot read %1").arg(path) : r.error);
+                return;
+            }
+            done(r.output, {});
+        });
+}
+
+void ClusterController::setKeepRunning(const QString &name, bool on)
+{
+    if (on) {
+        m_settings->setValue(keepKey(name), true);
+    } else {
+        m_settings->remove(keepKey(name));
+    }
+}
+
+bool ClusterController::keepRunning(const QString &name) const
+{
+    return m_settings->value(keepKey(name)).toBool();
+}
+
+} // namespace codalab::ui
