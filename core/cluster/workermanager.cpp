@@ -165,6 +165,17 @@ void WorkerManager::cancel(const QStringList &jobIds)
 
 void WorkerManager::noteEndedJobs()
 {
+    if (!m_historyKnown) {
+        // Jobs that ended before this manager started (squeue remembers them for MinJobAge) were counted,
+        // or not, by the manager that watched them: counted again, a restart after a few failures would
+        // stop submitting at once. They stay listed.
+        m_historyKnown = true;
+        for (const SlurmJob &j : std::as_const(m_jobs)) {
+            if (!j.isActive()) {
+                m_seenEnded.insert(j.id);
+            }
+        }
+    }
     for (const SlurmJob &j : std::as_const(m_jobs)) {
         const QString run = JobScript::runOf(m_config, j.name);
         if (j.cannotStart() && !m_cancelledByUs.contains(j.id)) {

@@ -94,6 +94,8 @@ private:
     QHash<QString, QString> m_refused; ///< run -> why Slurm would not take a job for it
     QSet<QString> m_cancelledByUs;
     QSet<QString> m_seenEnded; ///< jobs whose end was already counted
+    /// Set once squeue first answered: the jobs that had ended by then are an earlier manager's history.
+    bool m_historyKnown = false;
 };
 
 } // namespace codalab::cluster

@@ -218,6 +218,33 @@ TEST_CASE("a manager started again finds its jobs by name and submits no duplica
     CHECK(listed[0].toObject().value(QLatin1String("run")).toString() == uuid);
 }
 
+TEST_CASE("a manager started again does not count the failed jobs of the one before", "[cluster][slurm]")
+{
+    LocalServerFixture f;
+    ManagerHarness h(f);
+    h.config.workerExecutable = QStringLiteral("/nonexistent/codalab-worker"); // each job fails at once
+    h.config.maxFailures = 2;
+    auto client = f.root();
+    const QString uuid = submitRun(*client, QStringLiteral("echo second try"), queued(h.config.tag));
+    h.start();
+    REQUIRE(spinUntil(
+        [&] {
+            return h.manager->status().value(QLatin1String("state")).toString() == QLatin1String("halted");
+        },
+        60000, 100));
+    REQUIRE(jobsFor(h, uuid).size() == 2);
+    // The cause fixed, the manager started again: the two failures are history, not a reason to halt.
+    h.config.workerExecutable = QStringLiteral(CODALAB_WORKER_BIN);
+    h.start();
+    const QJsonObject done
+        = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") }, 120000);
+    INFO(h.messages.join(QLatin1Char('\n')).toStdString());
+    CHECK(done.value(QLatin1String("state")).toString() == QLatin1String("ready"));
+    CHECK(h.manager->status().value(QLatin1String("state")).toString() == QLatin1String("running"));
+    CHECK(h.manager->status().value(QLatin1String("failures_in_a_row")).toInt() == 0);
+    CHECK(jobsFor(h, uuid).size() == 3);
+}
+
 TEST_CASE("stop cancels the pending jobs, leaves the running ones, and ends the manager", "[cluster][slurm]")
 {
     LocalServerFixture f;

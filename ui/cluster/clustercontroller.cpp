@@ -5,10 +5,14 @@
 #include "common/workerlink.h"
 #include "shell/workerlauncher.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QTimer>
+
+#include <cerrno>
+#include <csignal>
 
 namespace codalab::ui {
 
@@ -76,12 +80,25 @@ void ClusterController::removeProfile(const QString &name)
     m_profiles.removeIf([&name](const ClusterProfile &p) { return p.name == name; });
     ClusterProfile::save(m_settings, m_profiles);
     setKeepRunning(name, false);
-    detach(name);
+    const auto it = m_clusters.constFind(name);
+    if (it != m_clusters.cend() && it->link->isConnected()) {
+        // Detached only once the manager took the stop: destroying the link first could lose it, and the
+        // manager would go on with nothing left to see or stop it.
+        it->link->call(QStringLiteral("stop"), {}, this,
+            [this, name, link = it->link](const QJsonValue &, int, const QString &) {
+                if (m_clusters.value(name).link == link) { // not a profile of that name added since
+                    detach(name);
+                }
+            });
+    } else {
+        detach(name);
+    }
     Q_EMIT profilesChanged();
 }
 
 void ClusterController::attach(const ClusterProfile &profile)
 {
+    detach(profile.name); // one being removed while its manager stops
     Cluster c;
     c.profile = profile;
     c.link = new WorkerLink(this); // the manager's control socket speaks the worker's protocol
@@ -91,15 +108,11 @@ void ClusterController::attach(const ClusterProfile &profile)
     c.queue.tag = profile.tag;
     c.queue.partition = profile.partition;
     const QString name = profile.name;
-    const auto changed = [this, name] {
-        auto it = m_clusters.find(name);
-        if (it != m_clusters.end()) {
-            it->queue.managerRunning = it->link->isConnected();
-        }
-        Q_EMIT statusChanged(name);
-    };
-    connect(c.link, &WorkerLink::statusChanged, this, changed);
-    connect(c.link, &WorkerLink::connectionChanged, this, changed);
+    connect(c.link, &WorkerLink::statusChanged, this, [this, name] { Q_EMIT statusChanged(name); });
+    connect(c.link, &WorkerLink::connectionChanged, this, [this, name] { connectionChanged(name); });
+    c.starting = new QTimer(this);
+    c.starting->setInterval(500);
+    connect(c.starting, &QTimer::timeout, this, [this, name] { checkStart(name); });
     connect(
         c.link, &WorkerLink::commandFailed, this, [this, name](const QString &method, const QString &text) {
             Q_EMIT message(name, tr("The manager refused %1: %2").arg(method, text));
@@ -116,6 +129,7 @@ void ClusterController::detach(const QString &name)
         return;
     }
     delete it->link;
+    delete it->starting;
     delete it->slurm; // kills a sinfo still running; its callback never runs
     m_clusters.erase(it);
 }
@@ -127,7 +141,9 @@ void ClusterController::setAccount(const QString &serverUrl, const QString &user
     m_password = password;
     // A manager the user left running but which is gone (the machine restarted) comes back, once its socket
     // had the time to answer.
-    QTimer::singleShot(3000, this, &ClusterController::startKept);
+    if (!serverUrl.isEmpty()) {
+        QTimer::singleShot(3000, this, &ClusterController::startKept);
+    }
 }
 
 void ClusterController::startKept()
@@ -147,8 +163,8 @@ bool ClusterController::start(const QString &name, QString *error)
         *error = tr("There is no cluster %1.").arg(name);
         return false;
     }
-    if (isRunning(name)) {
-        return true;
+    if (isRunning(name) || isStarting(name)) {
+        return true; // a second manager for the tag could not take the control socket anyway
     }
     if (m_serverUrl.isEmpty()) {
         *error = tr("Log in first: the manager works for the account the desktop is logged in to.");
@@ -174,8 +190,88 @@ bool ClusterController::start(const QString &name, QString *error)
     if (!WorkerLauncher::start(m_program, arguments, environment, p->managerLogPath(), &pid, error)) {
         return false;
     }
-    setKeepRunning(name, true);
+    Cluster &c = m_clusters[name];
+    c.startError.clear();
+    c.startPid = pid;
+    c.startClock.start();
+    c.starting->start();
+    Q_EMIT statusChanged(name);
     return true;
+}
+
+bool ClusterController::isStarting(const QString &name) const
+{
+    const auto it = m_clusters.constFind(name);
+    return it != m_clusters.cend() && it->starting->isActive();
+}
+
+QString ClusterController::startError(const QString &name) const
+{
+    const auto it = m_clusters.constFind(name);
+    return it == m_clusters.cend() ? QString() : it->startError;
+}
+
+void ClusterController::connectionChanged(const QString &name)
+{
+    const auto it = m_clusters.find(name);
+    if (it == m_clusters.end()) {
+        return;
+    }
+    const bool up = it->link->isConnected();
+    it->queue.managerRunning = up;
+    if (up) {
+        // Kept running only once it came up: a manager that cannot log in must not be started again at
+        // every login without a word.
+        if (it->starting->isActive()) {
+            it->starting->stop();
+            setKeepRunning(name, true);
+        }
+        it->startError.clear();
+    }
+    Q_EMIT statusChanged(name);
+}
+
+void ClusterController::checkStart(const QString &name)
+{
+    const auto it = m_clusters.constFind(name);
+    if (it == m_clusters.cend()) {
+        return;
+    }
+    // A manager that exited (it could not log in, a flag it refused) is said at once; one that neither
+    // answers nor exits, after the timeout. kill(pid, 0) only asks whether the process is still there.
+    bool gone = it->startPid > 0 && ::kill(pid_t(it->startPid), 0) != 0 && errno == ESRCH;
+    if (!gone && it->startPid > 0) {
+        // An exited process nobody reaped yet (where PID 1 does not reap) still answers kill(): a zombie.
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(it->startPid));
+        if (stat.open(QIODevice::ReadOnly)) {
+            const QByteArray line = stat.readAll();
+            const qsizetype close = line.lastIndexOf(')');
+            gone = close > 0 && line.mid(close + 2, 1) == "Z";
+        }
+    }
+    if (gone || it->startClock.hasExpired(m_startTimeoutMs)) {
+        startFailed(name);
+    }
+}
+
+void ClusterController::startFailed(const QString &name)
+{
+    const auto it = m_clusters.find(name);
+    if (it == m_clusters.end()) {
+        return;
+    }
+    it->starting->stop();
+    // Its own words say why (a refused login, an unknown flag): the last lines of its log.
+    QString why;
+    QFile log(it->profile.managerLogPath());
+    if (log.open(QIODevice::ReadOnly)) {
+        log.seek(qMax<qint64>(0, log.size() - 4096));
+        QStringList lines = QString::fromUtf8(log.readAll()).trimmed().split(QLatin1Char('\n'));
+        why = lines.mid(qMax<qsizetype>(0, lines.size() - 3)).join(QLatin1Char(' '));
+    }
+    it->startError = why.isEmpty() ? tr("it did not answer within %1 s").arg(m_startTimeoutMs / 1000) : why;
+    Q_EMIT message(name, tr("The manager of %1 did not start: %2").arg(name, it->startError));
+    Q_EMIT statusChanged(name);
 }
 
 void ClusterController::stop(const QString &name)
@@ -226,27 +322,34 @@ QString ClusterController::headline(const QString &name, bool *ok) const
     bool good = true;
     QString text;
     const QJsonObject s = status(name);
-    if (!isRunning(name)) {
-        text = tr("Not running");
+    if (isStarting(name)) {
+        text = tr("Starting…");
+    } else if (!isRunning(name)) {
+        const QString error = startError(name);
+        good = error.isEmpty();
+        text = good ? tr("Not running") : tr("Did not start: %1").arg(error);
     } else if (s.isEmpty()) {
         text = tr("Starting…");
     } else {
         const QString state = s.value(QLatin1String("state")).toString();
         int running = 0;
         int pending = 0;
-        const QJsonArray jobs = s.value(QLatin1String("jobs")).toArray();
-        for (const QJsonValue &v : jobs) {
+        for (const QJsonValue &v : s.value(QLatin1String("jobs")).toArray()) {
             const QString jobState = v.toObject().value(QLatin1String("state")).toString();
-            running += jobState == QLatin1String("RUNNING") ? 1 : 0;
             pending += jobState == QLatin1String("PENDING") ? 1 : 0;
+            running += jobState == QLatin1String("RUNNING") || jobState == QLatin1String("CONFIGURING")
+                    || jobState == QLatin1String("COMPLETING")
+                ? 1
+                : 0;
         }
-        const QString counts = running + pending == 0 ? tr("no jobs")
-                                                      : tr("%n job(s)", nullptr, running + pending)
-                + tr(": %1 running, %2 pending").arg(running).arg(pending);
+        const QString counts = running + pending == 0
+            ? tr("no jobs")
+            : tr("%n job(s): %1 running, %2 pending", nullptr, running + pending).arg(running).arg(pending);
         if (state == QLatin1String("halted")) {
             good = false;
-            text = tr("Stopped submitting: %1 (Resume to try again)")
-                       .arg(s.value(QLatin1String("last_error")).toString());
+            // The manager's last_error says the rest (the page shows it below).
+            text = tr("Stopped submitting after %n failure(s) in a row — Resume to try again", nullptr,
+                s.value(QLatin1String("failures_in_a_row")).toInt());
         } else if (state == QLatin1String("paused")) {
             text = tr("Paused — %1").arg(counts);
         } else if (state == QLatin1String("stopping")) {

@@ -4,6 +4,7 @@
 #include "cluster/clusterprofile.h"
 #include "common/clusterqueue.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -12,6 +13,7 @@
 #include <functional>
 
 class QSettings;
+class QTimer;
 
 namespace codalab::cluster {
 class SlurmClient;
@@ -46,13 +48,23 @@ public:
     /// Adds `profile`, or replaces the one called `previousName`; saved at once. A manager already running
     /// under the old tag keeps running until stopped (it is watched no more when the tag changed).
     void saveProfile(const ClusterProfile &profile, const QString &previousName = {});
+    /// A running manager is stopped first (its pending jobs cancelled, running ones finish), then the
+    /// profile goes.
     void removeProfile(const QString &name);
 
     void setAccount(const QString &serverUrl, const QString &username, const QString &password);
     bool hasAccount() const { return !m_serverUrl.isEmpty(); }
 
-    /// Starts the profile's manager; false and *error when it cannot (no account, not installed).
+    /// Starts the profile's manager; false and *error when it cannot (no account, not installed). Until its
+    /// control socket answers (it listens once logged in) isStarting() is true; a manager that has not
+    /// answered within StartTimeoutMs is said not to have started, with the end of its log, by message().
     bool start(const QString &name, QString *error);
+    bool isStarting(const QString &name) const;
+    /// Why the last start did not come up; empty once a manager answers.
+    QString startError(const QString &name) const;
+    static constexpr int StartTimeoutMs = 60000;
+    /// Tests wait less.
+    void setStartTimeoutMs(int ms) { m_startTimeoutMs = ms; }
     void stop(const QString &name);
     void pause(const QString &name);
     void resume(const QString &name);
@@ -92,7 +104,14 @@ private:
         WorkerLink *link = nullptr;
         cluster::SlurmClient *slurm = nullptr;
         ClusterQueue queue;
+        QTimer *starting = nullptr; ///< ticks while a started manager has not answered yet
+        QElapsedTimer startClock;
+        qint64 startPid = 0;
+        QString startError;
     };
+    void checkStart(const QString &name);
+    void startFailed(const QString &name);
+    void connectionChanged(const QString &name);
     void attach(const ClusterProfile &profile);
     void detach(const QString &name);
     void setKeepRunning(const QString &name, bool on);
@@ -107,6 +126,7 @@ private:
     QString m_serverUrl;
     QString m_username;
     QString m_password;
+    int m_startTimeoutMs = StartTimeoutMs;
 };
 
 } // namespace codalab::ui

@@ -27,12 +27,11 @@ void ClusterMenu::fill()
         QAction *line = addAction(tr("%1: %2").arg(name, m_controller->headline(name)));
         line->setEnabled(false);
         if (m_controller->isRunning(name)) {
-            const bool paused = m_controller->status(name).value(QLatin1String("state")).toString()
-                != QLatin1String("running");
-            if (paused) {
+            const QString state = m_controller->status(name).value(QLatin1String("state")).toString();
+            if (state == QLatin1String("paused") || state == QLatin1String("halted")) {
                 addAction(tr("Resume submitting to %1").arg(name), this,
                     [this, name] { m_controller->resume(name); });
-            } else {
+            } else if (state == QLatin1String("running")) {
                 addAction(tr("Pause submitting to %1").arg(name), this,
                     [this, name] { m_controller->pause(name); });
             }

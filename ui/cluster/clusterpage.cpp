@@ -89,6 +89,10 @@ ClusterPage::ClusterPage(ClusterController *controller, QWidget *parent)
     manager->addWidget(m_startStop);
     connect(m_startStop, &QPushButton::clicked, this, &ClusterPage::startOrStop);
     connect(m_pauseResume, &QPushButton::clicked, this, &ClusterPage::pauseOrResume);
+    // Slurm's and the manager's words are shown as they are, never as markup.
+    for (QLabel *l : { m_headline, m_limits, m_refused }) {
+        l->setTextFormat(Qt::PlainText);
+    }
     for (QLabel *l : { m_reach, m_limits, m_refused }) {
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -148,6 +152,8 @@ ClusterPage::ClusterPage(ClusterController *controller, QWidget *parent)
         updateLimits();
     });
     connect(m_controller, &ClusterController::profilesChanged, this, &ClusterPage::fillCombo);
+    connect(m_controller, &ClusterController::message, this,
+        [this](const QString &, const QString &text) { Q_EMIT messageRequested(text); });
     connect(m_controller, &ClusterController::statusChanged, this, [this](const QString &name) {
         if (name == currentCluster()) {
             updateStatus();
@@ -244,14 +250,20 @@ void ClusterPage::updateStatus()
     const QJsonObject status = m_controller->status(name);
     const QString state = status.value(QLatin1String("state")).toString();
     m_startStop->setText(running ? tr("S&top") : tr("&Start"));
+    m_startStop->setEnabled(!m_controller->isStarting(name) && state != QLatin1String("stopping"));
     m_startStop->setToolTip(running ? tr("Cancels the pending jobs; running ones finish their run")
                                     : tr("Starts codalab-worker-manager for this cluster"));
-    m_pauseResume->setVisible(running);
+    m_pauseResume->setVisible(running
+        && (state == QLatin1String("running") || state == QLatin1String("paused")
+            || state == QLatin1String("halted")));
     m_pauseResume->setText(state == QLatin1String("running") ? tr("&Pause") : tr("&Resume"));
     m_pauseResume->setToolTip(state == QLatin1String("running")
             ? tr("Submits no new job; the jobs already there go on")
             : tr("Submits jobs again (after a halt: the runs Slurm refused stay refused)"));
     QStringList refused;
+    if (state == QLatin1String("halted")) {
+        refused << tr("Last problem: %1").arg(status.value(QLatin1String("last_error")).toString());
+    }
     for (const QJsonValue &v : status.value(QLatin1String("refused_runs")).toArray()) {
         const QJsonObject r = v.toObject();
         refused << tr("Run %1 not submitted: %2")
@@ -296,12 +308,15 @@ void ClusterPage::updateLimits()
 
 void ClusterPage::readLog()
 {
-    if (m_logPath.isEmpty() || !isVisible()) {
+    // One read at a time: over a slow ssh, ticks must not pile up processes.
+    if (m_logPath.isEmpty() || !isVisible() || m_logReading) {
         return;
     }
+    m_logReading = true;
     const QString path = m_logPath;
     m_controller->readJobLog(
         currentCluster(), path, this, [this, path](const QString &text, const QString &error) {
+            m_logReading = false;
             if (path != m_logPath) {
                 return; // another job was picked meanwhile
             }
@@ -332,7 +347,6 @@ void ClusterPage::startOrStop()
         Q_EMIT messageRequested(error);
         return;
     }
-    m_headline->setText(tr("Worker manager: starting…"));
 }
 
 void ClusterPage::pauseOrResume()
@@ -381,6 +395,10 @@ void ClusterPage::openDialog(const ClusterProfile &profile, const QString &previ
     others.removeIf([&previousName](const ClusterProfile &o) { return o.name == previousName; });
     auto *dialog = new ClusterProfileDialog(profile, others, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!previousName.isEmpty() && m_controller->isRunning(previousName)) {
+        // The running manager serves that tag on that Slurm: changed here, it would go on unseen.
+        dialog->lockWhereItRuns();
+    }
     connect(dialog, &QDialog::accepted, this, [this, dialog, previousName] {
         const ClusterProfile saved = dialog->profile();
         m_controller->saveProfile(saved, previousName);
@@ -396,8 +414,8 @@ void ClusterPage::removeCluster()
         return;
     }
     auto *ask = new QMessageBox(QMessageBox::Question, tr("Remove cluster %1?").arg(name),
-        m_controller->isRunning(name) ? tr(
-            "Its worker manager keeps running until you stop it (Stop first to cancel its pending jobs).")
+        m_controller->isRunning(name) ? tr("Its worker manager is stopped first: its pending jobs are "
+                                           "cancelled, running ones finish their run.")
                                       : tr("Only the profile goes; nothing on the cluster changes."),
         QMessageBox::Yes | QMessageBox::No, this);
     ask->setAttribute(Qt::WA_DeleteOnClose);
@@ -410,6 +428,9 @@ void ClusterPage::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     m_refresh.start();
     m_controller->refreshStatus(currentCluster());
+    if (!m_controller->queue(currentCluster()).partitionsKnown) {
+        m_controller->refreshPartitions(currentCluster()); // ssh or Slurm may be back since
+    }
     readLog();
 }
 

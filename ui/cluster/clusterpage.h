@@ -86,6 +86,7 @@ private:
     QPlainTextEdit *m_log;
     QTimer m_refresh; ///< the jobs' ages and the log, while the page is shown
     QString m_logPath;
+    bool m_logReading = false;
 };
 
 } // namespace codalab::ui

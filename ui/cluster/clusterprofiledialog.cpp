@@ -10,6 +10,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -36,6 +37,9 @@ ClusterProfileDialog::ClusterProfileDialog(
     , m_passwordFile(new QLineEdit(profile.passwordFile))
     , m_test(new QPushButton(tr("&Test")))
     , m_status(new QLabel)
+    , m_locked(
+          new QLabel(tr("Its worker manager runs: stop it to change the name, the queue tag or how Slurm "
+                        "is reached. Other changes apply when it starts again.")))
 {
     setWindowTitle(profile.name.isEmpty() ? tr("Add a cluster") : tr("Cluster %1").arg(profile.name));
     m_name->setObjectName(QStringLiteral("name"));
@@ -105,7 +109,10 @@ ClusterProfileDialog::ClusterProfileDialog(
     connect(buttons, &QDialogButtonBox::accepted, this, &ClusterProfileDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ClusterProfileDialog::reject);
 
+    m_locked->setWordWrap(true);
+    m_locked->hide();
     auto *top = new QVBoxLayout(this);
+    top->addWidget(m_locked);
     top->addLayout(form);
     top->addWidget(m_status);
     top->addWidget(buttons);
@@ -128,7 +135,7 @@ ClusterProfile ClusterProfileDialog::profile() const
     p.minWorkers = m_minWorkers->value();
     p.idleSeconds = m_idleSeconds->value();
     p.workerArgs = m_workerArgs->text().simplified();
-    p.sbatchArgs = m_sbatchArgs->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    p.sbatchArgs = QProcess::splitCommand(m_sbatchArgs->text()); // quotes as a shell reads them
     p.logDir = m_logDir->text().trimmed();
     p.passwordFile = m_passwordFile->text().trimmed();
     return p;
@@ -139,9 +146,20 @@ QString ClusterProfileDialog::statusText() const
     return m_status->isVisible() ? m_status->text() : QString();
 }
 
+void ClusterProfileDialog::lockWhereItRuns()
+{
+    for (QWidget *w : std::initializer_list<QWidget *> { m_name, m_overSsh, m_sshHost, m_tag }) {
+        w->setEnabled(false);
+    }
+    m_locked->show();
+}
+
 void ClusterProfileDialog::accept()
 {
-    const QStringList problems = profile().validate(m_others);
+    QStringList problems = profile().validate(m_others);
+    if (m_overSsh->isChecked() && m_sshHost->text().trimmed().isEmpty()) {
+        problems.prepend(tr("Login node: give the host to reach Slurm over ssh, or untick \"Over ssh\"."));
+    }
     if (!problems.isEmpty()) {
         showStatus(problems.join(QLatin1Char('\n')), true);
         return;

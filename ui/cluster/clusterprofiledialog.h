@@ -37,6 +37,9 @@ public:
     QString statusText() const;
 
     void accept() override;
+    /// For a profile whose manager runs: its name, tag and way to Slurm stay as they are (the running manager
+    /// serves them), and the dialog says that other changes apply when it starts again.
+    void lockWhereItRuns();
     /// sinfo through the profile's way to Slurm; the answer shows below the form.
     void testConnection();
 
@@ -64,6 +67,7 @@ private:
     QLineEdit *m_passwordFile;
     QPushButton *m_test;
     QLabel *m_status;
+    QLabel *m_locked;
     QPointer<cluster::SlurmClient> m_slurm;
 };
 

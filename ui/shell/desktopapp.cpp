@@ -86,6 +86,8 @@ DesktopApp::DesktopApp(QSettings *settings, secrets::SecretStore *secrets, docke
         m_cluster->setAccount(m_session->serverUrl(), m_session->loginName(), m_session->password());
         Q_EMIT accountReady(userName);
     });
+    // Another account or server: a manager started now must not get the previous one's password.
+    connect(m_session, &ServerSession::closed, m_cluster, [this] { m_cluster->setAccount({}, {}, {}); });
     connect(m_session, &ServerSession::failed, this, [this](const QString &message) {
         if (m_profile.local && m_localServerWaited < m_options.localServerWaitMs) {
             // The URL file may be the previous run's while the worker still starts its server: look again.

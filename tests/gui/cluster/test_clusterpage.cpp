@@ -55,6 +55,13 @@ struct ManagerCleanup
     }
 };
 
+/// Where the controller keeps "started by the user, start it again" for the profile "test cluster".
+QString keepKey()
+{
+    return QStringLiteral("clusterManagers/%1/keepRunning")
+        .arg(QString::fromLatin1(QByteArrayLiteral("test cluster").toHex()));
+}
+
 QAction *actionNamed(QMenu &menu, const QString &start)
 {
     for (QAction *a : menu.actions()) {
@@ -132,6 +139,7 @@ TEST_CASE("the Cluster page runs a real worker manager for a run and shows its j
     REQUIRE(spinUntil(
         [&] { return page.headlineText().startsWith(QLatin1String("Worker manager: Running")); }, 30000));
     CHECK(startStop->text() == QLatin1String("S&top"));
+    CHECK(settings.value(keepKey()).toBool()); // it answered: the next desktop starts it again if gone
 
     // A run for the cluster's tag: one job, on this node, whose worker runs it to ready.
     const QString uuid = submitRun(
@@ -199,6 +207,42 @@ TEST_CASE("the Cluster page runs a real worker manager for a run and shows its j
         [&] { return page.headlineText() == QLatin1String("Worker manager: Not running"); }, 10000));
     CHECK(startStop->text() == QLatin1String("&Start"));
     controller.setAccount(f.server->url(), QStringLiteral("codalab"), f.password);
-    QTest::qWait(3500); // a stopped manager is not started again by the next desktop
-    CHECK_FALSE(controller.isRunning(QStringLiteral("test cluster")));
+    // Stopped by the user: the next desktop does not start it again.
+    CHECK_FALSE(settings.contains(keepKey()));
+}
+
+TEST_CASE("a manager that cannot log in is said not to have started, in its own words, and is not kept",
+    "[gui][cluster][slurm]")
+{
+    QTemporaryDir home;
+    REQUIRE(home.isValid());
+    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
+    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
+    ClusterController controller(
+        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+    controller.setStartTimeoutMs(60000); // it exits at once: said without waiting for the timeout
+    ClusterProfile profile;
+    profile.name = QStringLiteral("test cluster");
+    profile.tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    controller.saveProfile(profile);
+    ClusterPage page(&controller);
+    page.show();
+    QSignalSpy said(&page, &ClusterPage::messageRequested);
+    // Nothing listens on port 9 of the loopback: the manager cannot log in, and exits.
+    controller.setAccount(
+        QStringLiteral("http://127.0.0.1:9"), QStringLiteral("codalab"), QStringLiteral("x"));
+    auto *startStop = child<QPushButton>(&page, "startStop");
+    startStop->click();
+    CHECK(controller.isStarting(profile.name));
+    CHECK(page.headlineText() == QStringLiteral("Worker manager: Starting…"));
+    CHECK_FALSE(startStop->isEnabled()); // a second click would start a second manager
+    REQUIRE(spinUntil([&] { return !controller.isStarting(profile.name); }, 30000));
+    CHECK(controller.startError(profile.name).contains(QLatin1String("cannot reach the CodaLab server")));
+    CHECK(page.headlineText().startsWith(QLatin1String("Worker manager: Did not start: ")));
+    REQUIRE(said.size() == 1);
+    CHECK(said.first().first().toString().contains(QLatin1String("Connection refused")));
+    CHECK(startStop->isEnabled());
+    CHECK_FALSE(settings.contains(QStringLiteral("clusterManagers/%1/keepRunning")
+                                      .arg(QString::fromLatin1(profile.name.toUtf8().toHex()))));
 }

@@ -96,6 +96,11 @@ TEST_CASE("a profile the manager could not run says why, field by field", "[gui]
     CHECK(clash.join(QLatin1Char(' ')).contains(QLatin1String("cluster other serves slurm-lab")));
     other.tag = QStringLiteral("else");
     CHECK(lab().validate({ other }).isEmpty());
+    other.name = lab().name;
+    CHECK(lab()
+              .validate({ other })
+              .join(QLatin1Char(' '))
+              .contains(QLatin1String("another cluster is called lab")));
 }
 
 TEST_CASE("profiles are kept in the settings, in order", "[gui][cluster][profile]")
