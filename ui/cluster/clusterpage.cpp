@@ -288,14 +288,7 @@ void ClusterPage::updateLimits()
     QStringList missing;
     for (const cluster::SlurmPartition &s :
         cluster::SlurmPartition::select(q.partitions, q.partition, &missing)) {
-        lines << tr("Partition %1%2: %3, up to %4 CPUs, %5 and %6 per node; %7")
-                     .arg(s.name, s.up ? QString() : tr(" (%1)").arg(s.availability),
-                         tr("%n node(s)", nullptr, s.nodes))
-                     .arg(s.maxCpusPerNode)
-                     .arg(Units::bytes(double(s.maxMemoryMiBPerNode) * 1024 * 1024),
-                         tr("%n GPU(s)", nullptr, s.maxGpusPerNode),
-                         s.maxTimeSeconds ? tr("jobs of at most %1").arg(Units::duration(*s.maxTimeSeconds))
-                                          : tr("no time limit"));
+        lines << tr("Partition %1").arg(ClusterProfileDialog::describe(s));
     }
     for (const QString &name : std::as_const(missing)) {
         lines << tr("Slurm has no partition %1.").arg(name);

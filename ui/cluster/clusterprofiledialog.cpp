@@ -111,6 +111,7 @@ ClusterProfileDialog::ClusterProfileDialog(
 
     m_locked->setWordWrap(true);
     m_locked->hide();
+    setMinimumWidth(560); // the placeholders say where things are; cut short they say nothing
     auto *top = new QVBoxLayout(this);
     top->addWidget(m_locked);
     top->addLayout(form);
@@ -191,19 +192,31 @@ void ClusterProfileDialog::testConnection()
             QStringList lines;
             for (const cluster::SlurmPartition &s : partitions) {
                 m_partition->addItem(s.isDefault ? tr("%1 (default)").arg(s.name) : s.name);
-                lines << tr("%1%2: %3, %4 CPUs, %5, %6 GPU(s) per node, %7")
-                             .arg(s.name, s.isDefault ? tr(" (default)") : QString(),
-                                 tr("%n node(s)", nullptr, s.nodes))
-                             .arg(s.maxCpusPerNode)
-                             .arg(Units::bytes(double(s.maxMemoryMiBPerNode) * 1024 * 1024))
-                             .arg(s.maxGpusPerNode)
-                             .arg(s.maxTimeSeconds ? tr("at most %1").arg(Units::duration(*s.maxTimeSeconds))
-                                                   : tr("no time limit"));
+                lines << describe(s);
             }
             m_partition->setCurrentText(typed);
             showStatus(tr("Slurm answered:\n%1").arg(lines.join(QLatin1Char('\n'))), false);
             Q_EMIT tested(true);
         });
+}
+
+QString ClusterProfileDialog::describe(const cluster::SlurmPartition &s)
+{
+    QStringList notes;
+    if (s.isDefault) {
+        notes << tr("default");
+    }
+    if (!s.up) {
+        notes << s.availability; // down, drain, inactive: jobs wait or are refused
+    }
+    return tr("%1%2: %3; per node %4, %5 and %6; %7")
+        .arg(s.name,
+            notes.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(notes.join(QStringLiteral(", "))),
+            tr("%n node(s)", nullptr, s.nodes), tr("%n CPU(s)", nullptr, s.maxCpusPerNode),
+            Units::bytes(double(s.maxMemoryMiBPerNode) * 1024 * 1024),
+            tr("%n GPU(s)", nullptr, s.maxGpusPerNode),
+            s.maxTimeSeconds ? tr("jobs of at most %1").arg(Units::duration(*s.maxTimeSeconds))
+                             : tr("no time limit"));
 }
 
 void ClusterProfileDialog::showStatus(const QString &text, bool error)

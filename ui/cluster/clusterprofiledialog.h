@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cluster/clusterprofile.h"
+#include "cluster/slurmpartition.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -40,6 +41,9 @@ public:
     /// For a profile whose manager runs: its name, tag and way to Slurm stay as they are (the running manager
     /// serves them), and the dialog says that other changes apply when it starts again.
     void lockWhereItRuns();
+    /// One partition in a line: "main (default): 1 node; per node 2 CPUs, 22.5 GiB and 0 GPUs; no time
+    /// limit".
+    static QString describe(const cluster::SlurmPartition &partition);
     /// sinfo through the profile's way to Slurm; the answer shows below the form.
     void testConnection();
 

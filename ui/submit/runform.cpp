@@ -207,9 +207,9 @@ void RunForm::watchEdits()
     }
     connect(m_queue, &QLineEdit::textEdited, this, [this] { m_queueTouched = true; });
     // The tags this user's own workers serve, a click away: this workstation's and each cluster's.
-    QAction *choose = m_queue->addAction(
-        QIcon::fromTheme(QStringLiteral("go-down"), style()->standardIcon(QStyle::SP_ArrowDown)),
-        QLineEdit::TrailingPosition);
+    // The style's arrow, as a combo box shows: a theme's "go-down" may well be a download icon.
+    QAction *choose
+        = m_queue->addAction(style()->standardIcon(QStyle::SP_ArrowDown), QLineEdit::TrailingPosition);
     choose->setObjectName(QStringLiteral("chooseQueue"));
     choose->setToolTip(tr("Choose where the run goes"));
     connect(choose, &QAction::triggered, this,
