@@ -21,6 +21,7 @@ for path in ./usr/bin/codalab-desktop ./usr/bin/codalab-worker ./usr/bin/codalab
     ./usr/share/icons/hicolor/scalable/apps/org.codalab.Desktop.svg \
     ./usr/share/icons/hicolor/symbolic/apps/org.codalab.Desktop-running-symbolic.svg \
     ./usr/lib/systemd/user/codalab-worker.service ./usr/share/man/man1/codalab-worker.1.gz \
+    ./usr/lib/systemd/user/codalab-worker-manager@.service \
     ./usr/share/man/man1/codalab-desktop.1.gz ./usr/share/man/man1/codalab-local-server.1.gz \
     ./usr/share/doc/codalab-desktop/copyright ./usr/share/doc/codalab-desktop/changelog.gz; do
   grep -qxF "$path" <<<"$contents" || { echo "package-check: $deb lacks $path" >&2; exit 1; }

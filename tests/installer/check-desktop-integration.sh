@@ -7,11 +7,15 @@
 #   - the AppStream metainfo passes appstreamcli validate;
 #   - the systemd user unit passes systemd-analyze verify, restarts on failure and stops the worker with a
 #     plain SIGTERM (which leaves run containers for the next start), never giving runs back.
-# Usage: check-desktop-integration.sh SOURCE_DIR BUILD_DIR WORKER_BINARY
+#   - the worker manager's template unit (codalab-worker-manager@TAG) passes systemd-analyze verify, runs
+#     `slurm --tag` with its instance name and the flags of its own environment file, and is not restarted
+#     after a bad flag.
+# Usage: check-desktop-integration.sh SOURCE_DIR BUILD_DIR WORKER_BINARY MANAGER_BINARY
 set -euo pipefail
-src=${1:?usage: SOURCE_DIR BUILD_DIR WORKER_BINARY}
+src=${1:?usage: SOURCE_DIR BUILD_DIR WORKER_BINARY MANAGER_BINARY}
 build=${2:?}
 worker=$(realpath "${3:?}")
+manager=$(realpath "${4:?}")
 for tool in desktop-file-validate appstreamcli systemd-analyze xmllint; do
   command -v $tool >/dev/null || { echo "$tool is not installed (scripts/install-deps.sh)"; exit 77; }
 done
@@ -60,6 +64,22 @@ grep -qx 'Restart=on-failure' "$unit" || fail "the unit does not restart on fail
 grep -qx 'KillSignal=SIGTERM' "$unit" || fail "the unit does not stop the worker with SIGTERM"
 ! grep -q 'pass-down-termination' "$unit" || fail "the unit gives runs back when it stops"
 grep -qx 'WantedBy=default.target' "$unit" || fail "the unit cannot be enabled for the user's session"
+
+template=$build/installer/codalab-worker-manager@.service
+[ -f "$template" ] || fail "$template was not configured"
+# Verified as an instance (a template alone has no %i), with an environment file of its own.
+mkdir -p "$scratch/config/CodaLab"
+echo "CODALAB_MANAGER_ARGS=--server http://127.0.0.1:1 --password-file /dev/null" >"$scratch/config/CodaLab/manager-lab.env"
+sed "s#^ExecStart=[^ ]*/codalab-worker-manager #ExecStart=$manager #" "$template" \
+  >"$scratch/codalab-worker-manager@lab.service"
+grep -q "^ExecStart=$manager slurm --tag %i \$CODALAB_MANAGER_ARGS$" "$scratch/codalab-worker-manager@lab.service" \
+  || fail "the manager's unit does not run codalab-worker-manager slurm --tag <instance> with its flags"
+out=$(cd "$scratch" && XDG_RUNTIME_DIR=$scratch/runtime XDG_CONFIG_HOME=$scratch/config systemd-analyze --user \
+  verify --man=no ./codalab-worker-manager@lab.service 2>&1) || out="${out:-exit status $?}"
+[ -z "$out" ] || fail "systemd-analyze verify (manager): $out"
+grep -qx 'EnvironmentFile=%E/CodaLab/manager-%i.env' "$template" || fail "the manager's unit reads no flags file"
+grep -qx 'RestartPreventExitStatus=2' "$template" || fail "the manager's unit restarts after a bad flag"
+grep -qx 'WantedBy=default.target' "$template" || fail "the manager's unit cannot be enabled"
 
 if [ "$problems" -gt 0 ]; then
   echo "$problems problem(s) in the desktop integration files" >&2

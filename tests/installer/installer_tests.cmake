@@ -8,5 +8,5 @@ add_test(NAME installer-manpages
             ${PROJECT_SOURCE_DIR}/installer/man)
 add_test(NAME installer-desktop-integration
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/installer/check-desktop-integration.sh ${PROJECT_SOURCE_DIR}
-            ${PROJECT_BINARY_DIR} $<TARGET_FILE:codalab-worker>)
+            ${PROJECT_BINARY_DIR} $<TARGET_FILE:codalab-worker> $<TARGET_FILE:codalab-worker-manager>)
 set_tests_properties(installer-manpages installer-desktop-integration PROPERTIES LABELS unit SKIP_RETURN_CODE 77)
