@@ -123,6 +123,8 @@ TEST_CASE("first start: the local server and the worker start, and a run submitt
     REQUIRE(spinUntil([&] { return ready.size() == 1 || !accountFailed.isEmpty(); }, 60000));
     INFO((accountFailed.isEmpty() ? QString() : accountFailed.first().first().toString()).toStdString());
     REQUIRE(ready.size() == 1);
+    // The account the desktop logged in to is the one a cluster's worker manager would be started for.
+    CHECK(f.app->clusterController()->hasAccount());
     // Nothing was configured: the one profile is the local one, and it is current.
     REQUIRE(f.app->profiles()->profiles().size() == 1);
     CHECK(f.app->profiles()->currentProfile()->local);
