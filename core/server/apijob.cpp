@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QTimer>
 
 namespace codalab::server {
@@ -91,12 +92,16 @@ void ApiJob::onReply()
         result.error = ApiError::make(ApiError::Kind::Timeout,
             QStringLiteral("The server %1 did not answer in time").arg(reply->url().host()));
     }
-    if (result.error.kind == ApiError::Kind::Authentication && m_call.authenticated && !m_reauthenticated
-        && m_connection->tokenManager()) {
-        // The token may have been revoked (one per client and user): get a new one, once.
-        m_reauthenticated = true;
+    if (result.error.kind == ApiError::Kind::Authentication && m_call.authenticated
+        && m_reauthentications < MaxReauthentications && m_connection->tokenManager()) {
+        // The token may have been revoked (one per client and user): get a new one. Again after a short
+        // random wait, so that two clients revoking each other's tokens fall out of step.
         m_connection->tokenManager()->invalidate();
-        start();
+        if (m_reauthentications++ == 0) {
+            start();
+        } else {
+            QTimer::singleShot(QRandomGenerator::global()->bounded(50, 300), this, &ApiJob::start);
+        }
         return;
     }
     if (result.error.isTransient() && m_attempts < m_call.maxAttempts) {

@@ -60,7 +60,11 @@ private:
     QPointer<QNetworkReply> m_reply;
     QTimer *m_retryTimer = nullptr;
     int m_attempts = 0;
-    bool m_reauthenticated = false;
+    /// Tokens fetched again after the server refused one. One user's workers (a cluster's jobs, the desktop's
+    /// own) share a client id, and each login revokes the others' token: a new token can be revoked again
+    /// before it is used, so a few tries, not one.
+    int m_reauthentications = 0;
+    static constexpr int MaxReauthentications = 3;
     bool m_done = false;
 };
 

@@ -107,6 +107,32 @@ TEST_CASE("an expired token is replaced by logging in again", "[server][auth]")
         CHECK(again.ok());
         CHECK(worker.tokens.grantsIssued() == 3);
     }
+
+    SECTION("a new token revoked again before it is used (many workers of one account) is fetched again")
+    {
+        worker.tokens.setMargin(0);
+        worker.tokens.setClock([] { return qint64(0); });
+        codalab::test::HttpTestClient other(QUrl(f.server->url()));
+        const auto otherLogin = [&] {
+            return other
+                .passwordGrant(QStringLiteral("codalab_worker_client"), QStringLiteral("codalab"), f.password)
+                .status;
+        };
+        REQUIRE(otherLogin() == 200);
+        // Each of the next two tokens this client gets is revoked at once by another worker's login.
+        int revoked = 0;
+        QObject::connect(&worker.tokens, &TokenManager::tokenChanged, [&] {
+            if (revoked < 2) {
+                ++revoked;
+                otherLogin();
+            }
+        });
+        const ApiResult again = wait(worker.client.currentUser());
+        INFO(again.error.message.toStdString());
+        CHECK(again.ok());
+        CHECK(revoked == 2);
+        CHECK(worker.tokens.grantsIssued() == 5);
+    }
 }
 
 TEST_CASE("a run with a dependency is submitted, found by search and killed", "[server][runs]")
