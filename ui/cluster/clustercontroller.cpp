@@ -128,7 +128,10 @@ void ClusterController::detach(const QString &name)
     if (it == m_clusters.end()) {
         return;
     }
-    delete it->link;
+    // Later, not now: detach() may run inside the link's own answer (removeProfile's stop), and nothing of a
+    // detached link may reach this object again.
+    it->link->disconnect(this);
+    it->link->deleteLater();
     delete it->starting;
     delete it->slurm; // kills a sinfo still running; its callback never runs
     m_clusters.erase(it);

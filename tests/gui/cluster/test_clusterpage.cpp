@@ -21,6 +21,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocalSocket>
 #include <QMenu>
 #include <QProcess>
 #include <QPushButton>
@@ -245,4 +246,50 @@ TEST_CASE("a manager that cannot log in is said not to have started, in its own 
     CHECK(startStop->isEnabled());
     CHECK_FALSE(settings.contains(QStringLiteral("clusterManagers/%1/keepRunning")
                                       .arg(QString::fromLatin1(profile.name.toUtf8().toHex()))));
+}
+
+TEST_CASE("a running cluster's profile keeps its tag in the dialog, and removing it stops its manager first",
+    "[gui][cluster][slurm]")
+{
+    qputenv("SLURM_CONF", CODALAB_SLURM_CONF);
+    QTemporaryDir home;
+    REQUIRE(home.isValid());
+    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
+    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+    LocalServerFixture f;
+    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
+    ClusterController controller(
+        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+    ClusterProfile profile;
+    profile.name = QStringLiteral("test cluster");
+    profile.tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    profile.logDir = home.filePath(QStringLiteral("jobs"));
+    controller.saveProfile(profile);
+    ManagerCleanup cleanup { profile.socketPath() };
+    ClusterPage page(&controller);
+    page.show();
+    controller.setAccount(f.server->url(), QStringLiteral("codalab"), f.password);
+    QString error;
+    REQUIRE(controller.start(profile.name, &error));
+    REQUIRE(spinUntil([&] { return controller.isRunning(profile.name); }, 30000));
+
+    // What the running manager serves cannot be changed under it.
+    page.editCluster();
+    auto *dialog = page.findChild<ClusterProfileDialog *>();
+    REQUIRE(dialog);
+    CHECK_FALSE(child<QLineEdit>(dialog, "tag")->isEnabled());
+    CHECK_FALSE(child<QLineEdit>(dialog, "name")->isEnabled());
+    CHECK(child<QSpinBox>(dialog, "maxWorkers")->isEnabled());
+    dialog->reject();
+
+    // Removed: the manager is told to stop before the profile goes, so nothing keeps submitting unseen.
+    controller.removeProfile(profile.name);
+    CHECK(controller.profiles().isEmpty());
+    CHECK(page.showsEmptyState());
+    const auto answers = [&] {
+        QLocalSocket probe;
+        probe.connectToServer(profile.socketPath());
+        return probe.waitForConnected(500);
+    };
+    REQUIRE(spinUntil([&] { return !answers(); }, 30000));
 }
