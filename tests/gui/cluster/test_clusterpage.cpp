@@ -63,6 +63,28 @@ QString keepKey()
         .arg(QString::fromLatin1(QByteArrayLiteral("test cluster").toHex()));
 }
 
+/// A home of the test's own (the managers' control sockets and logs, the desktop's settings), the test
+/// cluster for Slurm's commands, and the controller over them.
+struct ClusterFixture
+{
+    QTemporaryDir home;
+    std::unique_ptr<QSettings> settings;
+    std::unique_ptr<ClusterController> controller;
+    QString tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+
+    ClusterFixture()
+    {
+        REQUIRE(home.isValid());
+        qputenv("SLURM_CONF", CODALAB_SLURM_CONF);
+        qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
+        qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+        settings = std::make_unique<QSettings>(
+            home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
+        controller = std::make_unique<ClusterController>(
+            settings.get(), QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+    }
+};
+
 QAction *actionNamed(QMenu &menu, const QString &start)
 {
     for (QAction *a : menu.actions()) {
@@ -78,25 +100,19 @@ QAction *actionNamed(QMenu &menu, const QString &start)
 TEST_CASE("the Cluster page runs a real worker manager for a run and shows its job and log",
     "[gui][cluster][slurm]")
 {
-    qputenv("SLURM_CONF", CODALAB_SLURM_CONF);
-    QTemporaryDir home;
-    REQUIRE(home.isValid());
-    // The manager's control socket and log are this test's own.
-    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
-    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+    ClusterFixture c;
+    QTemporaryDir &home = c.home;
+    QSettings &settings = *c.settings;
+    ClusterController &controller = *c.controller;
     LocalServerFixture f;
     auto client = f.root();
-    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
-    ClusterController controller(
-        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
     ClusterPage page(&controller);
     page.resize(1000, 700);
     page.show();
     CHECK(page.showsEmptyState());
 
     // Add the cluster through the dialog, as a user: a missing tag is said and nothing is saved.
-    const QString tag
-        = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QString tag = c.tag;
     page.addCluster();
     auto *dialog = page.findChild<ClusterProfileDialog *>();
     REQUIRE(dialog);
@@ -215,17 +231,12 @@ TEST_CASE("the Cluster page runs a real worker manager for a run and shows its j
 TEST_CASE("a manager that cannot log in is said not to have started, in its own words, and is not kept",
     "[gui][cluster][slurm]")
 {
-    QTemporaryDir home;
-    REQUIRE(home.isValid());
-    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
-    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
-    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
-    ClusterController controller(
-        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+    ClusterFixture c;
+    ClusterController &controller = *c.controller;
     controller.setStartTimeoutMs(60000); // it exits at once: said without waiting for the timeout
     ClusterProfile profile;
     profile.name = QStringLiteral("test cluster");
-    profile.tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    profile.tag = c.tag;
     controller.saveProfile(profile);
     ClusterPage page(&controller);
     page.show();
@@ -244,26 +255,19 @@ TEST_CASE("a manager that cannot log in is said not to have started, in its own 
     REQUIRE(said.size() == 1);
     CHECK(said.first().first().toString().contains(QLatin1String("Connection refused")));
     CHECK(startStop->isEnabled());
-    CHECK_FALSE(settings.contains(QStringLiteral("clusterManagers/%1/keepRunning")
-                                      .arg(QString::fromLatin1(profile.name.toUtf8().toHex()))));
+    CHECK_FALSE(c.settings->contains(keepKey()));
 }
 
 TEST_CASE("a running cluster's profile keeps its tag in the dialog, and removing it stops its manager first",
     "[gui][cluster][slurm]")
 {
-    qputenv("SLURM_CONF", CODALAB_SLURM_CONF);
-    QTemporaryDir home;
-    REQUIRE(home.isValid());
-    qputenv("XDG_RUNTIME_DIR", home.path().toUtf8());
-    qputenv("XDG_STATE_HOME", home.filePath(QStringLiteral("state")).toUtf8());
+    ClusterFixture c;
+    ClusterController &controller = *c.controller;
     LocalServerFixture f;
-    QSettings settings(home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
-    ClusterController controller(
-        &settings, QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
     ClusterProfile profile;
     profile.name = QStringLiteral("test cluster");
-    profile.tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-    profile.logDir = home.filePath(QStringLiteral("jobs"));
+    profile.tag = c.tag;
+    profile.logDir = c.home.filePath(QStringLiteral("jobs"));
     controller.saveProfile(profile);
     ManagerCleanup cleanup { profile.socketPath() };
     ClusterPage page(&controller);
