@@ -4,6 +4,7 @@
 #include "cluster/slurmclient.h"
 #include "common/workerlink.h"
 #include "shell/workerlauncher.h"
+#include "shell/workerservice.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -35,6 +36,7 @@ ClusterController::ClusterController(
               : std::move(managerProgram))
     , m_workerProgram(std::move(workerProgram))
     , m_profiles(ClusterProfile::load(settings))
+    , m_systemdConfigDirs(WorkerService::defaultConfigDirs())
 {
     for (const ClusterProfile &p : std::as_const(m_profiles)) {
         attach(p);
@@ -169,6 +171,31 @@ bool ClusterController::start(const QString &name, QString *error)
     if (isRunning(name) || isStarting(name)) {
         return true; // a second manager for the tag could not take the control socket anyway
     }
+    // Enabled as a systemd user service: systemd starts it, with the flags of its own environment file.
+    auto *service = new WorkerService(m_systemdConfigDirs, m_systemctl, this);
+    service->setUnit(unitName(p->tag));
+    if (service->isEnabled()) {
+        connect(service, &WorkerService::finished, this, [this, name, service](bool ok, const QString &text) {
+            service->deleteLater();
+            const auto it = m_clusters.find(name);
+            if (!ok && it != m_clusters.end() && it->starting->isActive()) {
+                // systemd's own words ("Unit … not found", a bad flags file) end the start at once.
+                it->starting->stop();
+                it->startError = tr("systemd did not start it: %1").arg(text);
+                Q_EMIT message(name, tr("The manager of %1 did not start: %2").arg(name, it->startError));
+                Q_EMIT statusChanged(name);
+            }
+        });
+        service->start();
+        Cluster &c = m_clusters[name];
+        c.startError.clear();
+        c.startPid = 0; // systemd's child: only the socket says it came up
+        c.startClock.start();
+        c.starting->start();
+        Q_EMIT statusChanged(name);
+        return true;
+    }
+    delete service;
     if (m_serverUrl.isEmpty()) {
         *error = tr("Log in first: the manager works for the account the desktop is logged in to.");
         return false;
@@ -200,6 +227,17 @@ bool ClusterController::start(const QString &name, QString *error)
     c.starting->start();
     Q_EMIT statusChanged(name);
     return true;
+}
+
+void ClusterController::setSystemd(const QStringList &configDirs, const QString &systemctl)
+{
+    m_systemdConfigDirs = configDirs;
+    m_systemctl = systemctl;
+}
+
+QString ClusterController::unitName(const QString &tag)
+{
+    return QStringLiteral("codalab-worker-manager@%1.service").arg(tag);
 }
 
 bool ClusterController::isStarting(const QString &name) const

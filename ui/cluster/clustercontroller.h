@@ -41,6 +41,13 @@ public:
     /// ssh runs the one on its PATH.
     ClusterController(QSettings *settings, QString managerProgram = {}, QString workerProgram = {},
         QObject *parent = nullptr);
+
+    /// Where `systemctl --user enable codalab-worker-manager@TAG` leaves its links, and the systemctl to run:
+    /// a profile whose tag has an enabled unit is started by systemd (with the unit's own flags), not by
+    /// this desktop. Default: WorkerService's directories, "systemctl".
+    void setSystemd(const QStringList &configDirs, const QString &systemctl);
+    /// "codalab-worker-manager@TAG.service".
+    static QString unitName(const QString &tag);
     ~ClusterController() override;
 
     const QList<ClusterProfile> &profiles() const { return m_profiles; }
@@ -127,6 +134,8 @@ private:
     QString m_username;
     QString m_password;
     int m_startTimeoutMs = StartTimeoutMs;
+    QStringList m_systemdConfigDirs;
+    QString m_systemctl = QStringLiteral("systemctl");
 };
 
 } // namespace codalab::ui

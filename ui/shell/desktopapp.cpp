@@ -124,6 +124,7 @@ void DesktopApp::buildWindow()
     m_window->addPage(m_machine, tr("M&achine"));
     m_window->addPage(m_caches, tr("&Caches"));
     m_cluster = new ClusterController(m_qsettings, m_options.managerProgram, m_options.workerProgram, this);
+    m_cluster->setSystemd(m_options.systemdConfigDirs, m_options.systemctlProgram);
     m_clusterPage = new ClusterPage(m_cluster);
     m_window->addPage(m_clusterPage, tr("Cl&uster"));
     connect(m_clusterPage, &ClusterPage::messageRequested, this,

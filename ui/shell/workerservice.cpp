@@ -43,7 +43,7 @@ bool WorkerService::isEnabled() const
             = QDir(dir).entryList({ QStringLiteral("*.wants") }, QDir::Dirs | QDir::NoDotAndDotDot);
         for (const QString &want : wants) {
             // A link to a unit this process cannot read still counts: systemd reads it, not us.
-            const QFileInfo link(dir + QLatin1Char('/') + want + QLatin1Char('/') + QLatin1String(UnitName));
+            const QFileInfo link(dir + QLatin1Char('/') + want + QLatin1Char('/') + m_unit);
             if (link.exists() || link.isSymLink()) {
                 return true;
             }
@@ -66,7 +66,7 @@ void WorkerService::run(const QString &verb)
 {
     auto *process = new QProcess(this);
     process->setProgram(m_systemctl);
-    process->setArguments({ QStringLiteral("--user"), verb, QLatin1String(UnitName) });
+    process->setArguments({ QStringLiteral("--user"), verb, m_unit });
     connect(process, &QProcess::finished, this, [this, process](int code, QProcess::ExitStatus status) {
         process->deleteLater();
         if (status == QProcess::NormalExit && code == 0) {
@@ -76,7 +76,7 @@ void WorkerService::run(const QString &verb)
         QString message = QString::fromLocal8Bit(process->readAllStandardError()).trimmed();
         if (message.isEmpty()) {
             message = tr("systemctl --user %1 %2 failed (exit %3)")
-                          .arg(process->arguments().at(1), QLatin1String(UnitName))
+                          .arg(process->arguments().at(1), m_unit)
                           .arg(code);
         }
         Q_EMIT finished(false, message);

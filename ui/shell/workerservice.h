@@ -34,6 +34,11 @@ public:
     /// ~/.config/CodaLab/worker.env), as `CODALAB_WORKER_ARGS=...`.
     static QString environmentFile();
 
+    /// Another unit the same way (an instance of the worker manager's template:
+    /// "codalab-worker-manager@TAG.service"); default UnitName.
+    void setUnit(const QString &unit) { m_unit = unit; }
+    QString unit() const { return m_unit; }
+
     /// True when a `*.wants` directory in one of the configuration directories holds the unit.
     bool isEnabled() const;
     /// When the service is enabled, says (in a box over `parent`) that settings do not reach the worker,
@@ -55,6 +60,7 @@ private:
 
     QStringList m_configDirs;
     QString m_systemctl;
+    QString m_unit = QLatin1String(UnitName);
 };
 
 } // namespace codalab::ui

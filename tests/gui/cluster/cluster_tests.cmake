@@ -11,5 +11,6 @@ codalab_add_gui_test(test_gui_cluster DOCKER WORKER SLURM SOURCES
     gui/submit/submittestsupport.cpp
     worker/workerharness.cpp
     LIBRARIES codalab_ui_cluster codalab_ui_submit)
-target_compile_definitions(test_gui_cluster PRIVATE CODALAB_MANAGER_BIN="$<TARGET_FILE:codalab-worker-manager>")
+target_compile_definitions(test_gui_cluster PRIVATE CODALAB_MANAGER_BIN="$<TARGET_FILE:codalab-worker-manager>"
+    FAKE_SYSTEMCTL="${CMAKE_CURRENT_SOURCE_DIR}/gui/shell/fake-systemctl")
 add_dependencies(test_gui_cluster codalab-worker-manager)

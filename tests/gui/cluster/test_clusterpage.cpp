@@ -19,6 +19,8 @@
 #include "worker/workerharness.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocalSocket>
@@ -296,4 +298,55 @@ TEST_CASE("a running cluster's profile keeps its tag in the dialog, and removing
         return probe.waitForConnected(500);
     };
     REQUIRE(spinUntil([&] { return !answers(); }, 30000));
+}
+
+TEST_CASE("a cluster whose manager unit is enabled is started by systemd with the unit's own flags",
+    "[gui][cluster][slurm]")
+{
+    ClusterFixture c;
+    ClusterController &controller = *c.controller;
+    LocalServerFixture f;
+    ClusterProfile profile;
+    profile.name = QStringLiteral("test cluster");
+    profile.tag = c.tag;
+    controller.saveProfile(profile);
+    ManagerCleanup cleanup { profile.socketPath() };
+    // What `systemctl --user enable codalab-worker-manager@TAG` leaves behind.
+    const QString configDir = c.home.filePath(QStringLiteral("systemd/user"));
+    const QString unit = ClusterController::unitName(c.tag);
+    REQUIRE(QDir().mkpath(configDir + QStringLiteral("/default.target.wants")));
+    REQUIRE(QFile::link(QStringLiteral("/usr/lib/systemd/user/codalab-worker-manager@.service"),
+        configDir + QStringLiteral("/default.target.wants/") + unit));
+    controller.setSystemd({ configDir }, QStringLiteral(FAKE_SYSTEMCTL));
+    // The fake systemd starts what the unit would: the manager with the flags of its env file.
+    const QString log = c.home.filePath(QStringLiteral("systemctl.log"));
+    qputenv("FAKE_SYSTEMCTL_LOG", log.toLocal8Bit());
+    qputenv("FAKE_SYSTEMCTL_WORKER", CODALAB_MANAGER_BIN);
+    qputenv("FAKE_SYSTEMCTL_ARGS",
+        QStringLiteral("slurm --tag %1 --server %2 --password-file %3 --log-dir %4")
+            .arg(c.tag, f.server->url(), f.server->passwordFile(), c.home.filePath(QStringLiteral("jobs")))
+            .toLocal8Bit());
+    qunsetenv("FAKE_SYSTEMCTL_FAIL");
+
+    // Not logged in: the unit has its own account, so systemd is asked all the same.
+    QString error;
+    REQUIRE(controller.start(profile.name, &error));
+    REQUIRE(spinUntil([&] { return controller.isRunning(profile.name); }, 30000));
+    QFile calls(log);
+    REQUIRE(calls.open(QIODevice::ReadOnly));
+    CHECK(calls.readAll().trimmed() == QStringLiteral("--user start %1").arg(unit).toUtf8());
+    CHECK_FALSE(QFile::exists(profile.managerLogPath())); // the desktop launched nothing itself
+
+    controller.stop(profile.name);
+    REQUIRE(spinUntil([&] { return !controller.isRunning(profile.name); }, 60000));
+
+    // systemd's refusal comes back in its own words, and the start ends there.
+    qputenv(
+        "FAKE_SYSTEMCTL_FAIL", QStringLiteral("Failed to start %1: Unit %1 not found.").arg(unit).toUtf8());
+    QSignalSpy said(&controller, &ClusterController::message);
+    REQUIRE(controller.start(profile.name, &error));
+    REQUIRE(said.wait(10000));
+    CHECK(said.first().at(1).toString().contains(QLatin1String("not found")));
+    CHECK_FALSE(controller.isStarting(profile.name));
+    qunsetenv("FAKE_SYSTEMCTL_FAIL");
 }
