@@ -14,6 +14,7 @@
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QTemporaryFile>
 #include <QThreadPool>
 #include <QTimer>
@@ -270,8 +271,8 @@ void ResultUploader::onReply()
 void ResultUploader::fail(const ApiError &error)
 {
     server::TokenManager *tokens = m_connection->tokenManager();
-    const bool renewToken = error.kind == ApiError::Kind::Authentication && tokens && !m_reauthenticated;
-    m_reauthenticated = m_reauthenticated || renewToken;
+    const bool renewToken
+        = error.kind == ApiError::Kind::Authentication && tokens && m_renewals < MaxRenewals;
     if ((!error.isTransient() && !renewToken) || m_attempts >= m_maxAttempts) {
         qCWarning(lcWorkerRun).noquote()
             << QStringLiteral("Uploading the results of %1 failed (attempt %2): %3")
@@ -283,7 +284,11 @@ void ResultUploader::fail(const ApiError &error)
     }
     int delayMs = 0;
     if (renewToken) {
-        tokens->invalidate(); // revoked, perhaps by a new login elsewhere: fetch another, once
+        // Revoked, perhaps by a new login elsewhere: fetch another at once, and after that after a short,
+        // growing, random wait, so that workers revoking each other's tokens fall out of step.
+        tokens->invalidate();
+        delayMs = m_renewals == 0 ? 0 : QRandomGenerator::global()->bounded(100, 200 << m_renewals);
+        ++m_renewals;
     } else {
         qint64 delay = m_firstDelayMs;
         for (int i = 1; i < m_attempts && delay < m_maxDelayMs; ++i) {

@@ -109,7 +109,10 @@ private:
     QTimer *m_retryTimer;
     qint64 m_bytesSent = 0;
     int m_attempts = 0;
-    bool m_reauthenticated = false;
+    /// Tokens fetched again after the server refused one: a few, since the other workers of one account
+    /// (a cluster's jobs) each revoke the token of the others when they log in.
+    int m_renewals = 0;
+    static constexpr int MaxRenewals = 5;
 };
 
 } // namespace codalab::worker

@@ -104,10 +104,11 @@ TEST_CASE("three runs with --max-workers 2 never have more than two jobs at once
         most = qMax(most, active);
     });
     for (const QString &uuid : runs) {
-        REQUIRE(waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") }, 90000)
-                    .value(QLatin1String("state"))
-                    .toString()
-            == QLatin1String("ready"));
+        const QJsonObject done
+            = waitForState(*client, uuid, { QStringLiteral("ready"), QStringLiteral("failed") }, 90000);
+        INFO(metadata(done, "failure_message").toString().toStdString());
+        INFO(h.messages.join(QLatin1Char('\n')).toStdString());
+        REQUIRE(done.value(QLatin1String("state")).toString() == QLatin1String("ready"));
     }
     CHECK(most >= 1);
     CHECK(most <= 2);

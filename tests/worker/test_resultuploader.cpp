@@ -78,6 +78,43 @@ TEST_CASE("a run directory uploads to codalab-local-server as the bundle's conte
         != QLatin1String("ready"));
 }
 
+TEST_CASE(
+    "an upload whose token the account's other workers keep revoking still gets through", "[worker][upload]")
+{
+    test::LocalServerFixture f;
+    auto user = f.root();
+    const QString uuid = test::createDataset(*user, QStringLiteral("results"));
+    QNetworkAccessManager nam;
+    server::ServerConnection connection(&nam);
+    QString error;
+    REQUIRE(connection.setServerUrl(f.server->url(), &error));
+    server::TokenManager tokens(
+        &connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin);
+    tokens.setCredentials(QStringLiteral("codalab"), f.password);
+    connection.setTokenManager(&tokens);
+    // Each of the first three tokens this worker gets is revoked at once by another worker's login (one
+    // token per client and user, as upstream's server keeps them).
+    test::HttpTestClient other(QUrl(f.server->url()));
+    int revoked = 0;
+    QObject::connect(&tokens, &server::TokenManager::tokenChanged, [&] {
+        if (revoked < 3) {
+            ++revoked;
+            other.passwordGrant(
+                QStringLiteral("codalab_worker_client"), QStringLiteral("codalab"), f.password);
+        }
+    });
+    UploadRunDir run;
+    ResultUploader uploader(&connection, uuid, run.path, Excludes, QString());
+    QSignalSpy finished(&uploader, &ResultUploader::finished);
+    uploader.start();
+    REQUIRE(finished.wait(60000));
+    const ApiError result = finishedError(finished);
+    INFO(result.message.toStdString());
+    CHECK_FALSE(result);
+    CHECK(revoked == 3);
+    CHECK(uploader.attempts() == 4);
+}
+
 TEST_CASE("codalab-local-server takes a chunked upload, as upstream's worker sends it", "[worker][upload]")
 {
     test::LocalServerFixture f;

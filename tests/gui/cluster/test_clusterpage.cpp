@@ -85,6 +85,17 @@ struct ClusterFixture
         controller = std::make_unique<ClusterController>(
             settings.get(), QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
     }
+
+    /// "test cluster" for this test's tag, on this machine's Slurm, saved.
+    ClusterProfile addProfile()
+    {
+        ClusterProfile profile;
+        profile.name = QStringLiteral("test cluster");
+        profile.tag = tag;
+        profile.logDir = home.filePath(QStringLiteral("jobs"));
+        controller->saveProfile(profile);
+        return profile;
+    }
 };
 
 QAction *actionNamed(QMenu &menu, const QString &start)
@@ -236,10 +247,7 @@ TEST_CASE("a manager that cannot log in is said not to have started, in its own 
     ClusterFixture c;
     ClusterController &controller = *c.controller;
     controller.setStartTimeoutMs(60000); // it exits at once: said without waiting for the timeout
-    ClusterProfile profile;
-    profile.name = QStringLiteral("test cluster");
-    profile.tag = c.tag;
-    controller.saveProfile(profile);
+    const ClusterProfile profile = c.addProfile();
     ClusterPage page(&controller);
     page.show();
     QSignalSpy said(&page, &ClusterPage::messageRequested);
@@ -266,11 +274,7 @@ TEST_CASE("a running cluster's profile keeps its tag in the dialog, and removing
     ClusterFixture c;
     ClusterController &controller = *c.controller;
     LocalServerFixture f;
-    ClusterProfile profile;
-    profile.name = QStringLiteral("test cluster");
-    profile.tag = c.tag;
-    profile.logDir = c.home.filePath(QStringLiteral("jobs"));
-    controller.saveProfile(profile);
+    const ClusterProfile profile = c.addProfile();
     ManagerCleanup cleanup { profile.socketPath() };
     ClusterPage page(&controller);
     page.show();
@@ -306,10 +310,7 @@ TEST_CASE("a cluster whose manager unit is enabled is started by systemd with th
     ClusterFixture c;
     ClusterController &controller = *c.controller;
     LocalServerFixture f;
-    ClusterProfile profile;
-    profile.name = QStringLiteral("test cluster");
-    profile.tag = c.tag;
-    controller.saveProfile(profile);
+    const ClusterProfile profile = c.addProfile();
     ManagerCleanup cleanup { profile.socketPath() };
     // What `systemctl --user enable codalab-worker-manager@TAG` leaves behind.
     const QString configDir = c.home.filePath(QStringLiteral("systemd/user"));
