@@ -8,5 +8,5 @@ case "${DOCKER_HOST:-}" in
 esac
 state_dir=${CODALAB_DOCKER_STATE_DIR:-${TMPDIR:-/tmp}/codalab-docker}
 mkdir -p "$state_dir"
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/daemon-util.sh"
 docker_ping() { curl -sf --max-time 3 --unix-socket "$docker_sock" http://docker/_ping >/dev/null 2>&1; }

@@ -5,5 +5,5 @@ state_dir=${CODALAB_SLURM_STATE_DIR:-${TMPDIR:-/tmp}/codalab-slurm}
 mkdir -p "$state_dir"
 state_dir=$(cd "$state_dir" && pwd) # slurmd runs jobs from its spool dir: a relative path would not be found
 export SLURM_CONF=$state_dir/slurm.conf
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/daemon-util.sh"
 slurm_ready() { sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; }

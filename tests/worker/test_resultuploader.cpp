@@ -33,18 +33,11 @@ TEST_CASE("a run directory uploads to codalab-local-server as the bundle's conte
     test::LocalServerFixture f;
     auto user = f.root();
     const QString uuid = test::createDataset(*user, QStringLiteral("results"));
-    QNetworkAccessManager nam;
-    server::ServerConnection connection(&nam);
-    QString error;
-    REQUIRE(connection.setServerUrl(f.server->url(), &error));
-    server::TokenManager tokens(
-        &connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin);
-    tokens.setCredentials(QStringLiteral("codalab"), f.password);
-    connection.setTokenManager(&tokens);
+    UploadClient client(f.server->url(), QStringLiteral("codalab"), f.password);
     UploadRunDir run;
     writeFile(run.parent.filePath(QStringLiteral(".0xrun.upload-Ab12Cd")), "left by a killed worker");
 
-    ResultUploader uploader(&connection, uuid, run.path, Excludes, QString());
+    ResultUploader uploader(&client.connection, uuid, run.path, Excludes, QString());
     QSignalSpy finished(&uploader, &ResultUploader::finished);
     QSignalSpy progress(&uploader, &ResultUploader::progress);
     uploader.start();
@@ -84,19 +77,12 @@ TEST_CASE(
     test::LocalServerFixture f;
     auto user = f.root();
     const QString uuid = test::createDataset(*user, QStringLiteral("results"));
-    QNetworkAccessManager nam;
-    server::ServerConnection connection(&nam);
-    QString error;
-    REQUIRE(connection.setServerUrl(f.server->url(), &error));
-    server::TokenManager tokens(
-        &connection, QStringLiteral("codalab_worker_client"), server::TokenManager::Mode::Relogin);
-    tokens.setCredentials(QStringLiteral("codalab"), f.password);
-    connection.setTokenManager(&tokens);
+    UploadClient client(f.server->url(), QStringLiteral("codalab"), f.password);
     // Each of the first three tokens this worker gets is revoked at once by another worker's login (one
     // token per client and user, as upstream's server keeps them).
     test::HttpTestClient other(QUrl(f.server->url()));
     int revoked = 0;
-    QObject::connect(&tokens, &server::TokenManager::tokenChanged, [&] {
+    QObject::connect(&client.tokens, &server::TokenManager::tokenChanged, [&] {
         if (revoked < 3) {
             ++revoked;
             other.passwordGrant(
@@ -104,7 +90,7 @@ TEST_CASE(
         }
     });
     UploadRunDir run;
-    ResultUploader uploader(&connection, uuid, run.path, Excludes, QString());
+    ResultUploader uploader(&client.connection, uuid, run.path, Excludes, QString());
     QSignalSpy finished(&uploader, &ResultUploader::finished);
     uploader.start();
     REQUIRE(finished.wait(60000));

@@ -117,4 +117,12 @@ UploadClient::UploadClient(const QString &url)
     connection.setTokenManager(&tokens);
 }
 
+UploadClient::UploadClient(const QString &url, const QString &user, const QString &password)
+{
+    QString error;
+    REQUIRE(connection.setServerUrl(url, &error));
+    tokens.setCredentials(user, password);
+    connection.setTokenManager(&tokens);
+}
+
 } // namespace codalab::test

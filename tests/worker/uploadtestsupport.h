@@ -47,7 +47,8 @@ struct UploadRunDir
     QStringList leftovers() const;
 };
 
-/// A connection to a scripted server with a fixed token, valid for an hour.
+/// A worker's connection: to a scripted server with a fixed token, valid for an hour; or, given a user and
+/// password, to a real server, logging in as a worker does.
 struct UploadClient
 {
     QNetworkAccessManager nam;
@@ -56,6 +57,7 @@ struct UploadClient
         server::TokenManager::Mode::Relogin };
 
     explicit UploadClient(const QString &url);
+    UploadClient(const QString &url, const QString &user, const QString &password);
 };
 
 } // namespace codalab::test

@@ -8,5 +8,6 @@ codalab_add_ui_library(codalab_ui_cluster SOURCES
     cluster/clusterpage.cpp
     cluster/clusterprofile.cpp
     cluster/clusterprofiledialog.cpp
+    cluster/managerheadline.cpp
     LIBRARIES codalab_ui_shell
 )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cluster/clustercontroller.h"
 
+#include "cluster/managerheadline.h"
 #include "cluster/slurmclient.h"
 #include "common/workerlink.h"
 #include "shell/workerlauncher.h"
@@ -106,9 +107,6 @@ void ClusterController::attach(const ClusterProfile &profile)
     c.link = new WorkerLink(this); // the manager's control socket speaks the worker's protocol
     c.link->setReconnectIntervalMs(2000);
     c.slurm = new cluster::SlurmClient(profile.sshHost, this);
-    c.queue.name = profile.name;
-    c.queue.tag = profile.tag;
-    c.queue.partition = profile.partition;
     const QString name = profile.name;
     connect(c.link, &WorkerLink::statusChanged, this, [this, name] { Q_EMIT statusChanged(name); });
     connect(c.link, &WorkerLink::connectionChanged, this, [this, name] { connectionChanged(name); });
@@ -121,7 +119,6 @@ void ClusterController::attach(const ClusterProfile &profile)
         });
     c.link->setSocketPath(profile.socketPath());
     m_clusters.insert(name, c);
-    refreshPartitions(name);
 }
 
 void ClusterController::detach(const QString &name)
@@ -258,9 +255,7 @@ void ClusterController::connectionChanged(const QString &name)
     if (it == m_clusters.end()) {
         return;
     }
-    const bool up = it->link->isConnected();
-    it->queue.managerRunning = up;
-    if (up) {
+    if (it->link->isConnected()) {
         // Kept running only once it came up: a manager that cannot log in must not be started again at
         // every login without a word.
         if (it->starting->isActive()) {
@@ -346,6 +341,17 @@ void ClusterController::refreshStatus(const QString &name)
     }
 }
 
+ManagerState ClusterController::managerState(const QString &name) const
+{
+    return ManagerHeadline::stateOf(isStarting(name), isRunning(name), status(name));
+}
+
+bool ClusterController::canResume(const QString &name) const
+{
+    const ManagerState state = managerState(name);
+    return state == ManagerState::Paused || state == ManagerState::Halted;
+}
+
 bool ClusterController::isRunning(const QString &name) const
 {
     const auto it = m_clusters.constFind(name);
@@ -361,65 +367,44 @@ QJsonObject ClusterController::status(const QString &name) const
 QString ClusterController::headline(const QString &name, bool *ok) const
 {
     bool good = true;
-    QString text;
-    const QJsonObject s = status(name);
-    if (isStarting(name)) {
-        text = tr("Starting…");
-    } else if (!isRunning(name)) {
-        const QString error = startError(name);
-        good = error.isEmpty();
-        text = good ? tr("Not running") : tr("Did not start: %1").arg(error);
-    } else if (s.isEmpty()) {
-        text = tr("Starting…");
-    } else {
-        const QString state = s.value(QLatin1String("state")).toString();
-        int running = 0;
-        int pending = 0;
-        for (const QJsonValue &v : s.value(QLatin1String("jobs")).toArray()) {
-            const QString jobState = v.toObject().value(QLatin1String("state")).toString();
-            pending += jobState == QLatin1String("PENDING") ? 1 : 0;
-            running += jobState == QLatin1String("RUNNING") || jobState == QLatin1String("CONFIGURING")
-                    || jobState == QLatin1String("COMPLETING")
-                ? 1
-                : 0;
-        }
-        const QString counts = running + pending == 0
-            ? tr("no jobs")
-            : tr("%n job(s): %1 running, %2 pending", nullptr, running + pending).arg(running).arg(pending);
-        if (state == QLatin1String("halted")) {
-            good = false;
-            // The manager's last_error says the rest (the page shows it below).
-            text = tr("Stopped submitting after %n failure(s) in a row — Resume to try again", nullptr,
-                s.value(QLatin1String("failures_in_a_row")).toInt());
-        } else if (state == QLatin1String("paused")) {
-            text = tr("Paused — %1").arg(counts);
-        } else if (state == QLatin1String("stopping")) {
-            text = tr("Stopping…");
-        } else {
-            text = tr("Running — %1").arg(counts);
-        }
-    }
+    const QString text = ManagerHeadline::text(managerState(name), status(name), startError(name), &good);
     if (ok) {
         *ok = good;
     }
     return text;
 }
 
-void ClusterController::refreshPartitions(const QString &name)
+void ClusterController::ensurePartitions(const QString &name)
 {
     const auto it = m_clusters.constFind(name);
-    if (it == m_clusters.cend()) {
+    if (it != m_clusters.cend() && !it->partitionsAsked) {
+        refreshPartitions(name);
+    }
+}
+
+void ClusterController::ensurePartitions()
+{
+    for (const ClusterProfile &p : std::as_const(m_profiles)) {
+        ensurePartitions(p.name);
+    }
+}
+
+void ClusterController::refreshPartitions(const QString &name)
+{
+    const auto it = m_clusters.find(name);
+    if (it == m_clusters.end()) {
         return;
     }
+    it->partitionsAsked = true;
     it->slurm->partitions(
         [this, name](const cluster::SlurmResult &r, const QList<cluster::SlurmPartition> &partitions) {
             const auto found = m_clusters.find(name);
             if (found == m_clusters.end()) {
                 return;
             }
-            found->queue.partitionsKnown = r.ok;
-            found->queue.partitions = r.ok ? partitions : QList<cluster::SlurmPartition>();
-            found->queue.partitionsError = r.ok ? QString() : r.error;
+            found->partitionsKnown = r.ok;
+            found->partitions = r.ok ? partitions : QList<cluster::SlurmPartition>();
+            found->partitionsError = r.ok ? QString() : r.error;
             Q_EMIT partitionsChanged(name);
         });
 }
@@ -427,7 +412,18 @@ void ClusterController::refreshPartitions(const QString &name)
 ClusterQueue ClusterController::queue(const QString &name) const
 {
     const auto it = m_clusters.constFind(name);
-    return it == m_clusters.cend() ? ClusterQueue() : it->queue;
+    if (it == m_clusters.cend()) {
+        return {};
+    }
+    ClusterQueue q;
+    q.name = it->profile.name;
+    q.tag = it->profile.tag;
+    q.partition = it->profile.partition;
+    q.managerRunning = it->link->isConnected();
+    q.partitionsKnown = it->partitionsKnown;
+    q.partitions = it->partitions;
+    q.partitionsError = it->partitionsError;
+    return q;
 }
 
 QList<ClusterQueue> ClusterController::queues() const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cluster/clusterprofile.h"
+#include "cluster/managerheadline.h"
 #include "common/clusterqueue.h"
 
 #include <QElapsedTimer>
@@ -79,6 +80,12 @@ public:
     /// Asks the manager for a status now (the jobs' ages move on without an event).
     void refreshStatus(const QString &name);
     bool isRunning(const QString &name) const;
+    /// The manager's state in one word, read once here for the page, the menu and the headline: its status's
+    /// `state` while it answers, else whether a start is under way.
+    ManagerState managerState(const QString &name) const;
+    /// Pause or Resume: what fits the state (Running: pause; Paused or Halted: resume); nothing otherwise.
+    bool canPause(const QString &name) const { return managerState(name) == ManagerState::Running; }
+    bool canResume(const QString &name) const;
     /// The manager's last status ({} while it does not answer).
     QJsonObject status(const QString &name) const;
     /// One line: "Running — 2 jobs: 1 running, 1 pending", "Paused", "Stopped submitting: <why>",
@@ -87,6 +94,11 @@ public:
 
     /// Asks sinfo (locally or over ssh) for the partitions of `name`'s cluster.
     void refreshPartitions(const QString &name);
+    /// The same, once: only for a cluster not asked yet. What shows limits calls it (the page, the submission
+    /// dialog), so that starting the desktop runs no sinfo or ssh for clusters nobody looks at.
+    void ensurePartitions(const QString &name);
+    /// ensurePartitions() for every cluster.
+    void ensurePartitions();
     ClusterQueue queue(const QString &name) const;
     QList<ClusterQueue> queues() const;
 
@@ -110,7 +122,11 @@ private:
         ClusterProfile profile;
         WorkerLink *link = nullptr;
         cluster::SlurmClient *slurm = nullptr;
-        ClusterQueue queue;
+        /// What sinfo said, once it answered; partitionsError when it did not.
+        bool partitionsKnown = false;
+        QList<cluster::SlurmPartition> partitions;
+        QString partitionsError;
+        bool partitionsAsked = false;
         QTimer *starting = nullptr; ///< ticks while a started manager has not answered yet
         QElapsedTimer startClock;
         qint64 startPid = 0;

@@ -27,11 +27,10 @@ void ClusterMenu::fill()
         QAction *line = addAction(tr("%1: %2").arg(name, m_controller->headline(name)));
         line->setEnabled(false);
         if (m_controller->isRunning(name)) {
-            const QString state = m_controller->status(name).value(QLatin1String("state")).toString();
-            if (state == QLatin1String("paused") || state == QLatin1String("halted")) {
+            if (m_controller->canResume(name)) {
                 addAction(tr("Resume submitting to %1").arg(name), this,
                     [this, name] { m_controller->resume(name); });
-            } else if (state == QLatin1String("running")) {
+            } else if (m_controller->canPause(name)) {
                 addAction(tr("Pause submitting to %1").arg(name), this,
                     [this, name] { m_controller->pause(name); });
             }

@@ -246,22 +246,22 @@ void ClusterPage::updateStatus()
     bool ok = true;
     m_headline->setText(tr("Worker manager: %1").arg(m_controller->headline(name, &ok)));
     m_headline->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828;"));
+    using State = ManagerState;
     const bool running = m_controller->isRunning(name);
     const QJsonObject status = m_controller->status(name);
-    const QString state = status.value(QLatin1String("state")).toString();
+    const State state = m_controller->managerState(name);
     m_startStop->setText(running ? tr("S&top") : tr("&Start"));
-    m_startStop->setEnabled(!m_controller->isStarting(name) && state != QLatin1String("stopping"));
+    m_startStop->setEnabled(!m_controller->isStarting(name) && state != State::Stopping);
     m_startStop->setToolTip(running ? tr("Cancels the pending jobs; running ones finish their run")
                                     : tr("Starts codalab-worker-manager for this cluster"));
-    m_pauseResume->setVisible(running
-        && (state == QLatin1String("running") || state == QLatin1String("paused")
-            || state == QLatin1String("halted")));
-    m_pauseResume->setText(state == QLatin1String("running") ? tr("&Pause") : tr("&Resume"));
-    m_pauseResume->setToolTip(state == QLatin1String("running")
+    const bool canPause = m_controller->canPause(name);
+    m_pauseResume->setVisible(canPause || m_controller->canResume(name));
+    m_pauseResume->setText(canPause ? tr("&Pause") : tr("&Resume"));
+    m_pauseResume->setToolTip(canPause
             ? tr("Submits no new job; the jobs already there go on")
             : tr("Submits jobs again (after a halt: the runs Slurm refused stay refused)"));
     QStringList refused;
-    if (state == QLatin1String("halted")) {
+    if (state == State::Halted) {
         refused << tr("Last problem: %1").arg(status.value(QLatin1String("last_error")).toString());
     }
     for (const QJsonValue &v : status.value(QLatin1String("refused_runs")).toArray()) {
@@ -277,6 +277,7 @@ void ClusterPage::updateStatus()
 
 void ClusterPage::updateLimits()
 {
+    m_controller->ensurePartitions(currentCluster());
     const ClusterQueue q = m_controller->queue(currentCluster());
     if (!q.partitionsKnown) {
         m_limits->setText(q.partitionsError.isEmpty()
@@ -345,7 +346,7 @@ void ClusterPage::startOrStop()
 void ClusterPage::pauseOrResume()
 {
     const QString name = currentCluster();
-    if (m_controller->status(name).value(QLatin1String("state")).toString() == QLatin1String("running")) {
+    if (m_controller->canPause(name)) {
         m_controller->pause(name);
     } else {
         m_controller->resume(name);

@@ -333,6 +333,7 @@ SubmitRunDialog *DesktopApp::openSubmitDialog(const server::RunRequest *prefill)
     auto *dialog = new SubmitRunDialog(m_session->client(), m_link, m_docker, m_settings, m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setUploadCache(m_uploadCache.get());
+    m_cluster->ensurePartitions(); // the fit check needs each cluster's limits
     dialog->setClusterQueues(m_cluster->queues());
     const auto clustersChanged = [this, dialog] { dialog->setClusterQueues(m_cluster->queues()); };
     connect(m_cluster, &ClusterController::statusChanged, dialog, clustersChanged);

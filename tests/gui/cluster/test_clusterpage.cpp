@@ -43,21 +43,6 @@ using namespace codalab::ui;
 
 namespace {
 
-/// What a failing test leaves: the detached manager is asked to stop (which cancels its pending jobs; a
-/// running one's worker leaves after its idle time).
-struct ManagerCleanup
-{
-    QString socket;
-    ~ManagerCleanup()
-    {
-        // Quietly: after a passing test there is nothing left to stop.
-        QProcess stop;
-        stop.start(QStringLiteral(CODALAB_MANAGER_BIN),
-            { QStringLiteral("stop"), QStringLiteral("--control-socket"), socket });
-        stop.waitForFinished(60000);
-    }
-};
-
 /// Where the controller keeps "started by the user, start it again" for the profile "test cluster".
 QString keepKey()
 {
@@ -66,13 +51,16 @@ QString keepKey()
 }
 
 /// A home of the test's own (the managers' control sockets and logs, the desktop's settings), the test
-/// cluster for Slurm's commands, and the controller over them.
+/// cluster for Slurm's commands, and the controller over them. What a failing test leaves, the detached
+/// manager of its tag, is asked to stop at the end (which cancels its pending jobs; a running one's worker
+/// leaves after its idle time).
 struct ClusterFixture
 {
     QTemporaryDir home;
     std::unique_ptr<QSettings> settings;
     std::unique_ptr<ClusterController> controller;
     QString tag = QStringLiteral("t%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    QString socket; ///< the tag's manager's control socket
 
     ClusterFixture()
     {
@@ -84,6 +72,18 @@ struct ClusterFixture
             home.filePath(QStringLiteral("desktop.conf")), QSettings::IniFormat);
         controller = std::make_unique<ClusterController>(
             settings.get(), QStringLiteral(CODALAB_MANAGER_BIN), QStringLiteral(CODALAB_WORKER_BIN));
+        ClusterProfile ofTag;
+        ofTag.tag = tag;
+        socket = ofTag.socketPath();
+    }
+
+    ~ClusterFixture()
+    {
+        // Quietly: after a passing test there is nothing left to stop.
+        QProcess stop;
+        stop.start(QStringLiteral(CODALAB_MANAGER_BIN),
+            { QStringLiteral("stop"), QStringLiteral("--control-socket"), socket });
+        stop.waitForFinished(60000);
     }
 
     /// "test cluster" for this test's tag, on this machine's Slurm, saved.
@@ -150,7 +150,6 @@ TEST_CASE("the Cluster page runs a real worker manager for a run and shows its j
     CHECK(controller.profiles().first().tag == tag);
     CHECK_FALSE(page.showsEmptyState());
     CHECK(page.currentCluster() == QLatin1String("test cluster"));
-    ManagerCleanup cleanup { controller.profiles().first().socketPath() };
     REQUIRE(spinUntil([&] { return page.limitsText().startsWith(QLatin1String("Partition main")); }, 30000));
     CHECK(page.limitsText().contains(QLatin1String("no time limit")));
     saveScreenshot(&page, QStringLiteral("cluster-page-idle.png"));
@@ -275,7 +274,6 @@ TEST_CASE("a running cluster's profile keeps its tag in the dialog, and removing
     ClusterController &controller = *c.controller;
     LocalServerFixture f;
     const ClusterProfile profile = c.addProfile();
-    ManagerCleanup cleanup { profile.socketPath() };
     ClusterPage page(&controller);
     page.show();
     controller.setAccount(f.server->url(), QStringLiteral("codalab"), f.password);
@@ -311,7 +309,6 @@ TEST_CASE("a cluster whose manager unit is enabled is started by systemd with th
     ClusterController &controller = *c.controller;
     LocalServerFixture f;
     const ClusterProfile profile = c.addProfile();
-    ManagerCleanup cleanup { profile.socketPath() };
     // What `systemctl --user enable codalab-worker-manager@TAG` leaves behind.
     const QString configDir = c.home.filePath(QStringLiteral("systemd/user"));
     const QString unit = ClusterController::unitName(c.tag);
