@@ -47,6 +47,9 @@ void NvidiaSmi::run(
                 settle({}, QStringLiteral("%1 could not be started: %2").arg(what, process->errorString()));
             }
         });
+    // The parent's destructor deletes this child, and ~QProcess still waits for the process and emits
+    // finished(): the answer would reach a half-destroyed parent. Gone, it hears nothing.
+    QObject::connect(parent, &QObject::destroyed, process, [settled] { *settled = true; });
     QTimer::singleShot(TimeoutMs, process, [process, settle, what] {
         process->disconnect();
         process->kill();

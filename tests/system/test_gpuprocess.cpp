@@ -3,14 +3,17 @@
 // /proc/<pid>/cgroup as cgroup v1, v2 and nested Docker write it, and the probe that puts them together.
 #include "system/cgroupcontainer.h"
 #include "system/gpuprocessprobe.h"
+#include "system/nvidiasmi.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <catch2/catch.hpp>
+#include <memory>
 
 using namespace codalab::system;
 
@@ -247,4 +250,25 @@ TEST_CASE("the probe sums each container's GPU processes from nvidia-smi and /pr
     REQUIRE(none.start());
     REQUIRE(noneDone.wait(5000));
     CHECK(noneDone.first().at(1).toString() == QLatin1String("no nvidia-smi on this machine"));
+}
+
+TEST_CASE("an nvidia-smi still running when its owner goes answers nobody", "[system][gpu]")
+{
+    // Found under UBSan: the owner's destructor deleted the QProcess, whose destructor waited for the program
+    // and delivered its answer to the half-destroyed owner.
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QString slow = dir.filePath(QStringLiteral("nvidia-smi"));
+    QFile script(slow);
+    REQUIRE(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\nsleep 1\necho answer\n");
+    script.close();
+    REQUIRE(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    bool answered = false;
+    auto owner = std::make_unique<QObject>();
+    codalab::system::NvidiaSmi::run(owner.get(), slow, {}, QStringLiteral("nvidia-smi"),
+        [&answered](const QByteArray &, const QString &) { answered = true; });
+    QTest::qWait(200); // started, not finished
+    owner.reset();
+    CHECK_FALSE(answered);
 }
